@@ -1,0 +1,1 @@
+"""Core: errors, settings, clock and small shared types. Imports nothing else of cxlens."""
