@@ -1,0 +1,315 @@
+"""``cxlens``: analyse survey exports, import them into the store, compute metrics, serve."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cxlens import __version__
+from cxlens.cli.output import console, err_console, print_json, progress, render_metrics
+from cxlens.core.errors import CxlensError
+from cxlens.core.settings import Settings
+
+app = typer.Typer(
+    name="cxlens",
+    help="Customer-experience analytics: NPS, CSAT, CES and CXi with honest statistics.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="The system-of-record database (SQLite by default, PostgreSQL).",
+                     no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+class Period(StrEnum):
+    day = "day"
+    week = "week"
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+class Kind(StrEnum):
+    auto = "auto"
+    responses = "responses"
+    reviews = "reviews"
+    cases = "cases"
+    customers = "customers"
+    referrals = "referrals"
+
+
+ByOpt = Annotated[
+    list[str] | None,
+    typer.Option("--by", help="Group by this column or dimension (repeat for several)."),
+]
+PeriodOpt = Annotated[
+    Period | None, typer.Option("--period", help="Bucket by period, with change vs previous.")
+]
+TzOpt = Annotated[str, typer.Option("--tz", help="Time zone for periods and naive dates.")]
+MinNOpt = Annotated[
+    int | None,
+    typer.Option("--min-n", min=1, help="Below this n a value is flagged low-confidence "
+                 "[default: 30, or CXLENS_MIN_N]."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object (see docs/cli.md).")]
+NpsOpt = Annotated[str | None, typer.Option("--nps", help="Column holding the 0–10 NPS answer.")]
+CsatOpt = Annotated[
+    list[str] | None, typer.Option("--csat", help="CSAT column (repeat for several).")
+]
+CesOpt = Annotated[list[str] | None, typer.Option("--ces", help="CES column (repeat).")]
+TextOpt = Annotated[
+    list[str] | None, typer.Option("--text", help="Open-text comment column (repeat).")
+]
+TimeOpt = Annotated[
+    str | None, typer.Option("--time", help="Column with the response date/time.")
+]
+
+
+def _fail(error: Exception) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/bold red] {error}", highlight=False)
+    return typer.Exit(code=2 if isinstance(error, CxlensError) else 1)
+
+
+def _settings(min_n: int | None = None) -> Settings:
+    settings = Settings()
+    if min_n is not None:
+        settings = settings.model_copy(update={"min_n": min_n})
+    return settings
+
+
+@app.command()
+def version() -> None:
+    """Print the cxlens version."""
+    console.print(__version__)
+
+
+@app.command()
+def analyze(
+    file: Annotated[Path, typer.Argument(help="A survey export: CSV, TSV, XLSX, Parquet, JSONL.")],
+    nps: NpsOpt = None,
+    csat: CsatOpt = None,
+    ces: CesOpt = None,
+    text: TextOpt = None,
+    time: TimeOpt = None,
+    by: ByOpt = None,
+    period: PeriodOpt = None,
+    tz: TzOpt = "UTC",
+    min_n: MinNOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Compute metrics straight from a file; no store needed.
+
+    The format (Qualtrics, SurveyMonkey, Google Forms, Typeform, LimeSurvey or generic) and
+    the metric columns are detected and printed; --nps/--csat/--ces/--text/--by override.
+    """
+    from cxlens.features.analysis.service import analyze_file
+    from cxlens.ingest.mapping import MappingOverrides
+
+    settings = _settings(min_n)
+    overrides = MappingOverrides(
+        nps=nps, csat=list(csat or []), ces=list(ces or []), text=list(text or []),
+        by=list(by or []), time=time,
+    )
+    try:
+        with progress(f"Reading {file}", enabled=not json_output) as step:
+            report = analyze_file(
+                file, overrides, by=tuple(by or ()),
+                period=period.value if period else None, tz=tz, min_n=settings.min_n,
+                on_progress=step,
+            )
+    except (CxlensError, OSError) as error:
+        raise _fail(error) from None
+    if json_output:
+        print_json(report.to_json())
+        return
+    data = report.to_json()
+    console.print(f"[bold]{data['source']}[/bold]: format [cyan]{data['format']}[/cyan], "
+                  f"{data['rows']} rows", highlight=False)
+    _print_mapping(data["mapping"])
+    render_metrics(report.metrics, title="Metrics (95% intervals)")
+    for warning in data["warnings"]:
+        console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+
+
+def _print_mapping(mapping: dict[str, object]) -> None:
+    console.print("[bold]Mapping used[/bold] (override with --nps/--csat/--ces/--text/--by):")
+    for key, value in mapping.items():
+        if value in (None, [], {}):
+            continue
+        console.print(f"  {key}: {value}", highlight=False)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="File to import into the store.")],
+    kind: Annotated[Kind, typer.Option("--kind", help="What the file holds.")] = Kind.auto,
+    nps: NpsOpt = None,
+    csat: CsatOpt = None,
+    ces: CesOpt = None,
+    text: TextOpt = None,
+    time: TimeOpt = None,
+    by: ByOpt = None,
+    tz: TzOpt = "UTC",
+    json_output: JsonOpt = False,
+) -> None:
+    """Import a file into the store: all or nothing, and importing it twice adds nothing."""
+    from cxlens.db import make_engine, unit_of_work, upgrade
+    from cxlens.features.file_import.service import import_file
+    from cxlens.ingest.mapping import MappingOverrides
+
+    settings = _settings()
+    overrides = MappingOverrides(
+        nps=nps, csat=list(csat or []), ces=list(ces or []), text=list(text or []),
+        by=list(by or []), time=time,
+    )
+    try:
+        engine = make_engine(settings)
+        upgrade(engine)
+        with progress(f"Importing {file}", enabled=not json_output) as step, \
+                unit_of_work(engine) as session:
+            result = import_file(session, file, kind=kind.value, overrides=overrides, tz=tz,
+                                 on_progress=step)
+    except (CxlensError, OSError) as error:
+        raise _fail(error) from None
+    data = result.to_json()
+    if json_output:
+        print_json(data)
+        return
+    console.print(f"[bold]{data['source']}[/bold]: {data['kind']} ({data['format']}), "
+                  f"{data['rows']} rows read, [green]{data['added']} added[/green], "
+                  f"{data['skipped']} already in the store", highlight=False)
+    if data.get("mapping"):
+        _print_mapping(data["mapping"])
+    for warning in data["warnings"]:
+        console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+
+
+@app.command()
+def metrics(
+    by: ByOpt = None,
+    period: PeriodOpt = None,
+    tz: TzOpt = "UTC",
+    min_n: MinNOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Metrics from the store: NPS, CSAT, CES, CXi and the operational metrics.
+
+    --by takes survey, touchpoint, channel, language, source, account or any customer
+    attribute (region, plan, age_band ...).
+    """
+    from cxlens.db import make_engine, unit_of_work
+    from cxlens.features.metrics.service import store_metrics
+
+    settings = _settings(min_n)
+    try:
+        engine = make_engine(settings)
+        with unit_of_work(engine) as session:
+            values = store_metrics(session, by=tuple(by or ()),
+                                   period=period.value if period else None, tz=tz,
+                                   min_n=settings.min_n)
+    except CxlensError as error:
+        raise _fail(error) from None
+    if json_output:
+        print_json({
+            "source": settings.resolved_database_url().split("@")[-1],
+            "format": "store",
+            "rows": sum(v.n for v in values if v.metric == "nps" and not v.group),
+            "mapping": {},
+            "metrics": [v.to_json() for v in values],
+            "warnings": [],
+        })
+        return
+    render_metrics(values, title="Metrics from the store (95% intervals)")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database to the latest schema."""
+    from cxlens.db import current_revision, make_engine, upgrade
+
+    settings = _settings()
+    try:
+        engine = make_engine(settings)
+        upgrade(engine)
+        console.print(f"database at revision {current_revision(engine)}")
+    except CxlensError as error:
+        raise _fail(error) from None
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the database's schema revision."""
+    from cxlens.db import current_revision, make_engine
+
+    console.print(str(current_revision(make_engine(_settings()))))
+
+
+@app.command()
+def demo(
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same company.")] = 42,
+    customers: Annotated[int, typer.Option(min=100, help="Number of customers.")] = 50_000,
+    if_empty: Annotated[bool, typer.Option("--if-empty",
+                        help="Do nothing when the store already holds responses.")] = False,
+    export: Annotated[Path | None, typer.Option(
+        help="Write the demo as files into this folder instead of loading it.")] = None,
+) -> None:
+    """Generate the demo company (an online retailer) and load it into the store."""
+    from cxlens.db import make_engine, unit_of_work, upgrade
+    from cxlens.demo import generate
+    from cxlens.features.demo.service import load_demo, store_has_responses
+
+    settings = _settings()
+    try:
+        if export is None:
+            engine = make_engine(settings)
+            upgrade(engine)
+            with unit_of_work(engine) as session:
+                if if_empty and store_has_responses(session):
+                    console.print("the store already holds responses: demo not loaded again")
+                    return
+        with progress("Generating the demo company") as step:
+            data = generate(seed=seed, customers=customers)
+            if export is not None:
+                data.write_files(export)
+                console.print(f"demo files written to {export}")
+                return
+            step("Loading the demo into the store")
+            with unit_of_work(engine) as session:
+                summary = load_demo(session, data, on_progress=step)
+    except CxlensError as error:
+        raise _fail(error) from None
+    console.print(f"demo loaded: {summary}", highlight=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Run the web app and the REST API (OpenAPI page at /docs)."""
+    import uvicorn
+
+    from cxlens.web.app import create_app
+
+    settings = _settings()
+    if host is not None:
+        settings = settings.model_copy(update={"host": host})
+    if port is not None:
+        settings = settings.model_copy(update={"port": port})
+    console.print(f"cxlens on http://{settings.host}:{settings.port} "
+                  f"(API docs at /docs)", highlight=False)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+def main() -> None:
+    """Entry point for ``python -m cxlens``."""
+    app(prog_name="cxlens")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The web app and REST API (FastAPI). Routes are thin: parse, call one service, render."""

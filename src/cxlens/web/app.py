@@ -1,0 +1,53 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+from fastapi_offline import FastAPIOffline
+from sqlalchemy import text
+
+from cxlens import __version__
+from cxlens.core.settings import Settings
+from cxlens.db import current_revision, make_engine
+from cxlens.web import api
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app: its settings and database engine live on ``app.state``.
+
+    The OpenAPI page (``/docs``) is served from files shipped in a package, so it works
+    with no internet access.
+    """
+    settings = settings or Settings()
+    app = FastAPIOffline(
+        title="cxlens",
+        version=__version__,
+        description="Customer-experience analytics: NPS, CSAT, CES and CXi with 95% "
+        "intervals, by touchpoint, segment and period.",
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings)
+
+    @app.get("/health", tags=["ops"], summary="Liveness and database check")
+    def health() -> dict[str, Any]:
+        """``ok`` when the database answers; the schema revision beside it."""
+        engine = app.state.engine
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return {
+            "status": "ok",
+            "version": __version__,
+            "database": engine.dialect.name,
+            "revision": current_revision(engine),
+        }
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        """Until the dashboard exists, the front page is the API's documentation."""
+        return RedirectResponse(url="/docs")
+
+    app.include_router(api.router)
+    return app
