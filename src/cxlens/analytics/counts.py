@@ -24,13 +24,13 @@ class _Additive:
 
 @dataclass(frozen=True, slots=True)
 class NpsCounts(_Additive):
-    """Answers on the 0–10 recommend scale: promoters 9–10, passives 7–8, detractors 0–6."""
+    """Answers on the 0-10 recommend scale: promoters 9-10, passives 7-8, detractors 0-6."""
 
     n: int = 0
     promoters: int = 0
     passives: int = 0
     detractors: int = 0
-    ultra_detractors: int = 0  # 0–1, a subset of detractors
+    ultra_detractors: int = 0  # 0-1, a subset of detractors
 
 
 @dataclass(frozen=True, slots=True)

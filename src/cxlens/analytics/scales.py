@@ -30,7 +30,7 @@ class Scale:
     best, or 1 = strongly agree). ``positive_min`` is the lowest *oriented* score that counts
     as positive (top boxes); ``negative_max`` the highest that counts as negative (bottom
     boxes). Both default from the scale size (DESIGN.md: top two boxes on 5 and 7 points,
-    9–10 on 10 points).
+    9-10 on 10 points).
     """
 
     low: int
@@ -56,7 +56,7 @@ class Scale:
         if self.positive_min is not None:
             return self.positive_min
         if self.points >= 10:
-            return self.high - 1  # 9–10 on 0–10 / 1–10
+            return self.high - 1  # 9-10 on 0-10 / 1-10
         return self.high - 1  # top two boxes on 5- and 7-point scales
 
     def bottom_boxes_max(self) -> float:
