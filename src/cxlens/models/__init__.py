@@ -1,0 +1,36 @@
+"""The system of record: SQLAlchemy 2.0 ORM models of every cxlens table."""
+
+from cxlens.models.base import Base, utcnow
+from cxlens.models.customers import (
+    CUSTOMER_ATTRIBUTES,
+    Account,
+    Customer,
+    LifecycleEvent,
+    Referral,
+)
+from cxlens.models.enums import LifecycleKind, QuestionType
+from cxlens.models.feedback import Answer, Invitation, Response
+from cxlens.models.journey import DEFAULT_TOUCHPOINTS, Touchpoint
+from cxlens.models.support import SupportCase
+from cxlens.models.surveys import Question, Survey, SurveyVersion
+
+__all__ = [
+    "CUSTOMER_ATTRIBUTES",
+    "DEFAULT_TOUCHPOINTS",
+    "Account",
+    "Answer",
+    "Base",
+    "Customer",
+    "Invitation",
+    "LifecycleEvent",
+    "LifecycleKind",
+    "Question",
+    "QuestionType",
+    "Referral",
+    "Response",
+    "SupportCase",
+    "Survey",
+    "SurveyVersion",
+    "Touchpoint",
+    "utcnow",
+]
