@@ -1,0 +1,111 @@
+"""Shared helpers of the kind readers: the raw-table shape, header matching, nulls, errors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
+
+import pyarrow as pa
+
+from cxlens.core.errors import InputError, Location
+
+#: Cell values that mean "no value" in the exports we read (compared lower-cased, stripped).
+NULL_TOKENS = frozenset({"", "?", "-", "--", "null", "none", "na", "n/a", "#n/a", "nan", "nil"})
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+class RawLike(Protocol):
+    """What a kind reader needs of ``cxlens.ingest.raw.RawTable``: named string columns."""
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def header(self) -> list[str]: ...
+
+    @property
+    def table(self) -> pa.Table: ...
+
+    @property
+    def first_data_row(self) -> int: ...
+
+
+def normalize_header(name: str) -> str:
+    """Lower-case a header and reduce every run of non-alphanumerics to one space."""
+    return _NON_ALNUM.sub(" ", name.strip().lower()).strip()
+
+
+def header_index(raw: RawLike) -> dict[str, str]:
+    """Map each normalised header to the first original column name carrying it."""
+    index: dict[str, str] = {}
+    for name in raw.header:
+        index.setdefault(normalize_header(name), name)
+    return index
+
+
+def find_column(index: Mapping[str, str], aliases: Iterable[str]) -> str | None:
+    """The original name of the first column whose normalised header is one of ``aliases``."""
+    for alias in aliases:
+        found = index.get(normalize_header(alias))
+        if found is not None:
+            return found
+    return None
+
+
+def match_fields(
+    raw: RawLike, aliases: Mapping[str, Sequence[str]], taken: Iterable[str] = ()
+) -> dict[str, str]:
+    """Map field names to the column that carries each (fields without a column left out).
+
+    A column is used by at most one field; ``taken`` columns are not used at all.
+    """
+    index = header_index(raw)
+    used = set(taken)
+    found: dict[str, str] = {}
+    for field_name, names in aliases.items():
+        for alias in names:
+            column = index.get(normalize_header(alias))
+            if column is not None and column not in used:
+                found[field_name] = column
+                used.add(column)
+                break
+    return found
+
+
+def missing_column_error(raw: RawLike, what: str, accepted: Sequence[str], kind: str) -> InputError:
+    """The error for a required column that is not there."""
+    return InputError(
+        f"no {what} column in this {kind} file; columns found: {', '.join(raw.header)}",
+        Location(file=raw.source),
+        expected="a column named one of: " + ", ".join(repr(a) for a in accepted),
+    )
+
+
+def clean_values(raw: RawLike, column: str) -> list[str | None]:
+    """The stripped text of a column, with every null token turned into ``None``."""
+    values: list[str | None] = []
+    for value in raw.table.column(column).to_pylist():
+        if value is None:
+            values.append(None)
+            continue
+        text = str(value).strip()
+        values.append(None if text.lower() in NULL_TOKENS else text)
+    return values
+
+
+def value_error(
+    raw: RawLike, index: int, column: str, value: object, expected: str, problem: str = ""
+) -> InputError:
+    """The error for one unusable cell (``index`` is the 0-based data row)."""
+    return InputError(
+        problem or f"cannot read {value!r}",
+        Location(file=raw.source, row=raw.first_data_row + index, column=column),
+        expected=expected,
+    )
+
+
+def printable_mapping(found: Mapping[str, str]) -> dict[str, str]:
+    """Turn field→column into the printable column→field mapping."""
+    return {column: field_name for field_name, column in found.items()}
