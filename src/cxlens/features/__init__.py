@@ -1,0 +1,1 @@
+"""Features: one package per use case (schemas, repository, service, tasks)."""

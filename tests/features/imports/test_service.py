@@ -1,0 +1,241 @@
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+import factories as f
+from cxlens.core.errors import InputError
+from cxlens.db import unit_of_work
+from cxlens.features.imports import (
+    import_cases,
+    import_customers,
+    import_referrals,
+    import_responses,
+)
+from cxlens.models import (
+    Answer,
+    Customer,
+    LifecycleEvent,
+    Question,
+    Referral,
+    Response,
+    SupportCase,
+    SurveyVersion,
+    Touchpoint,
+)
+
+
+def count(session: Session, model: type) -> int:
+    return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_import_responses_stores_responses_answers_and_references(
+    migrated_engine: Engine,
+) -> None:
+    data = f.responses(
+        [
+            {
+                "nps": 10,
+                "comment": "great",
+                "customer_ref": "u1",
+                "account_ref": "acme",
+                "touchpoint": "support",
+                "channel": "email",
+                "submitted_at": f.ts("2025-01-02"),
+                "region": "north",
+            },
+            {
+                "nps": 3,
+                "comment": None,
+                "customer_ref": "u2",
+                "touchpoint": "new_step",
+                "language": "it",
+            },
+        ],
+        [f.NPS_Q, f.COMMENT_Q],
+        dimensions=("region",),
+    )
+    with unit_of_work(migrated_engine) as s:
+        result = import_responses(s, data)
+    assert (result.added, result.skipped_duplicates, result.answers_added) == (2, 0, 3)
+    assert result.customers_added == 2
+    with unit_of_work(migrated_engine) as s:
+        first = s.scalars(select(Response).where(Response.response_ref == "r0")).one()
+        assert first.dimensions == {"region": "north"}
+        assert first.channel == "email"
+        assert first.submitted_at is not None and first.submitted_at.day == 2
+        customer = s.get(Customer, first.customer_id)
+        assert customer is not None and customer.customer_ref == "u1"
+        assert customer.account_id == first.account_id is not None
+        texts = s.scalars(select(Answer.text).where(Answer.text.is_not(None))).all()
+        assert texts == ["great"]
+        assert s.scalar(select(Touchpoint.position).where(Touchpoint.key == "new_step")) == 7
+        q = s.scalars(select(Question).where(Question.key == "nps")).one()
+        assert (q.positive_min, q.negative_max, q.scale_low, q.scale_high) == (9, 6, 0, 10)
+
+
+def test_importing_the_same_data_twice_adds_nothing(migrated_engine: Engine) -> None:
+    data = f.responses([*f.nps_rows([9, 8, 7, 1]), {"response_ref": "n-0", "nps": 5}])
+    with unit_of_work(migrated_engine) as s:
+        first = import_responses(s, data)
+    with unit_of_work(migrated_engine) as s:
+        second = import_responses(s, data)
+    assert (first.added, first.skipped_duplicates) == (4, 1)  # repeated ref in the file
+    assert (second.added, second.skipped_duplicates, second.answers_added) == (0, 5, 0)
+    with unit_of_work(migrated_engine) as s:
+        assert count(s, Response) == 4
+        assert count(s, Answer) == 4
+        assert count(s, SurveyVersion) == 1  # same questions: same version
+
+
+def test_changed_questions_make_a_new_survey_version(migrated_engine: Engine) -> None:
+    with unit_of_work(migrated_engine) as s:
+        a = import_responses(s, f.responses([{"nps": 5}]))
+        b = import_responses(s, f.responses([{"response_ref": "x", "csat": 4}], [f.CSAT_Q]))
+    assert (a.survey_version, b.survey_version) == (1, 2)
+    assert a.survey_id == b.survey_id
+
+
+def test_a_batch_failing_midway_leaves_the_store_unchanged(migrated_engine: Engine) -> None:
+    scores: list[float] = [5.0] * 25
+    scores[17] = 12.0  # outside 0-10, in the second batch
+    data = f.responses(f.nps_rows(scores))
+    progress: list[tuple[int, int]] = []
+    with pytest.raises(InputError) as err, unit_of_work(migrated_engine) as s:
+        import_responses(s, data, batch_size=10, on_progress=lambda d, t: progress.append((d, t)))
+    assert progress == [(10, 25)]  # the first batch went in before the failure
+    assert err.value.location.row == 18
+    assert err.value.location.column == "nps"
+    with unit_of_work(migrated_engine) as s:
+        assert count(s, Response) == 0
+        assert count(s, Answer) == 0
+        assert count(s, Customer) == 0
+
+
+def test_missing_response_ref_is_an_input_error(migrated_engine: Engine) -> None:
+    data = f.responses([{"nps": 5}, {"nps": 6, "response_ref": None}])
+    with pytest.raises(InputError, match="response_ref") as err, unit_of_work(migrated_engine) as s:
+        import_responses(s, data)
+    assert err.value.location.row == 2
+
+
+def test_non_numeric_scores_are_an_input_error(migrated_engine: Engine) -> None:
+    data = f.responses([{"nps": 5}])
+    table = data.table.set_column(
+        data.table.schema.get_field_index("nps"), "nps", pa.array(["very"], pa.string())
+    )
+    bad = type(data)(table=table, questions=data.questions)
+    with pytest.raises(InputError, match="non-numeric"), unit_of_work(migrated_engine) as s:
+        import_responses(s, bad)
+
+
+def test_import_cases_upserts_by_case_ref(migrated_engine: Engine) -> None:
+    first = f.cases(
+        [
+            {
+                "case_ref": "T1",
+                "customer_ref": "u1",
+                "status": "open",
+                "contact_count": 1,
+                "opened_at": f.ts("2025-01-01T09:00"),
+            },
+            {"case_ref": "T2", "status": "closed", "contact_count": 2},
+        ]
+    )
+    later = f.cases(
+        [
+            {
+                "case_ref": "T1",
+                "customer_ref": "u1",
+                "status": "resolved",
+                "contact_count": 3,
+                "opened_at": f.ts("2025-01-01T09:00"),
+                "resolved_at": f.ts("2025-01-02T09:00"),
+                "reopened": True,
+            },
+        ]
+    )
+    with unit_of_work(migrated_engine) as s:
+        r1 = import_cases(s, first)
+    with unit_of_work(migrated_engine) as s:
+        r2 = import_cases(s, later)
+    assert (r1.added, r1.updated, r2.added, r2.updated) == (2, 0, 0, 1)
+    with unit_of_work(migrated_engine) as s:
+        case = s.scalars(select(SupportCase).where(SupportCase.case_ref == "T1")).one()
+        assert (case.status, case.contact_count, case.reopened) == ("resolved", 3, True)
+        assert case.customer_id is not None
+        assert count(s, SupportCase) == 2
+
+
+def test_import_cases_rejects_negative_contact_counts(migrated_engine: Engine) -> None:
+    with pytest.raises(InputError, match="negative") as err, unit_of_work(migrated_engine) as s:
+        import_cases(s, f.cases([{"contact_count": 1}, {"contact_count": -2}]))
+    assert err.value.location.row == 2
+
+
+def test_import_customers_upserts_and_writes_lifecycle_events(migrated_engine: Engine) -> None:
+    rows = f.customers(
+        [
+            {
+                "customer_ref": "u1",
+                "region": "north",
+                "plan": "pro",
+                "account_ref": "acme",
+                "acquired_at": f.ts("2024-01-01"),
+                "churned_at": f.ts("2024-06-01"),
+                "favourite": "blue",
+            },
+            {"customer_ref": "u2", "acquired_at": f.ts("2024-02-01")},
+        ],
+        extra=("favourite",),
+    )
+    with unit_of_work(migrated_engine) as s:
+        r1 = import_customers(s, rows)
+    update = f.customers([{"customer_ref": "u1", "plan": "basic"}])
+    with unit_of_work(migrated_engine) as s:
+        r2 = import_customers(s, update)
+        again = import_customers(s, rows)
+    assert (r1.added, r1.events_added) == (2, 3)
+    assert (r2.added, r2.updated, r2.events_added) == (0, 1, 0)
+    assert again.events_added == 0
+    with unit_of_work(migrated_engine) as s:
+        u1 = s.scalars(select(Customer).where(Customer.customer_ref == "u1")).one()
+        assert (u1.plan, u1.region) == ("pro", "north")  # re-imported last
+        assert u1.attributes == {"favourite": "blue"}
+        assert u1.account_id is not None
+        kinds = s.scalars(select(LifecycleEvent.kind).order_by(LifecycleEvent.at)).all()
+        assert kinds == ["acquired", "acquired", "churned"]
+
+
+def test_customer_update_keeps_values_the_file_leaves_empty(migrated_engine: Engine) -> None:
+    with unit_of_work(migrated_engine) as s:
+        import_customers(s, f.customers([{"customer_ref": "u1", "region": "north"}]))
+        import_customers(s, f.customers([{"customer_ref": "u1", "plan": "pro"}]))
+    with unit_of_work(migrated_engine) as s:
+        u1 = s.scalars(select(Customer)).one()
+        assert (u1.region, u1.plan) == ("north", "pro")
+
+
+def test_import_referrals_skips_stored_pairs(migrated_engine: Engine) -> None:
+    table = f.referrals(
+        [
+            {"referrer_ref": "u1", "referred_ref": "u2", "referred_at": f.ts("2024-03-01")},
+            {"referrer_ref": "u1", "referred_ref": "u3"},
+        ]
+    )
+    with unit_of_work(migrated_engine) as s:
+        first = import_referrals(s, table)
+    with unit_of_work(migrated_engine) as s:
+        second = import_referrals(s, table)
+    assert (first.added, first.customers_added) == (2, 3)
+    assert (second.added, second.skipped_duplicates) == (0, 2)
+    with unit_of_work(migrated_engine) as s:
+        assert count(s, Referral) == 2
+
+
+def test_self_referral_is_an_input_error(migrated_engine: Engine) -> None:
+    table = f.referrals([{"referrer_ref": "u1", "referred_ref": "u1"}])
+    with pytest.raises(InputError, match="themself"), unit_of_work(migrated_engine) as s:
+        import_referrals(s, table)
