@@ -1,0 +1,94 @@
+"""West Frisian (Frysk) fragments."""
+
+from cxlens.demo.phrases.bank import Bank
+
+BANK = Bank(
+    language="fy",
+    topics={
+        "website": {
+            "pos": (
+                "de webside is maklik",
+                "ik hie fluch wat ik socht",
+                "wurket goed op myn telefoan",
+            ),
+            "neg": (
+                "de webside rint hieltyd fêst",
+                "it sykjen fynt neat",
+                "de side is tige stadich",
+            ),
+        },
+        "checkout": {
+            "pos": (
+                "betelje gie fluch",
+                "it personiel yn de winkel wie tige freonlik",
+                "de koartingskoade die it daliks",
+            ),
+            "neg": (
+                "it beteljen gie twa kear mis",
+                "lange rige by de kassa",
+                "de koartingskoade docht it net",
+            ),
+        },
+        "onboarding": {
+            "pos": ("myn akkount wie sa klear", "de wolkommail leit alles goed út"),
+            "neg": ("noait in befêstigingsmail krigen", "oanmelden is te dreech"),
+        },
+        "usage": {
+            "pos": (
+                "goede kwaliteit",
+                "alles sa as beskreaun",
+                "brûk it al moannen sûnder problemen",
+            ),
+            "neg": (
+                "de kwaliteit is minder wurden",
+                "nei in wike stikken",
+                "klopt net mei de beskriuwing",
+            ),
+        },
+        "support": {
+            "pos": (
+                "de meiwurker hie it yn 5 minuten oplost",
+                "de helpdesk wie tige freonlik",
+                "yn ien kear oplost",
+            ),
+            "neg": (
+                "40 minuten wachtsje oan de telefoan",
+                "trije kear myn ferhaal dwaan moatten",
+                "gjinien reagearret op myn mails",
+            ),
+        },
+        "shipping_returns": {
+            "pos": ("flugge levering", "weromstjoeren wie maklik", "pakket goed ynpakt"),
+            "neg": (
+                "pakket kaam stikken oan",
+                "it weromstjoerlabel docht it net",
+                "wachtsje noch altyd op myn jild",
+            ),
+        },
+        "renewal": {
+            "pos": ("ferlingje gie mei ien klik", "earlike priis foar noch in jier"),
+            "neg": ("de priis is wer omheech gien", "opsizze is te dreech"),
+        },
+    },
+    late=(
+        "myn bestelling is twa wiken te let!!",
+        "de levering wie wer te let",
+        "it pakket duorre tige lang",
+        "twa dagen sizze se, it waarden tsien",
+        "noch altyd neat ûntfongen",
+    ),
+    generic={
+        "pos": ("tige tefreden", "in oanrader", "altyd goed holpen", "moai sa"),
+        "neu": ("it wie goed", "neat bysûnders", "gewoan goed"),
+        "neg": (
+            "tige teloarsteld",
+            "ik bestel hjir net wer",
+            "min ûnderfining",
+            "hie mear ferwachte",
+        ),
+    },
+    openers=("", "", "hoi,", "no", "earlik sein"),
+    closers_pos=("", "tige tank!", "tank", "top"),
+    closers_neg=("", "los dit op asjebleaft", "net bliid"),
+    but="mar",
+)
