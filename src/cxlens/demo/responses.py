@@ -90,8 +90,8 @@ def draw_responses(
         + np.asarray(company.TOUCHPOINT_EFFECT)[tp]
         + np.asarray(company.CHANNEL_EFFECT)[ch]
         + rng.normal(0.0, 1.0, n)
-        - 2.3 * planted_hit
-        - 0.35 * (in_problem & ~planted_hit)
+        - 1.1 * planted_hit
+        - 0.2 * (in_problem & ~planted_hit)
     )
     nps = _ordinal(latent + rng.normal(0, 0.3, n), 8.0, 1.6, 0, 10)
     csat = _ordinal(latent + rng.normal(0, 0.5, n), 4.0, 0.9, 1, 5)
