@@ -1,0 +1,5 @@
+"""Loading the demo company into the store."""
+
+from cxlens.features.demo.service import DemoLoadResult, DemoProgress, load_demo
+
+__all__ = ["DemoLoadResult", "DemoProgress", "load_demo"]

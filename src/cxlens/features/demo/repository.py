@@ -1,0 +1,55 @@
+"""SQL of the demo loader: renewal events (the store importers cover the rest)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from cxlens.models import Customer, LifecycleEvent, LifecycleKind
+
+CHUNK = 500
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is not None:
+        return moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def customer_ids(session: Session, refs: Sequence[str]) -> dict[str, int]:
+    """Customer ref → id for the refs that exist."""
+    out: dict[str, int] = {}
+    wanted = sorted(set(refs))
+    for i in range(0, len(wanted), CHUNK):
+        part = wanted[i : i + CHUNK]
+        rows = session.execute(
+            select(Customer.customer_ref, Customer.id).where(Customer.customer_ref.in_(part))
+        )
+        out.update({ref: id_ for ref, id_ in rows})
+    return out
+
+
+def add_renewals(session: Session, events: Sequence[tuple[int, datetime]]) -> int:
+    """Store ``renewed`` lifecycle events (customer id, moment) not stored yet; return how many."""
+    ids = sorted({c for c, _ in events})
+    stored: set[tuple[int, datetime]] = set()
+    for i in range(0, len(ids), CHUNK):
+        rows = session.execute(
+            select(LifecycleEvent.customer_id, LifecycleEvent.at).where(
+                LifecycleEvent.kind == LifecycleKind.RENEWED.value,
+                LifecycleEvent.customer_id.in_(ids[i : i + CHUNK]),
+            )
+        )
+        stored.update((c, _naive_utc(at)) for c, at in rows)
+    new = []
+    for customer, at in events:
+        key = (customer, _naive_utc(at))
+        if key not in stored:
+            stored.add(key)
+            new.append({"customer_id": customer, "kind": LifecycleKind.RENEWED.value, "at": at})
+    for i in range(0, len(new), 10_000):
+        session.execute(insert(LifecycleEvent), new[i : i + 10_000])
+    return len(new)
