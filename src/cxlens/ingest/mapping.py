@@ -1,0 +1,308 @@
+"""Which column feeds which metric: recognised from header text, confirmed by the values.
+
+Header words in en/it/ro/nl/fr/de/es are matched without accents or case; a candidate is
+kept only when its values fit (NPS: integers 0-10; CSAT/CES: a 5-, 7- or 10-point scale).
+:class:`MappingOverrides` (the CLI's ``--nps/--csat/--ces/--text/--by``) take precedence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from cxlens.analytics.scales import MetricKind, Scale
+from cxlens.core.errors import InputError, Location
+from cxlens.core.tables import RESPONSES, TS, NormalizedResponses, QuestionColumn
+from cxlens.ingest.dates import parse_dates
+from cxlens.ingest.formats.base import SurveyFormat
+from cxlens.ingest.raw import RawTable
+from cxlens.ingest.values import bad_share, convert, fold
+
+_NPS = re.compile(
+    r"recommend|consiglier|raccomand|recomand|aanbevel|recommander|empfehlen|recomendar"
+    r"|\bltr\b|likely.to.recommend"
+)
+_CES = re.compile(r"effort|\beasy\b|\bfacil|gemakkelijk|einfach|\busor\b|sforzo|inspanning|aufwand")
+_CSAT = re.compile(r"satisf|soddisf|tevreden|zufrieden|multumit|\bcsat\b")
+_TEXT = re.compile(
+    r"comment|\bwhy\b|reason|feedback|perche|opmerking|commentaire|kommentar|comentario"
+    r"|motivo|suggest|\bopen.ended"
+)
+_EFFORT = re.compile(r"effort|sforzo|inspanning|aufwand|esfuerzo|efort")
+_DECLARED = re.compile(r"(\d{1,2})\s*(?:-|\u2013|to|a|al|bis|tot|la|\u00e0)\s*(\d{1,2})")
+_AUTO_BAD_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class MappingOverrides:
+    """Columns named by the user; each must exist in the file."""
+
+    nps: str | None = None
+    csat: Sequence[str] = ()
+    ces: Sequence[str] = ()
+    text: Sequence[str] = ()
+    by: Sequence[str] = ()
+    time: str | None = None
+
+
+@dataclass(frozen=True)
+class MetricColumn:
+    """A score column, the metric it feeds and its declared scale."""
+
+    column: str
+    label: str
+    kind: MetricKind
+    scale: Scale
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """The mapping used for an import or an analysis (always printed)."""
+
+    format: str
+    scores: tuple[MetricColumn, ...] = ()
+    text: tuple[str, ...] = ()
+    by: tuple[str, ...] = ()
+    time: str | None = None
+    time_format: str | None = None
+    id: str | None = None
+    decimal_comma: bool = False
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready description: ``{"nps": {...}, "csat": [...], ...}``."""
+
+        def one(m: MetricColumn) -> dict[str, Any]:
+            return {
+                "column": m.column,
+                "label": m.label,
+                "scale": [m.scale.low, m.scale.high],
+                "higher_is_better": m.scale.higher_is_better,
+            }
+
+        out: dict[str, Any] = {"nps": None, "csat": [], "ces": [], "text": list(self.text)}
+        for m in self.scores:
+            if m.kind is MetricKind.NPS:
+                out["nps"] = one(m)
+            else:
+                out.setdefault(str(m.kind), []).append(one(m))
+        out.update(by=list(self.by), time=self.time, id=self.id)
+        return out
+
+
+def build_mapping(
+    raw: RawTable, fmt: SurveyFormat, overrides: MappingOverrides = MappingOverrides()
+) -> ColumnMapping:
+    """Recognise metric, text, dimension and time columns; apply ``overrides``."""
+    _check_exist(raw, overrides)
+    decimal_comma = raw.delimiter not in (None, ",")
+    warnings: list[str] = []
+    named = {overrides.nps, overrides.time, *overrides.csat, *overrides.ces, *overrides.text}
+    named |= set(overrides.by)
+    scores: list[MetricColumn] = []
+    text: list[str] = list(overrides.text)
+    if overrides.nps:
+        scores.append(_confirm(raw, fmt, overrides.nps, MetricKind.NPS, decimal_comma, True))
+    for col in overrides.csat:
+        scores.append(_confirm(raw, fmt, col, MetricKind.CSAT, decimal_comma, True))
+    for col in overrides.ces:
+        scores.append(_confirm(raw, fmt, col, MetricKind.CES, decimal_comma, True))
+    auto_kinds = {m.kind for m in scores}
+    have_nps = overrides.nps is not None
+    for col in raw.header:
+        if col in named or col in fmt.metadata:
+            continue
+        label = fold(f"{col} {fmt.label(col)}")
+        kind = _kind_from_text(label)
+        if kind is None:
+            if _TEXT.search(label) and not overrides.text:
+                text.append(col)
+            continue
+        if kind is MetricKind.NPS and have_nps:
+            continue
+        if kind is not MetricKind.NPS and kind in auto_kinds:
+            continue  # the user named the columns of this metric
+        found = _try_confirm(raw, fmt, col, kind, decimal_comma, warnings)
+        if found is not None:
+            scores.append(found)
+            have_nps = have_nps or kind is MetricKind.NPS
+    time = overrides.time or fmt.date_column
+    time_format = fmt.date_format if time == fmt.date_column else None
+    return ColumnMapping(
+        format=fmt.name,
+        scores=tuple(scores),
+        text=tuple(text),
+        by=tuple(overrides.by),
+        time=time,
+        time_format=time_format,
+        id=fmt.id_column,
+        decimal_comma=decimal_comma,
+        warnings=tuple(warnings),
+    )
+
+
+def _kind_from_text(label: str) -> MetricKind | None:
+    if _NPS.search(label):
+        return MetricKind.NPS
+    if _CES.search(label):
+        return MetricKind.CES
+    if _CSAT.search(label):
+        return MetricKind.CSAT
+    return None
+
+
+def _check_exist(raw: RawTable, overrides: MappingOverrides) -> None:
+    names = [overrides.nps, overrides.time, *overrides.csat, *overrides.ces]
+    names += [*overrides.text, *overrides.by]
+    for name in names:
+        if name is not None and name not in raw.header:
+            raise InputError(
+                f"no column named {name!r}",
+                Location(file=raw.source, column=name),
+                expected="one of: " + ", ".join(repr(c) for c in raw.header),
+            )
+
+
+def _try_confirm(
+    raw: RawTable,
+    fmt: SurveyFormat,
+    col: str,
+    kind: MetricKind,
+    decimal_comma: bool,
+    warnings: list[str],
+) -> MetricColumn | None:
+    column = raw.table.column(col)
+    values, _ = convert(column, decimal_comma=decimal_comma)
+    if values.null_count == len(values) or bad_share(column, values) > _AUTO_BAD_SHARE:
+        warnings.append(
+            f"column {col!r} looks like {kind} by its header but its values are not scores"
+        )
+        return None
+    try:
+        return _confirm(raw, fmt, col, kind, decimal_comma, False)
+    except _NotAScale as exc:
+        warnings.append(f"column {col!r} looks like {kind} by its header but {exc}")
+        return None
+
+
+class _NotAScale(Exception):
+    pass
+
+
+def _confirm(
+    raw: RawTable, fmt: SurveyFormat, col: str, kind: MetricKind, decimal_comma: bool, named: bool
+) -> MetricColumn:
+    values, first_bad = score_column(raw, col, decimal_comma=decimal_comma)
+    del first_bad
+    low = pc.min(values).as_py()
+    high = pc.max(values).as_py()
+    label = fmt.label(col)
+    if low is None or high is None:
+        return MetricColumn(col, label, kind, _default_scale(kind, label, 0, 0))
+    integral = pc.all(pc.equal(values, pc.round(values))).as_py()
+    if kind is MetricKind.NPS:
+        if not integral or low < 0 or high > 10:
+            _scale_error(raw, values, col, named, "integers from 0 to 10")
+        return MetricColumn(col, label, kind, Scale(0, 10))
+    scale = _default_scale(kind, label, low, high)
+    if not scale.contains(low) or not scale.contains(high):
+        _scale_error(raw, values, col, named, f"scores from {scale.low} to {scale.high}")
+    return MetricColumn(col, label, kind, scale)
+
+
+def _default_scale(kind: MetricKind, label: str, low: float, high: float) -> Scale:
+    folded = fold(label)
+    declared = _DECLARED.search(folded)
+    reverse = kind is MetricKind.CES and bool(_EFFORT.search(folded))
+    if declared and int(declared.group(1)) < int(declared.group(2)) <= 10:
+        return Scale(int(declared.group(1)), int(declared.group(2)), not reverse)
+    top = 5 if high <= 5 else 7 if high <= 7 else 10
+    bottom = 0 if low < 1 else 1
+    return Scale(bottom, top, not reverse)
+
+
+def _scale_error(raw: RawTable, values: pa.Array, col: str, named: bool, expected: str) -> None:
+    if not named:
+        raise _NotAScale(f"its values are not {expected}")
+    low = pc.min(values).as_py()
+    high = pc.max(values).as_py()
+    raise InputError(
+        f"values from {low:g} to {high:g} do not fit the scale",
+        Location(file=raw.source, column=col),
+        expected=expected,
+    )
+
+
+def score_column(raw: RawTable, col: str, *, decimal_comma: bool) -> tuple[pa.Array, None]:
+    """Convert a score column to float64, raising on the first value that is not a score."""
+    values, first_bad = convert(raw.table.column(col), decimal_comma=decimal_comma)
+    if first_bad is not None:
+        value = raw.table.column(col)[first_bad].as_py()
+        raise InputError(
+            f"{value!r} is not a score",
+            Location(file=raw.source, row=raw.file_row(first_bad), column=col),
+            expected="a number (or NA, N/A, ?, - or empty for a missing answer)",
+        )
+    return values, None
+
+
+def normalize(
+    raw: RawTable, mapping: ColumnMapping, *, tz: str = "UTC", source: str | None = None
+) -> NormalizedResponses:
+    """Build the normalised responses table (core.tables.RESPONSES plus question columns)."""
+    n = raw.table.num_rows
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {}
+    if mapping.id is not None:
+        columns["response_ref"] = raw.table.column(mapping.id)
+    else:
+        columns["response_ref"] = pa.array(_row_hashes(raw), pa.string())
+    if mapping.time is not None:
+        columns["submitted_at"] = parse_dates(
+            raw.table.column(mapping.time),
+            mapping.time_format,
+            tz=tz,
+            source=raw.source,
+            column=mapping.time,
+            first_row=raw.first_data_row,
+        )
+    else:
+        columns["submitted_at"] = pa.nulls(n, TS)
+    nulls = pa.nulls(n, pa.string())
+    for name in ("customer_ref", "account_ref", "language", "touchpoint"):
+        columns[name] = nulls
+    columns["channel"] = pa.array(["import"] * n, pa.string())
+    columns["source"] = pa.array([source or mapping.format] * n, pa.string())
+    questions: list[QuestionColumn] = []
+    for m in mapping.scores:
+        values, _ = score_column(raw, m.column, decimal_comma=mapping.decimal_comma)
+        columns[m.column] = values
+        questions.append(
+            QuestionColumn(
+                m.column, m.label, str(m.kind), m.scale.low, m.scale.high, m.scale.higher_is_better
+            )
+        )
+    for col in mapping.text:
+        columns[col] = raw.table.column(col)
+        questions.append(QuestionColumn(col, col, "text"))
+    for col in mapping.by:
+        columns[col] = raw.table.column(col)
+    base = [RESPONSES.field(i).name for i in range(len(RESPONSES))]
+    ordered = base + [c for c in columns if c not in base]
+    table = pa.table({c: columns[c] for c in ordered})
+    return NormalizedResponses(
+        table, tuple(questions), tuple(mapping.by), warnings=mapping.warnings
+    )
+
+
+def _row_hashes(raw: RawTable) -> list[str]:
+    """A sha256 of each row's cells, so re-importing the same file is idempotent."""
+    joined = pc.binary_join_element_wise(
+        *[pc.fill_null(raw.table.column(i), "\x00") for i in range(raw.table.num_columns)], "\x1f"
+    )
+    return [hashlib.sha256(v.encode()).hexdigest() for v in joined.to_pylist()]

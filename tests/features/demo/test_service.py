@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from cxlens.db import unit_of_work
+from cxlens.demo import DemoData, generate
+from cxlens.features.demo import load_demo
+from cxlens.models import (
+    Answer,
+    Customer,
+    LifecycleEvent,
+    LifecycleKind,
+    Referral,
+    Response,
+    SupportCase,
+)
+
+
+@pytest.fixture(scope="module")
+def small_demo() -> DemoData:
+    return generate(seed=11, customers=500, years=1)
+
+
+def count(session: Session, model: type, *where: object) -> int:
+    stmt = select(func.count()).select_from(model)
+    for condition in where:
+        stmt = stmt.where(condition)  # type: ignore[arg-type]
+    return session.scalar(stmt) or 0
+
+
+def test_load_demo_stores_every_table(migrated_engine: Engine, small_demo: DemoData) -> None:
+    steps: list[tuple[str, int, int]] = []
+    with unit_of_work(migrated_engine) as s:
+        result = load_demo(s, small_demo, on_progress=lambda *a: steps.append(a))
+    assert result.responses_added == small_demo.responses.table.num_rows
+    with unit_of_work(migrated_engine) as s:
+        assert count(s, Response) == small_demo.responses.table.num_rows
+        assert count(s, Customer) == small_demo.customers.num_rows
+        assert count(s, SupportCase) == small_demo.cases.num_rows
+        assert count(s, Referral) == small_demo.referrals.num_rows
+        renewed = count(s, LifecycleEvent, LifecycleEvent.kind == LifecycleKind.RENEWED.value)
+        assert renewed == small_demo.renewals.num_rows == result.renewals_added > 0
+        churned = count(s, LifecycleEvent, LifecycleEvent.kind == LifecycleKind.CHURNED.value)
+        assert churned == small_demo.customers.column("churned_at").drop_null().__len__()
+        assert count(s, Answer) > count(s, Response)
+        region = s.scalar(select(Customer.region).where(Customer.customer_ref == "C000001"))
+        assert region == small_demo.customers.column("region")[0].as_py()
+    done = {step for step, n, total in steps if n == total}
+    assert done == {"customers", "responses", "cases", "referrals", "renewals"}
+
+
+def test_loading_twice_adds_nothing(migrated_engine: Engine, small_demo: DemoData) -> None:
+    with unit_of_work(migrated_engine) as s:
+        load_demo(s, small_demo)
+    with unit_of_work(migrated_engine) as s:
+        again = load_demo(s, small_demo)
+    assert again.responses_added == 0
+    assert again.renewals_added == 0
+    assert again.imports["referrals"].added == 0
+    with unit_of_work(migrated_engine) as s:
+        assert count(s, Response) == small_demo.responses.table.num_rows
