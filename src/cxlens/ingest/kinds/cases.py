@@ -31,7 +31,7 @@ from ._common import (
     printable_mapping,
     value_error,
 )
-from .dates import parse_dates
+from .dates import parse_date_columns
 from .numbers import parse_counts, parse_durations
 from .values import parse_bool
 
@@ -326,21 +326,19 @@ class _Columns:
         self.raw, self.found, self.n = raw, found, raw.table.num_rows
         self.values: dict[str, list[Any]] = {}
         self.warnings: list[str] = []
-        for name in ("opened_at", "resolved_at", "closed_at", "updated_at"):
-            if name in found:
-                parsed = parse_dates(raw, found[name], tz=tz)
-                self.values[name] = parsed.values.to_pylist()
-                if parsed.warning:
-                    self.warnings.append(parsed.warning)
+        dated: dict[str, str] = {
+            name: found[name]
+            for name in ("opened_at", "first_response_at", "resolved_at", "closed_at", "updated_at")
+            if name in found
+        }
         if "first_response_at" in found:
             column = found["first_response_at"]
             if _looks_like_duration(clean_values(raw, column)):
                 self.values["first_response_minutes"] = parse_durations(raw, column, 60.0)
                 found["first_response_hours"] = found.pop("first_response_at")
-            else:
-                self.values["first_response_at"] = parse_dates(
-                    raw, column, tz=tz
-                ).values.to_pylist()
+                del dated["first_response_at"]
+        parsed, self.warnings = parse_date_columns(raw, dated, tz=tz)
+        self.values.update(parsed)
         for name, unit in (("first_response_minutes", 1.0), ("first_response_hours", 60.0)):
             if name in found and "first_response_minutes" not in self.values:
                 self.values["first_response_minutes"] = parse_durations(raw, found[name], unit)

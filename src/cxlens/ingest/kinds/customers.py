@@ -19,7 +19,7 @@ from ._common import (
     printable_mapping,
     value_error,
 )
-from .dates import parse_dates
+from .dates import parse_date_columns
 from .numbers import parse_numbers
 
 _TEXT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -221,15 +221,12 @@ def read_customers(raw: RawLike, *, tz: str = "UTC") -> CustomersImport:
         if "value" in found
         else [None] * n
     )
-    warnings: list[str] = []
+    dated: dict[str, str] = {
+        name: found[name] for name in ("acquired_at", "churned_at") if name in found
+    }
+    parsed, warnings = parse_date_columns(raw, dated, tz=tz)
     for name in ("acquired_at", "churned_at"):
-        if name in found:
-            parsed = parse_dates(raw, found[name], tz=tz)
-            columns[name] = parsed.values.to_pylist()
-            if parsed.warning:
-                warnings.append(parsed.warning)
-        else:
-            columns[name] = [None] * n
+        columns[name] = parsed.get(name) or [None] * n
     id_column = found.get("customer_ref", found.get("email", ""))
     if "customer_ref" not in found:
         columns["customer_ref"] = list(columns["email"])

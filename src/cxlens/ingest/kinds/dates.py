@@ -11,6 +11,7 @@ one by one with python-dateutil. Naive times are in ``tz``; everything is stored
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -139,11 +140,49 @@ def _dateutil_column(
     return pa.array(out, type=TS)
 
 
-def parse_dates(raw: RawLike, column: str, *, tz: str = "UTC") -> ParsedDates:
+def date_order(raw: RawLike, columns: Iterable[str]) -> bool | None:
+    """Whether the dates in ``columns`` are day-first (True), month-first (False) or unknown.
+
+    One column may decide for the others of the same file (``29/2/2016`` in "opened" tells
+    how to read ``6/3/2016`` in "closed").
+    """
+    day_first = month_first = False
+    for column in columns:
+        present = [t for t in clean_values(raw, column) if t is not None]
+        day, month, _ = _day_first_evidence(present)
+        day_first, month_first = day_first or day, month_first or month
+    if day_first == month_first:
+        return None
+    return day_first
+
+
+def parse_date_columns(
+    raw: RawLike, columns: Mapping[str, str], *, tz: str = "UTC"
+) -> tuple[dict[str, list[datetime | None]], list[str]]:
+    """Parse several date columns of one file (field → column) with one date order.
+
+    Returns the UTC datetimes per field and the warnings (a guessed order is said once).
+    """
+    hint = date_order(raw, columns.values())
+    out: dict[str, list[datetime | None]] = {}
+    warnings: list[str] = []
+    for name, column in columns.items():
+        parsed = parse_dates(raw, column, tz=tz, day_first=hint)
+        out[name] = parsed.values.to_pylist()
+        if parsed.warning:
+            warnings.append(parsed.warning)
+    return out, warnings
+
+
+def parse_dates(
+    raw: RawLike, column: str, *, tz: str = "UTC", day_first: bool | None = None
+) -> ParsedDates:
     """Parse one column of ``raw`` as dates/times, returning UTC timestamps.
 
-    Raises :class:`InputError` naming the file, row and column of the first value that is
-    not a date.
+    ``day_first`` is the date order decided by other columns of the file (see
+    :func:`date_order`); the column's own values win when they decide. Raises
+    :class:`InputError` naming the file, row and column of the first value that is not a
+    date.
     """
     zone = check_time_zone(tz)
     texts = clean_values(raw, column)
@@ -155,7 +194,10 @@ def parse_dates(raw: RawLike, column: str, *, tz: str = "UTC") -> ParsedDates:
     if iso is not None:
         stamps, aware = iso
         return ParsedDates(stamps if aware else _localize(stamps, tz), "ISO 8601")
+    hint = day_first
     day_first, month_first, separator = _day_first_evidence(present)
+    if not (day_first or month_first) and hint is not None:
+        day_first, month_first = hint, not hint
     if day_first and month_first:
         first = next(t for t in present if (m := _LEADING_PAIR.match(t)) and int(m.group(1)) > 12)
         raise InputError(
@@ -171,7 +213,7 @@ def parse_dates(raw: RawLike, column: str, *, tz: str = "UTC") -> ParsedDates:
         if parsed is None:
             continue
         warning = None
-        if not (day_first or month_first) and fmt[:2] in ("%d", "%m"):
+        if hint is None and not (day_first or month_first) and fmt[:2] in ("%d", "%m"):
             order = "day/month" if fmt.startswith("%d") else "month/day"
             warning = (
                 f"column {column!r}: no day above 12, so dates were read as {order} "
