@@ -41,8 +41,8 @@ _LIME_META = _LIME_KEYS | {
 _SM_SUBANSWERS = {"response", "open-ended response", "other (please specify)", ""}
 _ID_NAMES = ("response_id", "responseid", "response id", "respondent id", "respondent_id", "id")
 _DATE_NAMES = re.compile(
-    r"^(date|datetime|timestamp|submitted|submitted_at|submitted at|submit date|created|"
-    r"created_at|recorded|response date|completed|completed_at|time)$",
+    r"^(date|datum|data|fecha|datetime|timestamp|submitted|submitted_at|submitted at|"
+    r"submit date|created|created_at|recorded|response date|completed|completed_at|time)$",
     re.IGNORECASE,
 )
 
