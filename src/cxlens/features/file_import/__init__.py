@@ -1,0 +1,1 @@
+"""Import one file into the store: read it, recognise its kind, load it in one transaction."""
