@@ -1,0 +1,187 @@
+"""All SQL of the store metrics: bucket counts grouped in the database.
+
+Each query groups by the requested dimensions and (when a period is asked for) by a UTC
+time bucket; :mod:`cxlens.features.metrics.service` folds buckets into periods and applies
+the formulas of :mod:`cxlens.analytics.formulas`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from cxlens.features.metrics.dimensions import Dimensions, Filters, apply_filters
+from cxlens.features.metrics.timebuckets import utc_bucket
+from cxlens.models import (
+    Answer,
+    Customer,
+    Invitation,
+    Question,
+    Referral,
+    Response,
+    SupportCase,
+    Survey,
+)
+
+#: Question types counted by the survey metrics.
+SCORE_METRIC_TYPES = ("nps", "csat", "ces", "cxi_effectiveness", "cxi_ease", "cxi_emotion")
+
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _keys(dims: Dimensions, by: Sequence[str]) -> list[ColumnElement[Any]]:
+    return [dims.expr(name).label(f"k{i}") for i, name in enumerate(by)]
+
+
+def score_buckets(
+    session: Session,
+    *,
+    by: Sequence[str],
+    granularity: str | None,
+    survey: str | None,
+    filters: Filters | None,
+) -> Sequence[Row[Any]]:
+    """Answer counts per question type, scale, group and UTC bucket.
+
+    Row: ``type, scale_low, scale_high, k0..kN, bucket, n, promoters, passives, detractors,
+    ultra, positive, negative, total, total_sq`` (scores oriented: higher = better).
+    """
+    dims = Dimensions("responses")
+    keys = _keys(dims, by)
+    value = Answer.value.expression
+    oriented = case(
+        (Question.higher_is_better.is_(True), value),
+        else_=Question.scale_low + Question.scale_high - value,
+    )
+    bucket = [utc_bucket(Response.submitted_at, granularity).label("bucket")] if granularity else []
+    stmt: Select[Any] = select(
+        Question.type,
+        Question.scale_low,
+        Question.scale_high,
+        *keys,
+        *bucket,
+        func.count(value).label("n"),
+        _count_if(value >= 9).label("promoters"),
+        _count_if(and_(value >= 7, value < 9)).label("passives"),
+        _count_if(value <= 6).label("detractors"),
+        _count_if(value <= 1).label("ultra"),
+        _count_if(oriented >= Question.positive_min).label("positive"),
+        _count_if(oriented <= Question.negative_max).label("negative"),
+        func.coalesce(func.sum(oriented), 0.0).label("total"),
+        func.coalesce(func.sum(oriented * oriented), 0.0).label("total_sq"),
+    )
+    stmt = _from_answers(stmt)
+    if survey is not None:
+        dims.needed.add("survey")
+        stmt = dims.join(stmt).where(Survey.name == survey)
+    else:
+        stmt = dims.join(stmt)
+    stmt = stmt.where(Question.type.in_(SCORE_METRIC_TYPES), value.is_not(None))
+    if granularity:
+        stmt = stmt.where(Response.submitted_at.is_not(None))
+    stmt = apply_filters(stmt, dims, filters)
+    group = [Question.type, Question.scale_low, Question.scale_high, *keys, *bucket]
+    return session.execute(stmt.group_by(*group)).all()
+
+
+def _from_answers(stmt: Select[Any]) -> Select[Any]:
+    return (
+        stmt.select_from(Answer)
+        .join(Question, Answer.question_id == Question.id)
+        .join(Response, Answer.response_id == Response.id)
+    )
+
+
+def case_buckets(
+    session: Session, *, by: Sequence[str], granularity: str | None, filters: Filters | None
+) -> Sequence[Row[Any]]:
+    """Support cases per group and UTC bucket of ``opened_at``: ``k.., bucket, n, first``.
+
+    ``first`` counts cases resolved within the first contact and never reopened (FCR).
+    """
+    dims = Dimensions("cases")
+    keys = _keys(dims, by)
+    bucket = [utc_bucket(SupportCase.opened_at, granularity).label("bucket")] if granularity else []
+    first = and_(
+        SupportCase.contact_count == 1,
+        SupportCase.resolved_at.is_not(None),
+        SupportCase.reopened.is_(False),
+    )
+    stmt: Select[Any] = select(
+        *keys, *bucket, func.count().label("n"), _count_if(first).label("first")
+    )
+    stmt = dims.join(stmt.select_from(SupportCase))
+    if granularity:
+        stmt = stmt.where(SupportCase.opened_at.is_not(None))
+    stmt = apply_filters(stmt, dims, filters)
+    return session.execute(stmt.group_by(*keys, *bucket)).all()
+
+
+def resolution_times(
+    session: Session, *, by: Sequence[str], filters: Filters | None
+) -> Sequence[Row[Any]]:
+    """Resolved cases: ``k.., opened_at, resolved_at`` (quantiles need the values)."""
+    dims = Dimensions("cases")
+    keys = _keys(dims, by)
+    stmt: Select[Any] = select(*keys, SupportCase.opened_at, SupportCase.resolved_at)
+    stmt = dims.join(stmt.select_from(SupportCase)).where(
+        SupportCase.opened_at.is_not(None), SupportCase.resolved_at.is_not(None)
+    )
+    return session.execute(apply_filters(stmt, dims, filters)).all()
+
+
+def customer_lifetimes(
+    session: Session, *, by: Sequence[str], filters: Filters | None
+) -> Sequence[Row[Any]]:
+    """Every customer: ``id, k.., acquired_at, churned_at`` (dates may be null)."""
+    dims = Dimensions("customers")
+    dims.needed.add("customer")
+    keys = _keys(dims, by)
+    stmt: Select[Any] = select(Customer.id, *keys, Customer.acquired_at, Customer.churned_at)
+    stmt = dims.join(stmt.select_from(Customer))
+    return session.execute(apply_filters(stmt, dims, filters)).all()
+
+
+def referral_moments(session: Session) -> Sequence[tuple[int, datetime | None]]:
+    """(referrer id, when) of every referral."""
+    rows = session.execute(select(Referral.referrer_id, Referral.at)).all()
+    return [(r[0], r[1]) for r in rows]
+
+
+def invitation_buckets(
+    session: Session,
+    *,
+    by: Sequence[str],
+    granularity: str | None,
+    survey: str | None,
+    filters: Filters | None,
+) -> Sequence[Row[Any]]:
+    """Delivered invitations per group and UTC bucket of delivery: ``k.., bucket, n, hits``.
+
+    A hit is an invitation completed or linked to a response.
+    """
+    dims = Dimensions("invitations")
+    keys = _keys(dims, by)
+    bucket = (
+        [utc_bucket(Invitation.delivered_at, granularity).label("bucket")] if granularity else []
+    )
+    answered = or_(
+        Invitation.completed_at.is_not(None),
+        exists().where(Response.invitation_id == Invitation.id),
+    )
+    stmt: Select[Any] = select(
+        *keys, *bucket, func.count().label("n"), _count_if(answered).label("hits")
+    )
+    if survey is not None:
+        dims.needed.add("survey")
+    stmt = dims.join(stmt.select_from(Invitation)).where(Invitation.delivered_at.is_not(None))
+    if survey is not None:
+        stmt = stmt.where(Survey.name == survey)
+    stmt = apply_filters(stmt, dims, filters)
+    return session.execute(stmt.group_by(*keys, *bucket)).all()

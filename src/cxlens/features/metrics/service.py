@@ -1,0 +1,372 @@
+"""Metrics from the store: bucket counts grouped in SQL, formulas applied once in Python.
+
+:func:`store_metrics` gives the survey metrics (NPS, CSAT, CES, classic CXi);
+:func:`operational_metrics` response rate, FCR, ART, churn, retention and referral rate.
+With a period, every value carries its change from the previous period and its test.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from cxlens.analytics import compare as cmp
+from cxlens.analytics import formulas as fm
+from cxlens.analytics.counts import (
+    DurationCounts,
+    NpsCounts,
+    ProportionCounts,
+    RetentionCounts,
+    ScoreCounts,
+)
+from cxlens.analytics.periods import check_period, period_label, zone
+from cxlens.analytics.results import MetricValue
+from cxlens.analytics.scales import Scale
+from cxlens.features.metrics import repository as repo
+from cxlens.features.metrics.dimensions import Dimensions, Filters
+from cxlens.features.metrics.folding import (
+    Key,
+    Keys,
+    bounds,
+    clean_keys,
+    emit,
+    labels_between,
+)
+from cxlens.features.metrics.timebuckets import as_utc, bucket_label, granularity_for
+
+CXI_TYPES = ("cxi_effectiveness", "cxi_ease", "cxi_emotion")
+
+
+def _prepare(period: str | None, tz: str) -> str | None:
+    zone(tz)
+    if period is None:
+        return None
+    check_period(period)
+    return granularity_for(tz)
+
+
+def store_metrics(
+    session: Session,
+    *,
+    by: Sequence[str] = (),
+    period: str | None = None,
+    tz: str = "UTC",
+    min_n: int = fm.DEFAULT_MIN_N,
+    survey: str | None = None,
+    filters: Filters | None = None,
+) -> list[MetricValue]:
+    """NPS, CSAT, CES and classic CXi per group (``by``) and period, from the store.
+
+    ``by`` names dimensions: survey, touchpoint, channel, language, source, question,
+    account, a customer attribute (region, plan, ...) or a response dimension. ``filters``
+    restricts dimensions to values. Responses without a date are left out when a period
+    is asked for.
+    """
+    by = tuple(by)
+    granularity = _prepare(period, tz)
+    rows: Sequence[Any] = repo.score_buckets(
+        session, by=by, granularity=granularity, survey=survey, filters=filters
+    )
+    nps: dict[Key, NpsCounts] = defaultdict(NpsCounts)
+    scores: dict[str, dict[Key, ScoreCounts]] = defaultdict(lambda: defaultdict(ScoreCounts))
+    ces_scales: dict[Key, Counter[tuple[int, int]]] = defaultdict(Counter)
+    width = len(by)
+    for row in rows:
+        kind, low, high = row[0], row[1], row[2]
+        keys = clean_keys(row[3 : 3 + width])
+        label = None
+        if period is not None and granularity is not None:
+            label = bucket_label(row[3 + width], granularity, period, tz)
+        key = (keys, label)
+        if kind == "nps":
+            nps[key] += NpsCounts(
+                int(row.n),
+                int(row.promoters),
+                int(row.passives),
+                int(row.detractors),
+                int(row.ultra),
+            )
+            continue
+        scores[kind][key] += ScoreCounts(
+            int(row.n),
+            int(row.positive),
+            int(row.negative),
+            float(row.total),
+            float(row.total_sq),
+        )
+        if kind == "ces" and low is not None and high is not None:
+            ces_scales[key][(int(low), int(high))] += int(row.n)
+
+    def ces_scale(key: Key) -> Scale:
+        common = ces_scales[key].most_common(1)
+        low, high = common[0][0] if common else (1, 7)
+        return Scale(low, high)
+
+    out = emit(
+        by,
+        period,
+        nps,
+        lambda c, g, p: fm.nps_value(c, min_n=min_n, group=g, period=p),
+        cmp.compare_nps,
+    )
+    out += emit(
+        by,
+        period,
+        scores.get("csat", {}),
+        lambda c, g, p: fm.csat_value(c, min_n=min_n, group=g, period=p),
+        cmp.compare_positive_share,
+    )
+    ces = scores.get("ces", {})
+    out += emit(
+        by,
+        period,
+        ces,
+        lambda c, g, p: fm.ces_value(
+            c, ces_scale(_key_of(by, g, p)), min_n=min_n, group=g, period=p
+        ),
+        cmp.compare_scores_mean,
+    )
+    out += _cxi(by, period, scores, min_n)
+    return out
+
+
+def _key_of(by: Sequence[str], group: dict[str, str | None], label: str | None) -> Key:
+    return tuple(group[name] for name in by), label
+
+
+def _cxi(
+    by: Sequence[str], period: str | None, scores: dict[str, dict[Key, ScoreCounts]], min_n: int
+) -> list[MetricValue]:
+    keys: set[Key] = set()
+    for kind in CXI_TYPES:
+        keys.update(scores.get(kind, {}))
+    triples: dict[Key, tuple[ScoreCounts, ScoreCounts, ScoreCounts]] = {
+        key: (
+            scores.get(CXI_TYPES[0], {}).get(key, ScoreCounts()),
+            scores.get(CXI_TYPES[1], {}).get(key, ScoreCounts()),
+            scores.get(CXI_TYPES[2], {}).get(key, ScoreCounts()),
+        )
+        for key in keys
+    }
+    return emit(
+        by,
+        period,
+        triples,
+        lambda c, g, p: fm.cxi_value(*c, min_n=min_n, group=g, period=p),
+        cmp.compare_cxi,
+    )
+
+
+def operational_metrics(
+    session: Session,
+    *,
+    by: Sequence[str] = (),
+    period: str | None = "month",
+    tz: str = "UTC",
+    min_n: int = fm.DEFAULT_MIN_N,
+    survey: str | None = None,
+    filters: Filters | None = None,
+) -> list[MetricValue]:
+    """Response rate, FCR, ART, churn, retention and referral rate, from the store.
+
+    A family is left out when it cannot be sliced by every dimension of ``by`` and
+    ``filters`` (e.g. churn by touchpoint). Churn and retention need a period.
+    """
+    by = tuple(by)
+    granularity = _prepare(period, tz)
+    names = (*by, *(filters or {}))
+
+    def fits(fact: str) -> bool:
+        dims = Dimensions(fact)
+        return all(dims.supports(name) for name in names)
+
+    out: list[MetricValue] = []
+    if fits("invitations"):
+        rows = repo.invitation_buckets(
+            session, by=by, granularity=granularity, survey=survey, filters=filters
+        )
+        out += _rates("response_rate", by, period, granularity, tz, rows, min_n)
+    if fits("cases"):
+        rows = repo.case_buckets(session, by=by, granularity=granularity, filters=filters)
+        out += _rates("fcr", by, period, granularity, tz, rows, min_n)
+        out += _art(session, by, period, tz, filters, min_n)
+    if fits("customers"):
+        out += _customer_metrics(session, by, period, tz, filters, min_n)
+    return out
+
+
+def _rates(
+    metric: str,
+    by: Sequence[str],
+    period: str | None,
+    granularity: str | None,
+    tz: str,
+    rows: Sequence[Any],
+    min_n: int,
+) -> list[MetricValue]:
+    counts: dict[Key, ProportionCounts] = defaultdict(ProportionCounts)
+    width = len(by)
+    for row in rows:
+        label = None
+        if period is not None and granularity is not None:
+            label = bucket_label(row[width], granularity, period, tz)
+        counts[(clean_keys(row[:width]), label)] += ProportionCounts(int(row[-2]), int(row[-1]))
+    return emit(
+        by,
+        period,
+        counts,
+        lambda c, g, p: fm.proportion_value(metric, c, min_n=min_n, group=g, period=p),
+        cmp.compare_rates,
+    )
+
+
+def _art(
+    session: Session,
+    by: Sequence[str],
+    period: str | None,
+    tz: str,
+    filters: Filters | None,
+    min_n: int,
+) -> list[MetricValue]:
+    width = len(by)
+    hours: dict[Key, list[float]] = defaultdict(list)
+    for row in repo.resolution_times(session, by=by, filters=filters):
+        opened, resolved = as_utc(row[width]), as_utc(row[width + 1])
+        if resolved < opened:
+            continue
+        label = period_label(resolved, period, tz) if period else None
+        hours[(clean_keys(row[:width]), label)].append((resolved - opened).total_seconds() / 3600)
+    counts: dict[Key, DurationCounts] = {}
+    for key, values in hours.items():
+        arr = np.asarray(values, dtype=float)
+        counts[key] = DurationCounts(
+            n=int(arr.size),
+            total=float(arr.sum()),
+            total_sq=float((arr * arr).sum()),
+            median=float(np.percentile(arr, 50)),
+            p90=float(np.percentile(arr, 90)),
+        )
+    return emit(
+        by,
+        period,
+        counts,
+        lambda c, g, p: fm.art_value(c, min_n=min_n, group=g, period=p),
+        cmp.compare_scores_mean,
+    )
+
+
+_NEVER = float("inf")
+
+
+def _customer_metrics(
+    session: Session,
+    by: Sequence[str],
+    period: str | None,
+    tz: str,
+    filters: Filters | None,
+    min_n: int,
+) -> list[MetricValue]:
+    width = len(by)
+    rows = repo.customer_lifetimes(session, by=by, filters=filters)
+    ids = np.asarray([r[0] for r in rows], dtype=np.int64)
+    acquired = np.asarray(
+        [as_utc(r[width + 1]).timestamp() if r[width + 1] else np.nan for r in rows], dtype=float
+    )
+    churned = np.asarray(
+        [as_utc(r[width + 2]).timestamp() if r[width + 2] else _NEVER for r in rows], dtype=float
+    )
+    groups: dict[Keys, list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        groups[clean_keys(r[1 : 1 + width])].append(i)
+    referrals = repo.referral_moments(session)
+    position = {int(v): i for i, v in enumerate(ids)}
+    ref_idx = np.asarray([position.get(a, -1) for a, _ in referrals], dtype=np.int64)
+    ref_at = np.asarray(
+        [as_utc(at).timestamp() if at else np.nan for _, at in referrals], dtype=float
+    )
+    known = ref_idx >= 0
+    ref_idx, ref_at = ref_idx[known], ref_at[known]
+
+    if period is None:
+        referred = np.zeros(len(rows), dtype=bool)
+        referred[ref_idx] = True
+        totals: dict[Key, ProportionCounts] = {
+            (keys, None): ProportionCounts(len(idx), int(referred[idx].sum()))
+            for keys, idx in groups.items()
+        }
+        return _referral_values(by, None, totals, min_n)
+
+    dated = ~np.isnan(acquired)
+    if not dated.any():
+        return []
+    first = float(np.nanmin(acquired))
+    last = max(
+        float(np.nanmax(acquired)), float(np.max(churned, where=churned < _NEVER, initial=first))
+    )
+    labels = labels_between(
+        period_label(_dt(first), period, tz), period_label(_dt(last), period, tz), period
+    )
+    retention: dict[Key, RetentionCounts] = {}
+    referral: dict[Key, ProportionCounts] = {}
+    for label in labels:
+        start, end = bounds(label, period, tz)
+        in_period = (ref_at >= start) & (ref_at < end)
+        referred = np.zeros(len(rows), dtype=bool)
+        referred[ref_idx[in_period]] = True
+        for keys, idx_list in groups.items():
+            idx = np.asarray(idx_list, dtype=np.int64)
+            a, c = acquired[idx], churned[idx]
+            ok = ~np.isnan(a)
+            a, c, idx = a[ok], c[ok], idx[ok]
+            before = (a < start) & (c >= start)
+            moves = RetentionCounts(
+                at_start=int(before.sum()),
+                at_end=int(((a < end) & (c >= end)).sum()),
+                acquired=int(((a >= start) & (a < end)).sum()),
+                lost=int((before & (c < end)).sum()),
+            )
+            if moves.at_start or moves.acquired:
+                retention[(keys, label)] = moves
+            active = (a < end) & (c >= start)
+            if active.any():
+                referral[(keys, label)] = ProportionCounts(
+                    int(active.sum()), int(referred[idx[active]].sum())
+                )
+    out = emit(
+        by,
+        period,
+        retention,
+        lambda c, g, p: fm.churn_value(c, min_n=min_n, group=g, period=p),
+        lambda c, prev: cmp.compare_proportions(c.lost, c.at_start, prev.lost, prev.at_start),
+    )
+    out += emit(
+        by,
+        period,
+        retention,
+        lambda c, g, p: fm.retention_value(c, min_n=min_n, group=g, period=p),
+        lambda c, prev: cmp.compare_proportions(
+            c.at_end - c.acquired, c.at_start, prev.at_end - prev.acquired, prev.at_start
+        ),
+    )
+    return out + _referral_values(by, period, referral, min_n)
+
+
+def _referral_values(
+    by: Sequence[str], period: str | None, counts: dict[Key, ProportionCounts], min_n: int
+) -> list[MetricValue]:
+    return emit(
+        by,
+        period,
+        counts,
+        lambda c, g, p: fm.proportion_value("referral_rate", c, min_n=min_n, group=g, period=p),
+        cmp.compare_rates,
+    )
+
+
+def _dt(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, UTC)
