@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -135,12 +135,25 @@ def analyze(
         console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
 
 
-def _print_mapping(mapping: dict[str, object]) -> None:
+def _print_mapping(mapping: dict[str, Any]) -> None:
     console.print("[bold]Mapping used[/bold] (override with --nps/--csat/--ces/--text/--by):")
     for key, value in mapping.items():
         if value in (None, [], {}):
             continue
-        console.print(f"  {key}: {value}", highlight=False)
+        items = value if isinstance(value, list) else [value]
+        shown = [_describe_column(item) for item in items]
+        console.print(f"  {key}: {', '.join(shown)}", highlight=False)
+
+
+def _describe_column(item: Any) -> str:
+    if isinstance(item, dict) and "column" in item:
+        text = repr(item["column"])
+        if "scale" in item:
+            low, high = item["scale"]
+            text += f" (scale {low}–{high}"
+            text += ")" if item.get("higher_is_better", True) else ", lower is better)"
+        return text
+    return repr(item) if isinstance(item, str) else str(item)
 
 
 @app.command("import")

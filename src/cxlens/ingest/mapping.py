@@ -301,8 +301,19 @@ def normalize(
 
 
 def _row_hashes(raw: RawTable) -> list[str]:
-    """A sha256 of each row's cells, so re-importing the same file is idempotent."""
+    """A sha256 of each row's cells and of how often the same cells came before.
+
+    Re-importing the same file gives the same hashes (idempotent), while two identical
+    rows of one file (two people giving the same answers, no id column) stay two responses.
+    """
     joined = pc.binary_join_element_wise(
         *[pc.fill_null(raw.table.column(i), "\x00") for i in range(raw.table.num_columns)], "\x1f"
     )
-    return [hashlib.sha256(v.encode()).hexdigest() for v in joined.to_pylist()]
+    seen: dict[str, int] = {}
+    hashes: list[str] = []
+    for value in joined.to_pylist():
+        digest = hashlib.sha256(value.encode()).hexdigest()
+        occurrence = seen.get(digest, 0)
+        seen[digest] = occurrence + 1
+        hashes.append(digest if occurrence == 0 else f"{digest}#{occurrence}")
+    return hashes

@@ -55,7 +55,7 @@ class FileImportResult:
             "updated": self.result.updated,
             "skipped": self.result.skipped_duplicates,
             "mapping": self.mapping,
-            "warnings": [*self.warnings, *self.result.warnings],
+            "warnings": list(dict.fromkeys([*self.warnings, *self.result.warnings])),
         }
 
 
