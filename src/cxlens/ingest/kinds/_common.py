@@ -7,12 +7,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from cxlens.core.errors import InputError, Location
 
 #: Cell values that mean "no value" in the exports we read (compared lower-cased, stripped).
 NULL_TOKENS = frozenset({"", "?", "-", "--", "null", "none", "na", "n/a", "#n/a", "nan", "nil"})
 
+_NULL_SET = pa.array(sorted(NULL_TOKENS), pa.string())
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
@@ -83,15 +85,16 @@ def missing_column_error(raw: RawLike, what: str, accepted: Sequence[str], kind:
     )
 
 
+def clean_array(raw: RawLike, column: str) -> pa.Array:
+    """A column as a string array, stripped, with every null token turned into null."""
+    values = pc.utf8_trim_whitespace(raw.table.column(column).combine_chunks().cast(pa.string()))
+    is_null = pc.is_in(pc.utf8_lower(values), value_set=_NULL_SET)
+    return pc.if_else(is_null, pa.scalar(None, pa.string()), values)
+
+
 def clean_values(raw: RawLike, column: str) -> list[str | None]:
     """The stripped text of a column, with every null token turned into ``None``."""
-    values: list[str | None] = []
-    for value in raw.table.column(column).to_pylist():
-        if value is None:
-            values.append(None)
-            continue
-        text = str(value).strip()
-        values.append(None if text.lower() in NULL_TOKENS else text)
+    values: list[str | None] = clean_array(raw, column).to_pylist()
     return values
 
 

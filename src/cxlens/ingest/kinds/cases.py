@@ -325,6 +325,7 @@ class _Columns:
     def __init__(self, raw: RawLike, found: dict[str, str], tz: str) -> None:
         self.raw, self.found, self.n = raw, found, raw.table.num_rows
         self.values: dict[str, list[Any]] = {}
+        self.absent: list[Any] = [None] * self.n
         self.warnings: list[str] = []
         dated: dict[str, str] = {
             name: found[name]
@@ -359,7 +360,7 @@ class _Columns:
                 self.values[name] = clean_values(raw, found[name])
 
     def get(self, name: str) -> list[Any]:
-        return self.values.get(name) or [None] * self.n
+        return self.values.get(name, self.absent)
 
 
 def _contact_count(cols: _Columns, i: int) -> int | None:

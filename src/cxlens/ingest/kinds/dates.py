@@ -20,17 +20,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from dateutil import parser as dateparser
 
-from cxlens.core.errors import InputError, Location
+from cxlens.core.errors import InputError
 from cxlens.core.tables import TS
 
-from ._common import RawLike, clean_values, value_error
+from ._common import RawLike, clean_array, clean_values, value_error
 
 _NAIVE = pa.timestamp("us")
 _TIMES = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p", " %I:%M%p")
 _DATES_MONTH_FIRST = ("%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y")
 _DATES_DAY_FIRST = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%d.%m.%y")
 _DATES_YEAR_FIRST = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d")
-_LEADING_PAIR = re.compile(r"^\s*(\d{1,2})([/.-])(\d{1,2})[/.-]\d{2,4}")
+_LEADING_PAIR = re.compile(r"^\s*(?P<first>\d{1,2})(?P<sep>[/.-])(?P<second>\d{1,2})[/.-]\d{2,4}")
 _SAMPLE = 2000
 
 
@@ -53,20 +53,16 @@ def check_time_zone(tz: str) -> ZoneInfo:
         ) from exc
 
 
-def _day_first_evidence(values: list[str]) -> tuple[bool, bool, str]:
+def _day_first_evidence(values: pa.Array) -> tuple[bool, bool, str]:
     """Whether some value can only be day-first, some only month-first, and the separator."""
-    day_first = month_first = False
-    separator = ""
-    for text in values:
-        match = _LEADING_PAIR.match(text)
-        if match is None:
-            continue
-        first, second = int(match.group(1)), int(match.group(3))
-        separator = separator or match.group(2)
-        if first > 12 >= second:
-            day_first = True
-        elif second > 12 >= first:
-            month_first = True
+    matching = pc.filter(values, pc.match_substring_regex(values, _LEADING_PAIR.pattern))
+    parts = pc.extract_regex(matching, pattern=_LEADING_PAIR.pattern)
+    first = pc.cast(parts.field("first"), pa.int32())
+    second = pc.cast(parts.field("second"), pa.int32())
+    seps = pc.drop_null(parts.field("sep"))
+    separator = str(seps[0].as_py()) if len(seps) else ""
+    day_first = bool(pc.any(pc.and_(pc.greater(first, 12), pc.less_equal(second, 12))).as_py())
+    month_first = bool(pc.any(pc.and_(pc.greater(second, 12), pc.less_equal(first, 12))).as_py())
     return day_first, month_first, separator
 
 
@@ -94,6 +90,9 @@ def _reads_all(values: pa.Array, fmt: str) -> pa.Array | None:
 
 def _try_iso(values: pa.Array) -> tuple[pa.Array, bool] | None:
     """ISO 8601 via Arrow's cast: (timestamps, aware?) or None when some value is not ISO."""
+    present = pc.drop_null(values)
+    if not pc.all(pc.match_substring_regex(present, r"^\d{4}-\d{2}-\d{2}")).as_py():
+        return None
     for target, aware in ((_NAIVE, False), (TS, True)):
         try:
             return pc.cast(values, target), aware
@@ -148,8 +147,7 @@ def date_order(raw: RawLike, columns: Iterable[str]) -> bool | None:
     """
     day_first = month_first = False
     for column in columns:
-        present = [t for t in clean_values(raw, column) if t is not None]
-        day, month, _ = _day_first_evidence(present)
+        day, month, _ = _day_first_evidence(clean_array(raw, column))
         day_first, month_first = day_first or day, month_first or month
     if day_first == month_first:
         return None
@@ -185,27 +183,20 @@ def parse_dates(
     date.
     """
     zone = check_time_zone(tz)
-    texts = clean_values(raw, column)
-    values = pa.array(texts, type=pa.string())
-    present = [t for t in texts if t is not None]
-    if not present:
-        return ParsedDates(pa.nulls(len(texts), type=TS), "empty")
+    values = clean_array(raw, column)
+    if values.null_count == len(values):
+        return ParsedDates(pa.nulls(len(values), type=TS), "empty")
     iso = _try_iso(values)
     if iso is not None:
         stamps, aware = iso
         return ParsedDates(stamps if aware else _localize(stamps, tz), "ISO 8601")
     hint = day_first
-    day_first, month_first, separator = _day_first_evidence(present)
+    day_first, month_first, separator = _day_first_evidence(values)
+    if day_first and month_first:
+        raise _mixed_order(raw, column, values)
     if not (day_first or month_first) and hint is not None:
         day_first, month_first = hint, not hint
-    if day_first and month_first:
-        first = next(t for t in present if (m := _LEADING_PAIR.match(t)) and int(m.group(1)) > 12)
-        raise InputError(
-            f"dates in this column mix day-first and month-first order (e.g. {first!r})",
-            Location(file=raw.source, column=column),
-            expected="one date order per column",
-        )
-    sample = pa.array(list(dict.fromkeys(present))[:_SAMPLE], type=pa.string())
+    sample = pc.unique(pc.drop_null(values)).slice(0, _SAMPLE)
     for fmt in _candidates(day_first, month_first, separator):
         if _reads_all(sample, fmt) is None:
             continue
@@ -220,8 +211,23 @@ def parse_dates(
                 f"({fmt}); reformat the column if that is wrong"
             )
         return ParsedDates(_localize(parsed, tz), fmt, warning)
-    stamps = _dateutil_column(raw, column, texts, zone, day_first)
+    stamps = _dateutil_column(raw, column, values.to_pylist(), zone, day_first)
     return ParsedDates(stamps, "mixed (dateutil)")
+
+
+def _mixed_order(raw: RawLike, column: str, values: pa.Array) -> InputError:
+    texts = values.to_pylist()
+    pairs = [(i, _LEADING_PAIR.match(t)) for i, t in enumerate(texts) if t is not None]
+    day = next(texts[i] for i, m in pairs if m and int(m["first"]) > 12 >= int(m["second"]))
+    month = next(i for i, m in pairs if m and int(m["second"]) > 12 >= int(m["first"]))
+    return value_error(
+        raw,
+        month,
+        column,
+        texts[month],
+        "one date order per column",
+        f"{texts[month]!r} is month-first but {day!r} in the same column is day-first",
+    )
 
 
 def from_epoch_millis(raw: RawLike, column: str) -> pa.Array:

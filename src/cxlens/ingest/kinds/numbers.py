@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import re
 
-from ._common import RawLike, clean_values, value_error
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ._common import RawLike, clean_array, clean_values, value_error
 
 _STRIP = re.compile(r"[\s\u00a0\u202f'\u2019$€£¥%]|(?i:eur|usd|gbp|chf)")
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d+)*)?([.,]\d+)?$")
+_PLAIN = r"^[+-]?\d+(\.\d+)?$"
 _DURATION = re.compile(r"^(\d+):([0-5]\d)(?::([0-5]\d))?$")
 
 
@@ -46,7 +50,12 @@ def _to_float(text: str, decimal: str) -> float:
 
 def parse_numbers(raw: RawLike, column: str, expected: str = "a number") -> list[float | None]:
     """Parse a column as numbers (nulls kept); InputError on the first unreadable value."""
-    texts = clean_values(raw, column)
+    cleaned = clean_array(raw, column)
+    present = pc.drop_null(cleaned)
+    if pc.all(pc.match_substring_regex(present, _PLAIN)).as_py() is not False:
+        floats: list[float | None] = pc.cast(cleaned, pa.float64()).to_pylist()
+        return floats  # the common case: plain "12" / "-3.5"
+    texts: list[str | None] = cleaned.to_pylist()
     decimal = _decimal_separator([_STRIP.sub("", t) for t in texts if t is not None])
     out: list[float | None] = []
     for index, text in enumerate(texts):
