@@ -66,6 +66,7 @@ def as_relation(table: Any) -> duckdb.DuckDBPyRelation:
         return table
     module = type(table).__module__
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     if module.startswith("pyarrow"):
         return con.from_arrow(table)
     if module.startswith("pandas"):
