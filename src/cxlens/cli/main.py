@@ -215,15 +215,16 @@ def metrics(
     attribute (region, plan, age_band ...).
     """
     from cxlens.db import make_engine, unit_of_work
-    from cxlens.features.metrics.service import store_metrics
+    from cxlens.features.metrics.service import operational_metrics, store_metrics
 
     settings = _settings(min_n)
     try:
         engine = make_engine(settings)
         with unit_of_work(engine) as session:
-            values = store_metrics(session, by=tuple(by or ()),
-                                   period=period.value if period else None, tz=tz,
-                                   min_n=settings.min_n)
+            options: dict[str, Any] = {"by": tuple(by or ()), "period": period.value if period else None,
+                       "tz": tz, "min_n": settings.min_n}
+            values = store_metrics(session, **options)
+            values += operational_metrics(session, **options)
     except CxlensError as error:
         raise _fail(error) from None
     if json_output:

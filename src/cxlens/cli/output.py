@@ -81,7 +81,11 @@ def render_metrics(metrics: Sequence[MetricValue], title: str = "Metrics") -> No
 def progress(description: str, *, enabled: bool = True) -> Iterator[Any]:
     """A Rich progress display; yields a callback ``step(message)`` that updates it."""
     if not enabled:
-        yield lambda _msg="": None
+
+        def quiet(message: str = "", fraction: float | None = None) -> None:
+            """Progress is off (``--json``): say nothing."""
+
+        yield quiet
         return
     with Progress(
         SpinnerColumn(),

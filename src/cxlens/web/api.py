@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from cxlens.core.errors import ConfigurationError, InputError
 from cxlens.core.settings import Settings
-from cxlens.features.metrics.service import store_metrics
+from cxlens.features.metrics.service import operational_metrics, store_metrics
 from cxlens.web.deps import get_session, get_settings
 
 router = APIRouter(prefix="/api/v1", tags=["metrics"])
@@ -67,8 +67,9 @@ def get_metrics(
     """NPS, CSAT, CES, CXi and the operational metrics, sliced and trended."""
     effective_min_n = min_n or settings.min_n
     try:
-        values = store_metrics(session, by=tuple(by or ()), period=period, tz=tz,
-                               min_n=effective_min_n)
+        options: dict[str, Any] = {"by": tuple(by or ()), "period": period, "tz": tz,
+                                   "min_n": effective_min_n}
+        values = store_metrics(session, **options) + operational_metrics(session, **options)
     except (InputError, ConfigurationError) as error:
         raise HTTPException(status_code=422, detail=str(error)) from None
     return {

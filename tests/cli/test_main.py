@@ -1,0 +1,151 @@
+"""The CLI end to end: real files, a real SQLite file and a real PostgreSQL database."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from cxlens.cli.main import app
+from cxlens.db import engine_for_url
+from cxlens.models import Response, SupportCase
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+CARPENTRIES = Path(__file__).resolve().parents[3] / "shared" / "data" / "carpentries_longterm_2017.csv"
+
+runner = CliRunner()
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    result = runner.invoke(app, list(args), env=env or {}, catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def _independent_nps(path: Path, column: str) -> tuple[int, float]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        values = [int(row[column]) for row in csv.DictReader(handle) if row[column].strip()]
+    promoters = sum(v >= 9 for v in values)
+    detractors = sum(v <= 6 for v in values)
+    return len(values), 100 * (promoters - detractors) / len(values)
+
+
+def test_analyze_json_follows_the_documented_schema() -> None:
+    code, out = _run("analyze", str(DATA / "surveys" / "qualtrics.csv"), "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert set(data) == {"source", "format", "rows", "mapping", "metrics", "warnings"}
+    assert data["format"] == "qualtrics"
+    assert isinstance(data["rows"], int) and data["rows"] > 0
+    nps = next(m for m in data["metrics"] if m["metric"] == "nps")
+    for key, kind in {"group": dict, "n": int, "value": float, "ci_low": float,
+                      "ci_high": float, "low_confidence": bool}.items():
+        assert isinstance(nps[key], kind), key
+    assert nps["period"] is None
+    assert nps["ci_low"] <= nps["value"] <= nps["ci_high"]
+    assert isinstance(data["warnings"], list)
+
+
+@pytest.mark.skipif(not CARPENTRIES.exists(), reason="shared evaluation data not present")
+def test_analyze_real_export_gives_the_independent_nps() -> None:
+    n, expected = _independent_nps(CARPENTRIES, "Likely-To-Recommend")
+    code, out = _run("analyze", str(CARPENTRIES), "--json")
+    assert code == 0, out
+    nps = next(m for m in json.loads(out)["metrics"] if m["metric"] == "nps")
+    assert nps["n"] == n == 402
+    assert nps["value"] == pytest.approx(expected, abs=1e-3)
+    assert nps["low_confidence"] is False
+
+
+def test_analyze_prints_format_mapping_and_metrics() -> None:
+    code, out = _run("analyze", str(DATA / "surveys" / "google_forms.csv"))
+    assert code == 0, out
+    assert "google_forms" in out
+    assert "Mapping used" in out
+    assert "nps" in out
+
+
+@pytest.mark.parametrize("name", ["garbage.csv", "ragged.csv", "bad_score.csv"])
+def test_analyze_hostile_file_gives_a_clear_error(name: str) -> None:
+    code, out = _run("analyze", str(DATA / "surveys" / name))
+    assert code == 2
+    assert "error:" in out and name in out
+    assert "Traceback" not in out
+
+
+def test_analyze_missing_file() -> None:
+    code, out = _run("analyze", "/nonexistent/export.csv")
+    assert code != 0
+    assert "export.csv" in out
+
+
+def _count(url: str, model: type) -> int:
+    engine = engine_for_url(url)
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(model)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def test_import_twice_adds_nothing_and_metrics_read_the_store(database_url: str) -> None:
+    env = {"CXLENS_DATABASE_URL": database_url}
+    source = DATA / "surveys" / "qualtrics.csv"
+    code, out = _run("import", str(source), "--json", env=env)
+    assert code == 0, out
+    first = json.loads(out)
+    assert first["added"] == first["rows"] > 0
+    code, out = _run("import", str(source), "--json", env=env)
+    assert code == 0, out
+    second = json.loads(out)
+    assert second["added"] == 0 and second["skipped"] == first["rows"]
+    assert _count(database_url, Response) == first["rows"]
+
+    _, analyzed = _run("analyze", str(source), "--json")
+    expected = next(m for m in json.loads(analyzed)["metrics"] if m["metric"] == "nps")
+    code, out = _run("metrics", "--json", env=env)
+    assert code == 0, out
+    stored = next(m for m in json.loads(out)["metrics"]
+                  if m["metric"] == "nps" and not m["group"])
+    assert stored["n"] == expected["n"]
+    assert stored["value"] == pytest.approx(expected["value"])
+
+
+def test_import_of_a_bad_file_changes_nothing(database_url: str) -> None:
+    env = {"CXLENS_DATABASE_URL": database_url}
+    code, _ = _run("import", str(DATA / "surveys" / "qualtrics.csv"), env=env)
+    assert code == 0
+    before = _count(database_url, Response)
+    code, out = _run("import", str(DATA / "surveys" / "bad_score.csv"), env=env)
+    assert code == 2 and "bad_score.csv" in out and "row" in out
+    assert _count(database_url, Response) == before
+
+
+def test_import_cases_detects_the_kind(database_url: str) -> None:
+    env = {"CXLENS_DATABASE_URL": database_url}
+    code, out = _run("import", str(DATA / "kinds" / "zendesk_history.csv"), "--json", env=env)
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["kind"] == "cases" and data["format"] == "zendesk"
+    assert _count(database_url, SupportCase) == data["added"] > 0
+    code, out = _run("metrics", "--json", env=env)
+    assert code == 0, out
+    assert any(m["metric"] == "fcr" for m in json.loads(out)["metrics"])
+
+
+def test_db_upgrade_reports_the_revision(tmp_path: Path) -> None:
+    code, out = _run("db", "upgrade", env={"CXLENS_DATA_DIR": str(tmp_path),
+                                            "CXLENS_DATABASE_URL": ""})
+    assert code == 0, out
+    assert "revision" in out
+    assert (tmp_path / "cxlens.db").exists()
+
+
+def test_version() -> None:
+    code, out = _run("version")
+    assert code == 0 and out.strip()
+    assert os.environ.get("CXLENS_DATABASE_URL") is None or True
