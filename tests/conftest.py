@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'cxlens.db'}"
         return
+    with _fresh_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A URL of a fresh PostgreSQL database (skipped without a server), for cross-backend tests."""
+    with _fresh_postgres_database() as url:
+        yield url
+
+
+@contextmanager
+def _fresh_postgres_database() -> Iterator[str]:
     admin_url = _postgres_admin_url()
     if admin_url is None:
         pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (make test sets it)")

@@ -186,22 +186,21 @@ def _import_batch(
             }
         )
     ids = repo.insert_responses(session, response_rows)
-    answer_rows: list[dict[str, Any]] = []
+    answer_rows: list[tuple[int, int, float | None, str | None]] = []
     for q, qrow in zip(data.questions, qrows, strict=True):
         qid = qids[q.column]
         column = values[q.column]
-        numeric = is_score(qrow["type"])
-        for rid, i in zip(ids, keep, strict=True):
-            v = column[i]
-            if v is None or (not numeric and v == ""):
-                continue
-            answer_rows.append(
-                {
-                    "response_id": rid,
-                    "question_id": qid,
-                    "value": v if numeric else None,
-                    "text": None if numeric else v,
-                }
+        if is_score(qrow["type"]):
+            answer_rows.extend(
+                (rid, qid, column[i], None)
+                for rid, i in zip(ids, keep, strict=True)
+                if column[i] is not None
+            )
+        else:
+            answer_rows.extend(
+                (rid, qid, None, column[i])
+                for rid, i in zip(ids, keep, strict=True)
+                if column[i] is not None and column[i] != ""
             )
     repo.insert_answers(session, answer_rows)
     return len(ids), len(answer_rows)
