@@ -25,10 +25,12 @@ from cxlens.ingest.raw import RawTable
 from cxlens.ingest.values import bad_share, convert, fold
 
 _NPS = re.compile(
-    r"recommend|consiglier|raccomand|recomand|aanbevel|recommander|empfehlen|recomendar"
-    r"|\bltr\b|likely.to.recommend"
+    r"recommend|consiglier|raccomand|recomand|aanbevel|aanrad|recommand|empfehlen|recomendar"
+    r"|\bltr\b|likely.to.recommend|\bnps\b|net.promoter"
 )
-_CES = re.compile(r"effort|\beasy\b|\bfacil|gemakkelijk|einfach|\busor\b|sforzo|inspanning|aufwand")
+_CES = re.compile(
+    r"\bces\b|effort|\beasy\b|\bfacil|gemakkelijk|einfach|\busor\b|sforzo|inspanning|aufwand|esfuerzo|efort|makkelijk"
+)
 _CSAT = re.compile(r"satisf|soddisf|tevreden|zufrieden|multumit|\bcsat\b")
 _TEXT = re.compile(
     r"comment|\bwhy\b|reason|feedback|perche|opmerking|commentaire|kommentar|comentario"

@@ -1,0 +1,81 @@
+"""Metric columns recognised from header text in seven languages, confirmed by values."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from cxlens.analytics.scales import MetricKind
+from cxlens.ingest.formats import detect_format
+from cxlens.ingest.mapping import build_mapping, normalize
+from cxlens.ingest.raw import read_raw
+
+
+def _mapping(tmp_path: Path, header: list[str], rows: list[list[str]], delimiter: str = ","):
+    path = tmp_path / "export.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(rows)
+    detected = detect_format(read_raw(path))
+    return detected.raw, build_mapping(detected.raw, detected.format)
+
+
+NPS_HEADERS = [
+    "How likely are you to recommend us to a friend?",
+    "Quanto è probabile che consiglieresti il nostro negozio a un amico?",
+    "Cât de probabil este să ne recomandați unui prieten?",
+    "Hoe waarschijnlijk is het dat u ons zou aanbevelen?",
+    "Recommanderiez-vous notre boutique à un ami ?",
+    "Wie wahrscheinlich ist es, dass Sie uns weiterempfehlen?",
+    "¿Recomendarías nuestra tienda a un amigo?",
+    "NPS",
+    "Likely-To-Recommend",
+]
+
+
+@pytest.mark.parametrize("header", NPS_HEADERS)
+def test_recommend_question_is_nps_in_every_language(tmp_path: Path, header: str) -> None:
+    _, mapping = _mapping(tmp_path, ["id", header], [[str(i), str(i % 11)] for i in range(40)])
+    kinds = {m.column: m.kind for m in mapping.scores}
+    assert kinds == {header: MetricKind.NPS}
+
+
+@pytest.mark.parametrize(
+    ("header", "kind"),
+    [
+        ("Overall, how satisfied are you?", MetricKind.CSAT),
+        ("Quanto sei soddisfatto?", MetricKind.CSAT),
+        ("Wie zufrieden sind Sie?", MetricKind.CSAT),
+        ("Hoe tevreden bent u?", MetricKind.CSAT),
+        ("How easy was it to handle your issue?", MetricKind.CES),
+        ("Cuánto esfuerzo le costó?", MetricKind.CES),
+    ],
+)
+def test_satisfaction_and_effort_questions(tmp_path: Path, header: str, kind: MetricKind) -> None:
+    _, mapping = _mapping(tmp_path, ["id", header], [[str(i), str(1 + i % 5)] for i in range(40)])
+    assert [(m.column, m.kind) for m in mapping.scores] == [(header, kind)]
+
+
+def test_a_recommend_header_with_non_score_values_is_not_nps(tmp_path: Path) -> None:
+    rows = [[str(i), "yes" if i % 2 else "no"] for i in range(40)]
+    _, mapping = _mapping(tmp_path, ["id", "Would you recommend us?"], rows)
+    assert mapping.scores == ()
+    assert any("Would you recommend us?" in w for w in mapping.warnings)
+
+
+def test_comment_columns_are_text(tmp_path: Path) -> None:
+    header = ["id", "How likely to recommend?", "Why? Any comments"]
+    rows = [[str(i), "9", "great"] for i in range(5)]
+    _, mapping = _mapping(tmp_path, header, rows)
+    assert mapping.text == ("Why? Any comments",)
+
+
+def test_labelled_scores_become_numbers(tmp_path: Path) -> None:
+    header = ["id", "How likely are you to recommend us?"]
+    labels = ["10 - Extremely likely", "0 (Not at all likely)", "7", "9"]
+    raw, mapping = _mapping(tmp_path, header, [[str(i), v] for i, v in enumerate(labels)])
+    data = normalize(raw, mapping)
+    assert data.table.column(header[1]).to_pylist() == [10.0, 0.0, 7.0, 9.0]
