@@ -16,7 +16,9 @@ from cxlens.db import engine_for_url
 from cxlens.models import Response, SupportCase
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-CARPENTRIES = Path(__file__).resolve().parents[3] / "shared" / "data" / "carpentries_longterm_2017.csv"
+CARPENTRIES = (
+    Path(__file__).resolve().parents[3] / "shared" / "data" / "carpentries_longterm_2017.csv"
+)
 
 runner = CliRunner()
 
@@ -42,8 +44,14 @@ def test_analyze_json_follows_the_documented_schema() -> None:
     assert data["format"] == "qualtrics"
     assert isinstance(data["rows"], int) and data["rows"] > 0
     nps = next(m for m in data["metrics"] if m["metric"] == "nps")
-    for key, kind in {"group": dict, "n": int, "value": float, "ci_low": float,
-                      "ci_high": float, "low_confidence": bool}.items():
+    for key, kind in {
+        "group": dict,
+        "n": int,
+        "value": float,
+        "ci_low": float,
+        "ci_high": float,
+        "low_confidence": bool,
+    }.items():
         assert isinstance(nps[key], kind), key
     assert nps["period"] is None
     assert nps["ci_low"] <= nps["value"] <= nps["ci_high"]
@@ -109,8 +117,7 @@ def test_import_twice_adds_nothing_and_metrics_read_the_store(database_url: str)
     expected = next(m for m in json.loads(analyzed)["metrics"] if m["metric"] == "nps")
     code, out = _run("metrics", "--json", env=env)
     assert code == 0, out
-    stored = next(m for m in json.loads(out)["metrics"]
-                  if m["metric"] == "nps" and not m["group"])
+    stored = next(m for m in json.loads(out)["metrics"] if m["metric"] == "nps" and not m["group"])
     assert stored["n"] == expected["n"]
     assert stored["value"] == pytest.approx(expected["value"])
 
@@ -138,8 +145,9 @@ def test_import_cases_detects_the_kind(database_url: str) -> None:
 
 
 def test_db_upgrade_reports_the_revision(tmp_path: Path) -> None:
-    code, out = _run("db", "upgrade", env={"CXLENS_DATA_DIR": str(tmp_path),
-                                            "CXLENS_DATABASE_URL": ""})
+    code, out = _run(
+        "db", "upgrade", env={"CXLENS_DATA_DIR": str(tmp_path), "CXLENS_DATABASE_URL": ""}
+    )
     assert code == 0, out
     assert "revision" in out
     assert (tmp_path / "cxlens.db").exists()

@@ -87,11 +87,14 @@ def test_cxlens_serve_answers_over_http(tmp_path: Path) -> None:
     port = _free_port()
     env = {**os.environ, "CXLENS_DATA_DIR": str(tmp_path)}
     env.pop("CXLENS_DATABASE_URL", None)
-    subprocess.run([sys.executable, "-m", "cxlens", "db", "upgrade"], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "cxlens", "db", "upgrade"], env=env, check=True, capture_output=True
+    )
     server = subprocess.Popen(
         [sys.executable, "-m", "cxlens", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 30

@@ -1,1 +1,4 @@
-"""The ``cxlens`` command line (Typer + Rich). Commands are thin: parse, call one service, render."""
+"""The ``cxlens`` command line (Typer + Rich).
+
+Commands are thin: parse, call one service, render.
+"""

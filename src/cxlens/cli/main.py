@@ -20,8 +20,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-db_app = typer.Typer(help="The system-of-record database (SQLite by default, PostgreSQL).",
-                     no_args_is_help=True)
+db_app = typer.Typer(
+    help="The system-of-record database (SQLite by default, PostgreSQL).", no_args_is_help=True
+)
 app.add_typer(db_app, name="db")
 
 
@@ -52,8 +53,11 @@ PeriodOpt = Annotated[
 TzOpt = Annotated[str, typer.Option("--tz", help="Time zone for periods and naive dates.")]
 MinNOpt = Annotated[
     int | None,
-    typer.Option("--min-n", min=1, help="Below this n a value is flagged low-confidence "
-                 "[default: 30, or CXLENS_MIN_N]."),
+    typer.Option(
+        "--min-n",
+        min=1,
+        help="Below this n a value is flagged low-confidence [default: 30, or CXLENS_MIN_N].",
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object (see docs/cli.md).")]
 NpsOpt = Annotated[str | None, typer.Option("--nps", help="Column holding the 0–10 NPS answer.")]
@@ -64,9 +68,7 @@ CesOpt = Annotated[list[str] | None, typer.Option("--ces", help="CES column (rep
 TextOpt = Annotated[
     list[str] | None, typer.Option("--text", help="Open-text comment column (repeat).")
 ]
-TimeOpt = Annotated[
-    str | None, typer.Option("--time", help="Column with the response date/time.")
-]
+TimeOpt = Annotated[str | None, typer.Option("--time", help="Column with the response date/time.")]
 
 
 def _fail(error: Exception) -> typer.Exit:
@@ -111,14 +113,22 @@ def analyze(
 
     settings = _settings(min_n)
     overrides = MappingOverrides(
-        nps=nps, csat=list(csat or []), ces=list(ces or []), text=list(text or []),
-        by=list(by or []), time=time,
+        nps=nps,
+        csat=list(csat or []),
+        ces=list(ces or []),
+        text=list(text or []),
+        by=list(by or []),
+        time=time,
     )
     try:
         with progress(f"Reading {file}", enabled=not json_output) as step:
             report = analyze_file(
-                file, overrides, by=tuple(by or ()),
-                period=period.value if period else None, tz=tz, min_n=settings.min_n,
+                file,
+                overrides,
+                by=tuple(by or ()),
+                period=period.value if period else None,
+                tz=tz,
+                min_n=settings.min_n,
                 on_progress=step,
             )
     except (CxlensError, OSError) as error:
@@ -127,8 +137,10 @@ def analyze(
         print_json(report.to_json())
         return
     data = report.to_json()
-    console.print(f"[bold]{data['source']}[/bold]: format [cyan]{data['format']}[/cyan], "
-                  f"{data['rows']} rows", highlight=False)
+    console.print(
+        f"[bold]{data['source']}[/bold]: format [cyan]{data['format']}[/cyan], {data['rows']} rows",
+        highlight=False,
+    )
     _print_mapping(data["mapping"])
     render_metrics(report.metrics, title="Metrics (95% intervals)")
     for warning in data["warnings"]:
@@ -176,25 +188,35 @@ def import_(
 
     settings = _settings()
     overrides = MappingOverrides(
-        nps=nps, csat=list(csat or []), ces=list(ces or []), text=list(text or []),
-        by=list(by or []), time=time,
+        nps=nps,
+        csat=list(csat or []),
+        ces=list(ces or []),
+        text=list(text or []),
+        by=list(by or []),
+        time=time,
     )
     try:
         engine = make_engine(settings)
         upgrade(engine)
-        with progress(f"Importing {file}", enabled=not json_output) as step, \
-                unit_of_work(engine) as session:
-            result = import_file(session, file, kind=kind.value, overrides=overrides, tz=tz,
-                                 on_progress=step)
+        with (
+            progress(f"Importing {file}", enabled=not json_output) as step,
+            unit_of_work(engine) as session,
+        ):
+            result = import_file(
+                session, file, kind=kind.value, overrides=overrides, tz=tz, on_progress=step
+            )
     except (CxlensError, OSError) as error:
         raise _fail(error) from None
     data = result.to_json()
     if json_output:
         print_json(data)
         return
-    console.print(f"[bold]{data['source']}[/bold]: {data['kind']} ({data['format']}), "
-                  f"{data['rows']} rows read, [green]{data['added']} added[/green], "
-                  f"{data['skipped']} already in the store", highlight=False)
+    console.print(
+        f"[bold]{data['source']}[/bold]: {data['kind']} ({data['format']}), "
+        f"{data['rows']} rows read, [green]{data['added']} added[/green], "
+        f"{data['skipped']} already in the store",
+        highlight=False,
+    )
     if data.get("mapping"):
         _print_mapping(data["mapping"])
     for warning in data["warnings"]:
@@ -221,21 +243,27 @@ def metrics(
     try:
         engine = make_engine(settings)
         with unit_of_work(engine) as session:
-            options: dict[str, Any] = {"by": tuple(by or ()), "period": period.value if period else None,
-                       "tz": tz, "min_n": settings.min_n}
+            options: dict[str, Any] = {
+                "by": tuple(by or ()),
+                "period": period.value if period else None,
+                "tz": tz,
+                "min_n": settings.min_n,
+            }
             values = store_metrics(session, **options)
             values += operational_metrics(session, **options)
     except CxlensError as error:
         raise _fail(error) from None
     if json_output:
-        print_json({
-            "source": settings.resolved_database_url().split("@")[-1],
-            "format": "store",
-            "rows": sum(v.n for v in values if v.metric == "nps" and not v.group),
-            "mapping": {},
-            "metrics": [v.to_json() for v in values],
-            "warnings": [],
-        })
+        print_json(
+            {
+                "source": settings.resolved_database_url().split("@")[-1],
+                "format": "store",
+                "rows": sum(v.n for v in values if v.metric == "nps" and not v.group),
+                "mapping": {},
+                "metrics": [v.to_json() for v in values],
+                "warnings": [],
+            }
+        )
         return
     render_metrics(values, title="Metrics from the store (95% intervals)")
 
@@ -266,10 +294,13 @@ def db_current() -> None:
 def demo(
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same company.")] = 42,
     customers: Annotated[int, typer.Option(min=100, help="Number of customers.")] = 50_000,
-    if_empty: Annotated[bool, typer.Option("--if-empty",
-                        help="Do nothing when the store already holds responses.")] = False,
-    export: Annotated[Path | None, typer.Option(
-        help="Write the demo as files into this folder instead of loading it.")] = None,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing when the store already holds responses.")
+    ] = False,
+    export: Annotated[
+        Path | None,
+        typer.Option(help="Write the demo as files into this folder instead of loading it."),
+    ] = None,
 ) -> None:
     """Generate the demo company (an online retailer) and load it into the store."""
     from cxlens.db import make_engine, unit_of_work, upgrade
@@ -314,8 +345,9 @@ def serve(
         settings = settings.model_copy(update={"host": host})
     if port is not None:
         settings = settings.model_copy(update={"port": port})
-    console.print(f"cxlens on http://{settings.host}:{settings.port} "
-                  f"(API docs at /docs)", highlight=False)
+    console.print(
+        f"cxlens on http://{settings.host}:{settings.port} (API docs at /docs)", highlight=False
+    )
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
 
 

@@ -71,8 +71,10 @@ def render_metrics(metrics: Sequence[MetricValue], title: str = "Metrics") -> No
         return
     console.print(metrics_table(metrics, title))
     if any(m.low_confidence for m in metrics):
-        console.print("[yellow]low n[/yellow]: fewer answers than the minimum (--min-n); "
-                      "the value is shown but uncertain.")
+        console.print(
+            "[yellow]low n[/yellow]: fewer answers than the minimum (--min-n); "
+            "the value is shown but uncertain."
+        )
     if any(m.change is not None and m.change.significant for m in metrics):
         console.print("* change against the previous period is significant at p < 0.05")
 

@@ -57,8 +57,10 @@ def get_metrics(
     settings: Annotated[Settings, Depends(get_settings)],
     by: Annotated[
         list[str] | None,
-        Query(description="survey, touchpoint, channel, language, source, account or a "
-              "customer attribute (region, plan ...); repeat for several"),
+        Query(
+            description="survey, touchpoint, channel, language, source, account or a "
+            "customer attribute (region, plan ...); repeat for several"
+        ),
     ] = None,
     period: Annotated[Literal["day", "week", "month", "quarter", "year"] | None, Query()] = None,
     tz: Annotated[str, Query(description="IANA time zone for periods")] = "UTC",
@@ -67,8 +69,12 @@ def get_metrics(
     """NPS, CSAT, CES, CXi and the operational metrics, sliced and trended."""
     effective_min_n = min_n or settings.min_n
     try:
-        options: dict[str, Any] = {"by": tuple(by or ()), "period": period, "tz": tz,
-                                   "min_n": effective_min_n}
+        options: dict[str, Any] = {
+            "by": tuple(by or ()),
+            "period": period,
+            "tz": tz,
+            "min_n": effective_min_n,
+        }
         values = store_metrics(session, **options) + operational_metrics(session, **options)
     except (InputError, ConfigurationError) as error:
         raise HTTPException(status_code=422, detail=str(error)) from None

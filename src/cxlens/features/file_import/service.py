@@ -70,8 +70,11 @@ def import_file(
 ) -> FileImportResult:
     """Import ``path`` as ``kind`` (``auto`` guesses it from the headers)."""
     if kind not in KINDS:
-        raise InputError(f"unknown kind {kind!r}", Location(file=str(path)),
-                         expected="one of " + ", ".join(KINDS))
+        raise InputError(
+            f"unknown kind {kind!r}",
+            Location(file=str(path)),
+            expected="one of " + ", ".join(KINDS),
+        )
     step = on_progress or (lambda *_args: None)
     step(f"reading {path}")
     raw = read_raw(path)
@@ -94,13 +97,20 @@ def import_file(
         data = normalize(detected.raw, mapping, tz=tz)
         data = dataclasses.replace(data, survey_name=Path(path).stem)
         result = import_responses(session, data, on_progress=progress)
-        return FileImportResult(str(path), kind, detected.format.name, result,
-                                mapping.to_json(), tuple(mapping.warnings))
+        return FileImportResult(
+            str(path),
+            kind,
+            detected.format.name,
+            result,
+            mapping.to_json(),
+            tuple(mapping.warnings),
+        )
     if kind == "reviews":
         reviews = read_review_export(raw, tz=tz)
         result = import_responses(session, reviews.responses, on_progress=progress)
-        return FileImportResult(str(path), kind, reviews.system, result,
-                                dict(reviews.mapping), tuple(reviews.warnings))
+        return FileImportResult(
+            str(path), kind, reviews.system, result, dict(reviews.mapping), tuple(reviews.warnings)
+        )
     read = KIND_READERS[kind](raw, tz=tz)
     importer = {
         "cases": import_cases,
@@ -108,5 +118,6 @@ def import_file(
         "referrals": import_referrals,
     }[kind]
     result = importer(session, read.table)
-    return FileImportResult(str(path), kind, read.system, result, dict(read.mapping),
-                            tuple(read.warnings))
+    return FileImportResult(
+        str(path), kind, read.system, result, dict(read.mapping), tuple(read.warnings)
+    )
