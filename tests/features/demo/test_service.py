@@ -61,3 +61,27 @@ def test_loading_twice_adds_nothing(migrated_engine: Engine, small_demo: DemoDat
     assert again.imports["referrals"].added == 0
     with unit_of_work(migrated_engine) as s:
         assert count(s, Response) == small_demo.responses.table.num_rows
+
+
+def test_the_planted_problem_is_visible_through_the_store_metrics(migrated_engine: Engine) -> None:
+    from cxlens.features.metrics.service import store_metrics
+
+    demo = generate(seed=11, customers=2_000, years=2)
+    p = demo.planted
+    with unit_of_work(migrated_engine) as s:
+        load_demo(s, demo)
+    with unit_of_work(migrated_engine) as s:
+        values = store_metrics(s, by=("touchpoint", "region"), period="quarter")
+    planted_quarter = f"{p.start.year}-Q{(p.start.month - 1) // 3 + 1}"
+    nps = {
+        (m.group["touchpoint"], m.group["region"], m.period): m for m in values if m.metric == "nps"
+    }
+    hit = nps[(p.touchpoint, p.region, planted_quarter)]
+    same_region = [m for (t, r, q), m in nps.items() if t == p.touchpoint and r == p.region]
+    same_quarter = [m for (t, r, q), m in nps.items() if t == p.touchpoint and q == planted_quarter]
+    assert len(same_region) == 8 and len(same_quarter) == 7
+    assert hit.value is not None and hit.ci_high is not None
+    others = [m.value for m in same_region + same_quarter if m is not hit]
+    assert all(v is not None and v > hit.value for v in others)  # the worst of its row and column
+    assert hit.ci_high < sorted(v for v in others if v is not None)[len(others) // 2]
+    assert hit.change is not None and hit.change.difference < 0 and hit.change.significant
