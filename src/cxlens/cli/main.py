@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -12,6 +14,9 @@ from cxlens import __version__
 from cxlens.cli.output import console, err_console, print_json, progress, render_metrics
 from cxlens.core.errors import CxlensError
 from cxlens.core.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 app = typer.Typer(
     name="cxlens",
@@ -74,6 +79,20 @@ TimeOpt = Annotated[str | None, typer.Option("--time", help="Column with the res
 def _fail(error: Exception) -> typer.Exit:
     err_console.print(f"[bold red]error:[/bold red] {error}", highlight=False)
     return typer.Exit(code=2 if isinstance(error, CxlensError) else 1)
+
+
+@contextmanager
+def _store(settings: Settings, *, migrate: bool = False) -> Iterator[Engine]:
+    """The store's engine, migrated to head when asked, disposed at the end."""
+    from cxlens.db import make_engine, upgrade
+
+    engine = make_engine(settings)
+    try:
+        if migrate:
+            upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def _settings(min_n: int | None = None) -> Settings:
@@ -182,7 +201,7 @@ def import_(
     json_output: JsonOpt = False,
 ) -> None:
     """Import a file into the store: all or nothing, and importing it twice adds nothing."""
-    from cxlens.db import make_engine, unit_of_work, upgrade
+    from cxlens.db import unit_of_work
     from cxlens.features.file_import.service import import_file
     from cxlens.ingest.mapping import MappingOverrides
 
@@ -196,9 +215,8 @@ def import_(
         time=time,
     )
     try:
-        engine = make_engine(settings)
-        upgrade(engine)
         with (
+            _store(settings, migrate=True) as engine,
             progress(f"Importing {file}", enabled=not json_output) as step,
             unit_of_work(engine) as session,
         ):
@@ -236,13 +254,12 @@ def metrics(
     --by takes survey, touchpoint, channel, language, source, account or any customer
     attribute (region, plan, age_band ...).
     """
-    from cxlens.db import make_engine, unit_of_work
+    from cxlens.db import unit_of_work
     from cxlens.features.metrics.service import operational_metrics, store_metrics
 
     settings = _settings(min_n)
     try:
-        engine = make_engine(settings)
-        with unit_of_work(engine) as session:
+        with _store(settings) as engine, unit_of_work(engine) as session:
             options: dict[str, Any] = {
                 "by": tuple(by or ()),
                 "period": period.value if period else None,
@@ -271,13 +288,11 @@ def metrics(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the database to the latest schema."""
-    from cxlens.db import current_revision, make_engine, upgrade
+    from cxlens.db import current_revision
 
-    settings = _settings()
     try:
-        engine = make_engine(settings)
-        upgrade(engine)
-        console.print(f"database at revision {current_revision(engine)}")
+        with _store(_settings(), migrate=True) as engine:
+            console.print(f"database at revision {current_revision(engine)}")
     except CxlensError as error:
         raise _fail(error) from None
 
@@ -285,9 +300,10 @@ def db_upgrade() -> None:
 @db_app.command("current")
 def db_current() -> None:
     """Print the database's schema revision."""
-    from cxlens.db import current_revision, make_engine
+    from cxlens.db import current_revision
 
-    console.print(str(current_revision(make_engine(_settings()))))
+    with _store(_settings()) as engine:
+        console.print(str(current_revision(engine)))
 
 
 @app.command()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -22,14 +24,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     with no internet access.
     """
     settings = settings or Settings()
+    engine = make_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
     app = FastAPIOffline(
+        lifespan=lifespan,
         title="cxlens",
         version=__version__,
         description="Customer-experience analytics: NPS, CSAT, CES and CXi with 95% "
         "intervals, by touchpoint, segment and period.",
     )
     app.state.settings = settings
-    app.state.engine = make_engine(settings)
+    app.state.engine = engine
 
     @app.get("/health", tags=["ops"], summary="Liveness and database check")
     def health() -> dict[str, Any]:
