@@ -16,6 +16,7 @@ HERE = Path(__file__).parent
 BENCHES = (
     ("demo_generate.py", "--responses", 1_000_000),
     ("import_csv.py", "--rows", 1_000_000),
+    ("store_import.py", "--rows", 1_000_000),
     ("metrics_engine.py", "--rows", 10_000_000),
 )
 
