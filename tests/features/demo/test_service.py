@@ -6,7 +6,8 @@ from sqlalchemy.orm import Session
 
 from cxlens.db import unit_of_work
 from cxlens.demo import DemoData, generate
-from cxlens.features.demo import load_demo
+from cxlens.features.demo import load_demo, store_has_responses
+from cxlens.features.demo.service import STEPS
 from cxlens.models import (
     Answer,
     Customer,
@@ -31,9 +32,10 @@ def count(session: Session, model: type, *where: object) -> int:
 
 
 def test_load_demo_stores_every_table(migrated_engine: Engine, small_demo: DemoData) -> None:
-    steps: list[tuple[str, int, int]] = []
+    steps: list[tuple[str, float | None]] = []
     with unit_of_work(migrated_engine) as s:
-        result = load_demo(s, small_demo, on_progress=lambda *a: steps.append(a))
+        assert not store_has_responses(s)
+        result = load_demo(s, small_demo, on_progress=lambda m, f: steps.append((m, f)))
     assert result.responses_added == small_demo.responses.table.num_rows
     with unit_of_work(migrated_engine) as s:
         assert count(s, Response) == small_demo.responses.table.num_rows
@@ -47,8 +49,14 @@ def test_load_demo_stores_every_table(migrated_engine: Engine, small_demo: DemoD
         assert count(s, Answer) > count(s, Response)
         region = s.scalar(select(Customer.region).where(Customer.customer_ref == "C000001"))
         assert region == small_demo.customers.column("region")[0].as_py()
-    done = {step for step, n, total in steps if n == total}
-    assert done == {"customers", "responses", "cases", "referrals", "renewals"}
+    messages = {m for m, _ in steps}
+    assert messages == {f"Loading {s}" for s in STEPS}
+    fractions = [f or 0.0 for _, f in steps]
+    assert fractions == sorted(fractions)
+    assert fractions[0] == 0 and fractions[-1] == 1
+    with unit_of_work(migrated_engine) as s:
+        assert store_has_responses(s)
+    assert str(result).startswith(f"{small_demo.company}: added 500 customers, ")
 
 
 def test_loading_twice_adds_nothing(migrated_engine: Engine, small_demo: DemoData) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from cxlens.models import Customer, LifecycleEvent, LifecycleKind
+from cxlens.models import Customer, LifecycleEvent, LifecycleKind, Response
 
 CHUNK = 500
 
@@ -17,6 +17,11 @@ def _naive_utc(moment: datetime) -> datetime:
     if moment.tzinfo is not None:
         return moment.astimezone(UTC).replace(tzinfo=None)
     return moment
+
+
+def has_responses(session: Session) -> bool:
+    """Whether any response is stored."""
+    return session.scalar(select(Response.id).limit(1)) is not None
 
 
 def customer_ids(session: Session, refs: Sequence[str]) -> dict[str, int]:
