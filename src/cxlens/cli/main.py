@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-from pathlib import Path
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
