@@ -191,3 +191,30 @@ def test_window_follows_start_and_years() -> None:
 def test_bad_arguments_are_refused(kwargs: dict[str, int]) -> None:
     with pytest.raises(ValueError):
         generate(**kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("customers", "years"), [(1, 1), (2, 0.1), (30, 0.05)])
+def test_tiny_demos_work(customers: int, years: float) -> None:
+    d = generate(seed=0, customers=customers, years=years, responses=50)
+    assert d.responses.table.num_rows == 50
+    assert d.customers.num_rows == customers
+    con = duckdb.connect()
+    con.register("r", d.responses.table)
+    con.register("c", d.customers)
+    bad = con.execute(
+        "select count(*) from r join c using (customer_ref) "
+        "where r.submitted_at::date < c.acquired_at::date "
+        "or r.submitted_at::date > c.churned_at::date"
+    ).fetchone()
+    assert bad == (0,)
+    times = d.responses.table.column("submitted_at").to_pylist()
+    assert times == sorted(times)
+
+
+def test_refs_number_responses_and_cases_in_time_order(demo: DemoData) -> None:
+    r = demo.responses.table
+    assert r.column("submitted_at").to_pylist() == sorted(r.column("submitted_at").to_pylist())
+    assert r.column("response_ref")[0].as_py() == "R00000001"
+    c = demo.cases
+    assert c.column("opened_at").to_pylist() == sorted(c.column("opened_at").to_pylist())
+    assert c.column("case_ref")[0].as_py() == "CS-000001"

@@ -19,7 +19,7 @@ def draw_cases(rng: np.random.Generator, pop: Population, win: Window, n: int) -
     """``n`` support cases; the planted region and quarter get more and slower ones."""
     weights = win.day_weights / win.day_weights.sum()
     day = np.sort(rng.choice(win.days, size=n, p=weights))
-    who = active_customers(rng, pop, day)
+    who, day = active_customers(rng, pop, day, win.days)
     # The planted problem: extra cases from the region while parcels are late.
     in_problem = (day >= win.planted_begin) & (day < win.planted_end)
     move = in_problem & (rng.random(n) < 0.25)
@@ -43,7 +43,7 @@ def draw_cases(rng: np.random.Generator, pop: Population, win: Window, n: int) -
     unresolved = resolved >= end_us
     no_first = first >= end_us
     status = np.where(unresolved, np.where(no_first, 0, 1), np.where(rng.random(n) < 0.6, 3, 2))
-    return pa.table(
+    table = pa.table(
         {
             "case_ref": arrow.refs("CS-", np.arange(1, n + 1), 6),
             "customer_ref": arrow.refs("C", who + 1, 6),
@@ -57,3 +57,6 @@ def draw_cases(rng: np.random.Generator, pop: Population, win: Window, n: int) -
         },
         schema=CASES,
     )
+    # In the order they were opened, numbered in that order.
+    table = table.take(np.argsort(opened, kind="stable"))
+    return table.set_column(0, "case_ref", arrow.refs("CS-", np.arange(1, n + 1), 6))

@@ -103,7 +103,7 @@ def customers_table(
     """The CUSTOMERS table of ``pop``."""
     n = pop.size
     b2b = pop.account >= 0
-    n_accounts = int(pop.account.max()) + 1 if b2b.any() else 0
+    n_accounts = int(pop.account.max()) + 1 if b2b.any() else 1
     industry = rng.choice(len(company.INDUSTRIES), n_accounts, p=company.INDUSTRY_SHARE)
     size = rng.choice(len(company.COMPANY_SIZES), n_accounts, p=company.COMPANY_SIZE_SHARE)
     acct = np.maximum(pop.account, 0)

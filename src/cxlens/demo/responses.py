@@ -27,6 +27,8 @@ QUESTIONS = (
     QuestionColumn("comment", "Anything you would like to tell us?", "text"),
 )
 DIMENSIONS = ("region", "plan")
+#: Rounds of rejection sampling before a day is moved to where customers are.
+MAX_REDRAWS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,16 +44,31 @@ class Window:
 
 
 def active_customers(
-    rng: np.random.Generator, pop: Population, day: npt.NDArray[np.int64]
-) -> npt.NDArray[np.int64]:
-    """A customer for each day who was a customer on that day (rejection sampling)."""
+    rng: np.random.Generator, pop: Population, day: npt.NDArray[np.int64], days: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """A customer for each day who was a customer on that day, and the days, sorted.
+
+    Rejection sampling; a day on which (almost) nobody was a customer, as in a tiny demo,
+    is moved into the window of a customer who was.
+    """
     who = rng.integers(0, pop.size, len(day))
     todo = np.flatnonzero((pop.acquired_day[who] > day) | (pop.churn_day[who] <= day))
-    while len(todo):
+    for _ in range(MAX_REDRAWS):
+        if not len(todo):
+            return who, day
         who[todo] = rng.integers(0, pop.size, len(todo))
         bad = (pop.acquired_day[who[todo]] > day[todo]) | (pop.churn_day[who[todo]] <= day[todo])
         todo = todo[bad]
-    return who
+    first = np.maximum(pop.acquired_day, 0)
+    last = np.minimum(pop.churn_day, days)  # exclusive
+    alive = np.flatnonzero(last > first)
+    if not len(alive):
+        raise ValueError("no customer was a customer during the window")
+    who[todo] = alive[rng.integers(0, len(alive), len(todo))]
+    span = last[who[todo]] - first[who[todo]]
+    day[todo] = first[who[todo]] + (rng.random(len(todo)) * span).astype(np.int64)
+    order = np.argsort(day, kind="stable")
+    return who[order], day[order]
 
 
 def _ordinal(
@@ -65,7 +82,7 @@ def draw_responses(
 ) -> NormalizedResponses:
     """``n`` responses from active customers, following the seasons."""
     day = np.sort(rng.choice(win.days, size=n, p=win.day_weights / win.day_weights.sum()))
-    who = active_customers(rng, pop, day)
+    who, day = active_customers(rng, pop, day, win.days)
     region = pop.region[who]
     in_problem = (
         (region == win.planted_region) & (day >= win.planted_begin) & (day < win.planted_end)
@@ -158,8 +175,11 @@ def draw_responses(
         )
     for d in DIMENSIONS:
         schema = schema.append(pa.field(d, pa.string()))
+    # In time order, numbered in that order.
+    table = pa.table(columns, schema=schema).take(np.argsort(submitted, kind="stable"))
+    table = table.set_column(0, "response_ref", arrow.refs("R", np.arange(1, n + 1), 8))
     return NormalizedResponses(
-        table=pa.table(columns, schema=schema),
+        table=table,
         questions=QUESTIONS,
         dimensions=DIMENSIONS,
         survey_name=company.SURVEY_NAME,
