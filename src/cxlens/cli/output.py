@@ -22,11 +22,17 @@ def print_json(obj: Any) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False))
 
 
+#: Metrics that are means on a short scale: shown with two decimals.
+MEAN_METRICS = frozenset({"ces", "rating"})
+
+
 def _fmt(x: float | None, digits: int = 1) -> str:
     return "–" if x is None else f"{x:.{digits}f}"
 
 
-def metrics_table(metrics: Sequence[MetricValue], title: str = "Metrics") -> Table:
+def metrics_table(
+    metrics: Sequence[MetricValue], title: str = "Metrics", *, show_metric: bool = True
+) -> Table:
     """A table of metric values with n, the 95% interval and the confidence flag."""
     dims: list[str] = []
     for m in metrics:
@@ -35,8 +41,9 @@ def metrics_table(metrics: Sequence[MetricValue], title: str = "Metrics") -> Tab
                 dims.append(key)
     has_period = any(m.period is not None for m in metrics)
     has_change = any(m.change is not None for m in metrics)
-    table = Table(title=title, title_justify="left")
-    table.add_column("metric", style="bold")
+    table = Table(title=title, title_justify="left", title_style="bold")
+    if show_metric:
+        table.add_column("metric", style="bold")
     for dim in dims:
         table.add_column(dim)
     if has_period:
@@ -48,28 +55,53 @@ def metrics_table(metrics: Sequence[MetricValue], title: str = "Metrics") -> Tab
         table.add_column("vs previous", justify="right")
     table.add_column("note")
     for m in metrics:
-        row = [m.metric]
+        row = [m.metric] if show_metric else []
         row += [str(m.group.get(d, "")) for d in dims]
         if has_period:
             row.append(m.period or "")
-        row += [str(m.n), _fmt(m.value), f"{_fmt(m.ci_low)} – {_fmt(m.ci_high)}"]
+        digits = 2 if m.metric in MEAN_METRICS else 1
+        row += [
+            str(m.n),
+            _fmt(m.value, digits),
+            f"{_fmt(m.ci_low, digits)} – {_fmt(m.ci_high, digits)}",
+        ]
         if has_change:
             if m.change is None:
                 row.append("")
             else:
                 star = " *" if m.change.significant else ""
-                row.append(f"{m.change.difference:+.1f} (p={m.change.p_value:.3f}){star}")
+                row.append(f"{m.change.difference:+.1f}{star} (p={m.change.p_value:.3f})")
         row.append("[yellow]low n[/yellow]" if m.low_confidence else "")
         table.add_row(*row)
     return table
 
 
+METRIC_TITLES = {
+    "nps": "NPS",
+    "csat": "CSAT (% satisfied)",
+    "ces": "CES (mean, higher = easier)",
+    "cxi": "Classic CXi",
+    "rating": "Rating (mean)",
+    "response_rate": "Response rate (%)",
+    "fcr": "First-contact resolution (%)",
+    "art": "Resolution time (hours)",
+    "churn": "Churn rate (%)",
+    "retention": "Retention rate (%)",
+    "referral_rate": "Referral rate (%)",
+}
+
+
 def render_metrics(metrics: Sequence[MetricValue], title: str = "Metrics") -> None:
-    """Print metric values, or say there are none."""
+    """Print metric values, one table per metric, or say there are none."""
     if not metrics:
         console.print("[yellow]No metric could be computed.[/yellow]")
         return
-    console.print(metrics_table(metrics, title))
+    console.print(f"[bold]{title}[/bold]")
+    by_metric: dict[str, list[MetricValue]] = {}
+    for m in metrics:
+        by_metric.setdefault(m.metric, []).append(m)
+    for name, values in by_metric.items():
+        console.print(metrics_table(values, METRIC_TITLES.get(name, name), show_metric=False))
     if any(m.low_confidence for m in metrics):
         console.print(
             "[yellow]low n[/yellow]: fewer answers than the minimum (--min-n); "
