@@ -243,3 +243,16 @@ def test_customers_are_counted_once_without_period(migrated_engine: Engine) -> N
         values = operational_metrics(s, period=None)
     (rate,) = pick(values, "referral_rate")
     assert (rate.n, rate.value) == (2, 50.0)
+
+
+def test_a_filter_on_a_joined_dimension_restricts_the_counts(migrated_engine: Engine) -> None:
+    rows = f.nps_rows(WEB, touchpoint="website", prefix="w") + f.nps_rows(
+        SUPPORT, touchpoint="support", prefix="s"
+    )
+    load(migrated_engine, f.responses(rows))
+    with unit_of_work(migrated_engine) as s:
+        (only_support,) = pick(store_metrics(s, filters={"touchpoint": "support"}), "nps")
+        (both,) = pick(store_metrics(s, filters={"touchpoint": ["support", "website"]}), "nps")
+    assert only_support.n == len(SUPPORT)
+    assert only_support.value == fm.nps_value(nps_counts(SUPPORT)).value
+    assert both.n == len(SUPPORT) + len(WEB)

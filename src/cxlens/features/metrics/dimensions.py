@@ -119,9 +119,14 @@ def _col(attr: QueryableAttribute[Any]) -> ColumnElement[Any]:
     return attr.expression
 
 
-def apply_filters(stmt: Select[Any], dims: Dimensions, filters: Filters | None) -> Select[Any]:
-    """``stmt`` restricted to rows whose dimensions take the given value(s)."""
+def filter_conditions(dims: Dimensions, filters: Filters | None) -> list[ColumnElement[bool]]:
+    """Conditions restricting rows to the given dimension value(s).
+
+    Call it *before* :meth:`Dimensions.join`: resolving a filter's dimension records the
+    table it needs, which the join then adds.
+    """
+    conditions: list[ColumnElement[bool]] = []
     for name, wanted in (filters or {}).items():
         values = [wanted] if isinstance(wanted, str) else list(wanted)
-        stmt = stmt.where(dims.expr(name).in_(values))
-    return stmt
+        conditions.append(dims.expr(name).in_(values))
+    return conditions

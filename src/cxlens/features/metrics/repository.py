@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from cxlens.features.metrics.dimensions import Dimensions, Filters, apply_filters
+from cxlens.features.metrics.dimensions import Dimensions, Filters, filter_conditions
 from cxlens.features.metrics.timebuckets import utc_bucket
 from cxlens.models import (
     Answer,
@@ -54,6 +54,7 @@ def score_buckets(
     """
     dims = Dimensions("responses")
     keys = _keys(dims, by)
+    conditions = filter_conditions(dims, filters)
     value = Answer.value.expression
     oriented = case(
         (Question.higher_is_better.is_(True), value),
@@ -85,7 +86,7 @@ def score_buckets(
     stmt = stmt.where(Question.type.in_(SCORE_METRIC_TYPES), value.is_not(None))
     if granularity:
         stmt = stmt.where(Response.submitted_at.is_not(None))
-    stmt = apply_filters(stmt, dims, filters)
+    stmt = stmt.where(*conditions)
     group = [Question.type, Question.scale_low, Question.scale_high, *keys, *bucket]
     return session.execute(stmt.group_by(*group)).all()
 
@@ -107,6 +108,7 @@ def case_buckets(
     """
     dims = Dimensions("cases")
     keys = _keys(dims, by)
+    conditions = filter_conditions(dims, filters)
     bucket = [utc_bucket(SupportCase.opened_at, granularity).label("bucket")] if granularity else []
     first = and_(
         SupportCase.contact_count == 1,
@@ -119,7 +121,7 @@ def case_buckets(
     stmt = dims.join(stmt.select_from(SupportCase))
     if granularity:
         stmt = stmt.where(SupportCase.opened_at.is_not(None))
-    stmt = apply_filters(stmt, dims, filters)
+    stmt = stmt.where(*conditions)
     return session.execute(stmt.group_by(*keys, *bucket)).all()
 
 
@@ -129,11 +131,12 @@ def resolution_times(
     """Resolved cases: ``k.., opened_at, resolved_at`` (quantiles need the values)."""
     dims = Dimensions("cases")
     keys = _keys(dims, by)
+    conditions = filter_conditions(dims, filters)
     stmt: Select[Any] = select(*keys, SupportCase.opened_at, SupportCase.resolved_at)
     stmt = dims.join(stmt.select_from(SupportCase)).where(
         SupportCase.opened_at.is_not(None), SupportCase.resolved_at.is_not(None)
     )
-    return session.execute(apply_filters(stmt, dims, filters)).all()
+    return session.execute(stmt.where(*conditions)).all()
 
 
 def customer_lifetimes(
@@ -143,9 +146,10 @@ def customer_lifetimes(
     dims = Dimensions("customers")
     dims.needed.add("customer")
     keys = _keys(dims, by)
+    conditions = filter_conditions(dims, filters)
     stmt: Select[Any] = select(Customer.id, *keys, Customer.acquired_at, Customer.churned_at)
     stmt = dims.join(stmt.select_from(Customer))
-    return session.execute(apply_filters(stmt, dims, filters)).all()
+    return session.execute(stmt.where(*conditions)).all()
 
 
 def referral_moments(session: Session) -> Sequence[tuple[int, datetime | None]]:
@@ -168,6 +172,7 @@ def invitation_buckets(
     """
     dims = Dimensions("invitations")
     keys = _keys(dims, by)
+    conditions = filter_conditions(dims, filters)
     bucket = (
         [utc_bucket(Invitation.delivered_at, granularity).label("bucket")] if granularity else []
     )
@@ -183,5 +188,5 @@ def invitation_buckets(
     stmt = dims.join(stmt.select_from(Invitation)).where(Invitation.delivered_at.is_not(None))
     if survey is not None:
         stmt = stmt.where(Survey.name == survey)
-    stmt = apply_filters(stmt, dims, filters)
+    stmt = stmt.where(*conditions)
     return session.execute(stmt.group_by(*keys, *bucket)).all()
