@@ -259,7 +259,11 @@ def metrics(
 
     settings = _settings(min_n)
     try:
-        with _store(settings) as engine, unit_of_work(engine) as session:
+        with (
+            _store(settings) as engine,
+            progress("Computing metrics", enabled=not json_output),
+            unit_of_work(engine) as session,
+        ):
             options: dict[str, Any] = {
                 "by": tuple(by or ()),
                 "period": period.value if period else None,
