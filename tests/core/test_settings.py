@@ -1,0 +1,32 @@
+"""Settings come from CXLENS_* variables; the database defaults to SQLite in the data dir."""
+
+from pathlib import Path
+
+import pytest
+
+from cxlens.core.settings import Settings
+
+
+def test_sqlite_file_in_the_data_dir_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CXLENS_DATABASE_URL", raising=False)
+    monkeypatch.setenv("CXLENS_DATA_DIR", str(tmp_path))
+    assert Settings().resolved_database_url() == f"sqlite:///{tmp_path / 'cxlens.db'}"
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["postgresql://u@db.example/cx", "postgres://u@db.example/cx"],
+)
+def test_postgres_urls_use_psycopg(given: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CXLENS_DATABASE_URL", given)
+    assert Settings().resolved_database_url() == "postgresql+psycopg://u@db.example/cx"
+
+
+def test_min_n_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CXLENS_MIN_N", "50")
+    assert Settings().min_n == 50
+    monkeypatch.setenv("CXLENS_MIN_N", "0")
+    with pytest.raises(ValueError, match="min_n"):
+        Settings()
