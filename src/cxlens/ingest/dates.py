@@ -1,6 +1,14 @@
-"""Date columns: one format per column, inferred from its values, parsed in DuckDB."""
+"""Date columns: one format per column, inferred from its values, parsed in DuckDB.
+
+A trailing ``GMT+1`` / ``GMT-5`` / ``GMT+5:30`` / ``UTC`` (Google Forms writes them) is an
+offset that belongs to the value: such values are stored in UTC whatever ``tz`` says.
+Naive values are local time in ``tz``.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
@@ -9,41 +17,111 @@ import pyarrow.compute as pc
 from cxlens.core.errors import InputError, Location
 from cxlens.core.tables import TS
 
-#: Candidates in order of preference on a tie (M/D before D/M: a column whose days are all
-#: <= 12 is ambiguous, and US exports are the common case; a day > 12 settles it).
-CANDIDATES: tuple[str, ...] = (
+_BASES: tuple[str, ...] = (
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%dT%H:%M:%S.%f",
     "%Y-%m-%d %H:%M:%S.%f",
-    "%Y-%m-%dT%H:%M:%SZ",
-    "%Y-%m-%dT%H:%M:%S.%fZ",
-    "%Y-%m-%dT%H:%M:%S%z",
     "%Y-%m-%d %H:%M",
-    "%Y-%m-%d",
+    "%Y/%m/%d %I:%M:%S %p",
+    "%Y/%m/%d %H:%M:%S",
     "%m/%d/%Y %H:%M:%S",
     "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
     "%m/%d/%Y %H:%M",
-    "%m/%d/%Y",
     "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %I:%M:%S %p",
     "%d/%m/%Y %H:%M",
-    "%d/%m/%Y",
     "%d-%m-%Y %H:%M:%S",
     "%d-%m-%Y %H:%M",
-    "%d-%m-%Y",
     "%d.%m.%Y %H:%M:%S",
     "%d.%m.%Y %H:%M",
+)
+_DATES_ONLY: tuple[str, ...] = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%d-%m-%Y",
     "%d.%m.%Y",
 )
 
+#: Candidates in order of preference on a tie (M/D before D/M: a column whose days are all
+#: <= 12 is ambiguous, and US exports are the common case; a day > 12 settles it). A
+#: candidate ending in `` %z`` matches values whose offset was written ``GMT+1``/``UTC``.
+CANDIDATES: tuple[str, ...] = (
+    *_BASES,
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%dT%H:%M:%S.%fZ",
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%dT%H:%M:%S.%f%z",
+    "%Y-%m-%d %H:%M:%S%z",
+    *_DATES_ONLY,
+    *(f"{base} %z" for base in _BASES),
+)
+#: At most this many distinct values are tried against every candidate; the chosen format
+#: is then checked on the whole column (and inferred again on all values if it fails).
+SAMPLE = 4000
+_EXAMPLES = 3
+# "GMT+1" -> " +01", "GMT+5:30" -> " +0530", "GMT" / "UTC" -> " +00".
+_CLEAN = (
+    r"regexp_replace(regexp_replace(regexp_replace(trim(v),"
+    r" '(?i)\s*(?:GMT|UTC)\s*([+-])(\d)(?::?(\d\d))?$', ' \10\2\3'),"
+    r" '(?i)\s*(?:GMT|UTC)\s*([+-])(\d\d)(?::?(\d\d))?$', ' \1\2\3'),"
+    r" '(?i)\s*(?:GMT|UTC)$', ' +00')"
+)
 
-def infer_format(values: pa.ChunkedArray | pa.Array) -> str | None:
-    """The candidate format that parses the most values (``None`` if none parses any)."""
+
+@dataclass(frozen=True)
+class DateCheck:
+    """How a column's values fit one date format: ``format`` is ``None`` when none fits."""
+
+    format: str | None
+    present: int
+    bad: int
+    examples: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when a format was found and every non-empty value parses with it."""
+        return self.format is not None and self.bad == 0
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+def _expr(fmt: str) -> str:
+    """The SQL that parses column ``v`` with ``fmt`` (null where it does not parse)."""
+    text = _CLEAN if fmt.endswith(" %z") else "trim(v)"
+    return f"try_strptime({text}, '{fmt}')"
+
+
+def _sample(values: pa.ChunkedArray | pa.Array, limit: int | None) -> pa.Array:
+    array = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    array = pc.utf8_trim_whitespace(array)
+    distinct = pc.unique(pc.drop_null(pc.if_else(pc.equal(array, ""), None, array)))
+    if limit is not None and len(distinct) > limit:
+        step = len(distinct) / limit
+        distinct = distinct.take(pa.array([int(i * step) for i in range(limit)], pa.int64()))
+    return distinct
+
+
+def infer_format(values: pa.ChunkedArray | pa.Array, *, sample: int | None = SAMPLE) -> str | None:
+    """The candidate format that parses the most distinct values (``None`` if none does).
+
+    ``sample`` caps how many distinct values (spread over the column) are tried.
+    """
+    distinct = _sample(values, sample)
+    if len(distinct) == 0:
+        return None
+    con = _connect()
     try:
-        con.register("v", pa.table({"v": values}))
-        sums = ", ".join(f"count(try_strptime(trim(v), '{fmt}'))" for fmt in CANDIDATES)
-        row = con.sql(f"SELECT {sums} FROM v WHERE v IS NOT NULL AND trim(v) <> ''").fetchall()
+        con.register("v", pa.table({"v": distinct}))
+        sums = ", ".join(f"count({_expr(fmt)})" for fmt in CANDIDATES)
+        row = con.sql(f"SELECT {sums} FROM v").fetchall()
     finally:
         con.close()
     counts = list(row[0]) if row else []
@@ -53,6 +131,43 @@ def infer_format(values: pa.ChunkedArray | pa.Array) -> str | None:
     return CANDIDATES[best]
 
 
+def check_dates(values: pa.ChunkedArray | pa.Array, fmt: str | None = None) -> DateCheck:
+    """Find the column's format (``fmt`` first, when given) and count the values it misses.
+
+    The format is inferred on a sample of distinct values; when it misses some value, it is
+    inferred again on all of them, and the format that misses fewest wins.
+    """
+    best: DateCheck | None = _count_bad(values, fmt) if fmt is not None else None
+    for sample in (SAMPLE, None):
+        if best is not None and best.ok:
+            return best
+        inferred = infer_format(values, sample=sample)
+        if inferred is not None and (best is None or inferred != best.format):
+            check = _count_bad(values, inferred)
+            if best is None or check.bad < best.bad:
+                best = check
+    if best is not None:
+        return best
+    present = len(values) - values.null_count
+    return DateCheck(None, present, present, tuple(_sample(values, _EXAMPLES).to_pylist()))
+
+
+def _count_bad(values: pa.ChunkedArray | pa.Array, fmt: str) -> DateCheck:
+    con = _connect()
+    try:
+        con.register("v", pa.table({"v": values}))
+        failed = f"{_expr(fmt)} IS NULL AND v IS NOT NULL AND trim(v) <> ''"
+        row = con.execute(
+            "SELECT count(*) FILTER (WHERE v IS NOT NULL AND trim(v) <> ''),"
+            f" count(*) FILTER (WHERE {failed}),"
+            f" list(DISTINCT trim(v)) FILTER (WHERE {failed})[1:{_EXAMPLES}] FROM v"
+        ).fetchone()
+    finally:
+        con.close()
+    present, bad, examples = row if row else (0, 0, [])
+    return DateCheck(fmt, int(present), int(bad), tuple(sorted(examples or [])))
+
+
 def parse_dates(
     values: pa.ChunkedArray | pa.Array,
     fmt: str | None,
@@ -60,39 +175,24 @@ def parse_dates(
     tz: str,
     source: str,
     column: str,
-    first_row: int,
+    file_row: Callable[[int], int],
 ) -> pa.Array:
     """Parse a string column into UTC timestamps; naive values are local time in ``tz``.
 
     Every non-empty value must parse with the column's one format, otherwise
-    :class:`InputError` names the first row that does not.
+    :class:`InputError` names the first row that does not (``file_row`` turns a value's
+    index into its file row), with its value.
     """
-    fmt = fmt or infer_format(values)
+    if fmt is None:
+        fmt = check_dates(values).format
     if fmt is None:
         raise InputError(
             "no date format fits the values",
             Location(file=source, column=column),
-            expected="dates such as 2024-03-31 14:05:00, 3/31/2024 or 31-03-2024",
+            expected="dates such as 2024-03-31 14:05:00, 3/31/2024, 31-03-2024 or"
+            " 2024/03/31 2:05:00 PM GMT+1",
         )
-    con = duckdb.connect()
-    try:
-        con.execute("SET TimeZone = 'UTC'")
-        con.register("v", pa.table({"v": values}))
-        parsed = f"try_strptime(trim(v), '{fmt}')"
-        if "%z" in fmt or fmt.endswith("Z"):
-            expr = f"CAST({parsed} AS TIMESTAMPTZ)" if "%z" in fmt else f"timezone('UTC', {parsed})"
-        else:
-            expr = f"timezone(?, {parsed})"
-        params = [] if "%z" in fmt or fmt.endswith("Z") else [tz]
-        table = con.sql(f"SELECT {expr} AS t, v FROM v", params=params).to_arrow_table()
-    except duckdb.Error as exc:
-        raise InputError(
-            f"cannot convert the dates: {str(exc).splitlines()[0]}",
-            Location(file=source, column=column),
-            expected="a valid time zone name such as Europe/Rome",
-        ) from None
-    finally:
-        con.close()
+    table = _parse(values, fmt, tz, source, column)
     result = table.column("t")
     raw = table.column("v")
     failed = pc.and_(
@@ -103,7 +203,33 @@ def parse_dates(
         index = int(hits[0].as_py())
         raise InputError(
             f"{raw[index].as_py()!r} is not a date in the column's format {fmt}",
-            Location(file=source, row=first_row + index, column=column),
+            Location(file=source, row=file_row(index), column=column),
             expected=f"a date like the other values ({fmt})",
         )
     return pc.cast(result.combine_chunks(), TS)
+
+
+def _parse(
+    values: pa.ChunkedArray | pa.Array, fmt: str, tz: str, source: str, column: str
+) -> pa.Table:
+    con = _connect()
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        con.register("v", pa.table({"v": values}))
+        parsed = _expr(fmt)
+        params: list[str] = []
+        if "%z" in fmt:
+            expr = f"CAST({parsed} AS TIMESTAMPTZ)"
+        elif fmt.endswith("Z"):
+            expr = f"timezone('UTC', {parsed})"
+        else:
+            expr, params = f"timezone(?, {parsed})", [tz]
+        return con.sql(f"SELECT {expr} AS t, v FROM v", params=params).to_arrow_table()
+    except duckdb.Error as exc:
+        raise InputError(
+            f"cannot convert the dates: {str(exc).splitlines()[0]}",
+            Location(file=source, column=column),
+            expected="a valid time zone name such as Europe/Rome",
+        ) from None
+    finally:
+        con.close()

@@ -137,8 +137,11 @@ def header_width(first_row: list[str | None]) -> int:
     return width
 
 
-def check_extra_fields(rows: pa.Table, width: int, source: str) -> pa.Table:
-    """Raise on the first record with a value beyond the header; drop the empty extras."""
+def check_extra_fields(rows: pa.Table, width: int, source: str, offset: int = 0) -> pa.Table:
+    """Raise on the first record with a value beyond the header; drop the empty extras.
+
+    ``offset`` is the number of file rows above ``rows`` (skipped title lines).
+    """
     if rows.num_columns <= width:
         return rows
     extra = rows.select(list(range(width, rows.num_columns)))
@@ -153,7 +156,7 @@ def check_extra_fields(rows: pa.Table, width: int, source: str) -> pa.Table:
         fields = max(i + 1 for i, v in enumerate(values) if v is not None)
         raise InputError(
             f"row has more fields ({fields}) than the header ({width})",
-            Location(file=source, row=index + 1),
+            Location(file=source, row=offset + index + 1),
             expected=f"at most {width} fields per row",
         )
     return rows.select(list(range(width)))

@@ -19,8 +19,9 @@ import pyarrow.compute as pc
 from cxlens.analytics.scales import MetricKind, Scale
 from cxlens.core.errors import InputError, Location
 from cxlens.core.tables import RESPONSES, TS, NormalizedResponses, QuestionColumn
-from cxlens.ingest.dates import parse_dates
+from cxlens.ingest.dates import check_dates, parse_dates
 from cxlens.ingest.formats.base import SurveyFormat
+from cxlens.ingest.labels import LabelScale
 from cxlens.ingest.raw import RawTable
 from cxlens.ingest.values import bad_share, convert, fold
 
@@ -73,6 +74,7 @@ class ColumnMapping:
     by: tuple[str, ...] = ()
     time: str | None = None
     time_format: str | None = None
+    time_zone: str | None = None
     id: str | None = None
     decimal_comma: bool = False
     warnings: tuple[str, ...] = field(default_factory=tuple)
@@ -104,7 +106,7 @@ def build_mapping(
     """Recognise metric, text, dimension and time columns; apply ``overrides``."""
     _check_exist(raw, overrides)
     decimal_comma = raw.delimiter not in (None, ",")
-    warnings: list[str] = []
+    warnings: list[str] = [*raw.notes, *fmt.notes]
     named = {overrides.nps, overrides.time, *overrides.csat, *overrides.ces, *overrides.text}
     named |= set(overrides.by)
     scores: list[MetricColumn] = []
@@ -118,7 +120,7 @@ def build_mapping(
     auto_kinds = {m.kind for m in scores}
     have_nps = overrides.nps is not None
     for col in raw.header:
-        if col in named or col in fmt.metadata:
+        if col in named or col in fmt.metadata or col in fmt.not_scores:
             continue
         label = fold(f"{col} {fmt.label(col)}")
         kind = _kind_from_text(label)
@@ -134,8 +136,10 @@ def build_mapping(
         if found is not None:
             scores.append(found)
             have_nps = have_nps or kind is MetricKind.NPS
-    time = overrides.time or fmt.date_column
-    time_format = fmt.date_format if time == fmt.date_column else None
+    time, time_format, time_zone = overrides.time, None, None
+    if time is None and fmt.date_column is not None:
+        time, time_format = _auto_time(raw, fmt.date_column, fmt.date_format, warnings)
+        time_zone = fmt.time_zone if time is not None else None
     return ColumnMapping(
         format=fmt.name,
         scores=tuple(scores),
@@ -143,10 +147,37 @@ def build_mapping(
         by=tuple(overrides.by),
         time=time,
         time_format=time_format,
+        time_zone=time_zone,
         id=fmt.id_column,
         decimal_comma=decimal_comma,
         warnings=tuple(warnings),
     )
+
+
+def _auto_time(
+    raw: RawTable, column: str, hint: str | None, warnings: list[str]
+) -> tuple[str | None, str | None]:
+    """The detected date column and its format, or ``(None, None)`` with a warning.
+
+    Only a column the user did not name is dropped: its values are shown, and periods then
+    need ``--time``.
+    """
+    check = check_dates(raw.table.column(column), hint)
+    if check.ok:
+        return column, check.format
+    if check.present == 0:
+        return None, None
+    shown = ", ".join(repr(v) for v in check.examples)
+    what = (
+        f"{check.bad} of {check.present} values do not parse as dates in one format"
+        if check.format is not None
+        else "its values are not dates in any known format"
+    )
+    warnings.append(
+        f"column {column!r} looks like the response date but {what} (e.g. {shown}); it is not"
+        " used as the time, so name a date column with --time to get periods"
+    )
+    return None, None
 
 
 def _kind_from_text(label: str) -> MetricKind | None:
@@ -180,7 +211,7 @@ def _try_confirm(
     warnings: list[str],
 ) -> MetricColumn | None:
     column = raw.table.column(col)
-    values, _ = convert(column, decimal_comma=decimal_comma)
+    values = convert(column, decimal_comma=decimal_comma).values
     if values.null_count == len(values) or bad_share(column, values) > _AUTO_BAD_SHARE:
         warnings.append(
             f"column {col!r} looks like {kind} by its header but its values are not scores"
@@ -200,8 +231,7 @@ class _NotAScale(Exception):
 def _confirm(
     raw: RawTable, fmt: SurveyFormat, col: str, kind: MetricKind, decimal_comma: bool, named: bool
 ) -> MetricColumn:
-    values, first_bad = score_column(raw, col, decimal_comma=decimal_comma)
-    del first_bad
+    values, labels = _scores(raw, col, decimal_comma)
     low = pc.min(values).as_py()
     high = pc.max(values).as_py()
     label = fmt.label(col)
@@ -209,9 +239,11 @@ def _confirm(
         return MetricColumn(col, label, kind, _default_scale(kind, label, 0, 0))
     integral = pc.all(pc.equal(values, pc.round(values))).as_py()
     if kind is MetricKind.NPS:
-        if not integral or low < 0 or high > 10:
+        if labels is not None or not integral or low < 0 or high > 10:
             _scale_error(raw, values, col, named, "integers from 0 to 10")
         return MetricColumn(col, label, kind, Scale(0, 10))
+    if labels is not None:
+        return MetricColumn(col, label, kind, Scale(1, labels.points, labels.higher_is_better))
     scale = _default_scale(kind, label, low, high)
     if not scale.contains(low) or not scale.contains(high):
         _scale_error(raw, values, col, named, f"scores from {scale.low} to {scale.high}")
@@ -241,17 +273,22 @@ def _scale_error(raw: RawTable, values: pa.Array, col: str, named: bool, expecte
     )
 
 
-def score_column(raw: RawTable, col: str, *, decimal_comma: bool) -> tuple[pa.Array, None]:
-    """Convert a score column to float64, raising on the first value that is not a score."""
-    values, first_bad = convert(raw.table.column(col), decimal_comma=decimal_comma)
-    if first_bad is not None:
-        value = raw.table.column(col)[first_bad].as_py()
+def _scores(raw: RawTable, col: str, decimal_comma: bool) -> tuple[pa.Array, LabelScale | None]:
+    converted = convert(raw.table.column(col), decimal_comma=decimal_comma)
+    if converted.first_bad is not None:
+        value = raw.table.column(col)[converted.first_bad].as_py()
         raise InputError(
             f"{value!r} is not a score",
-            Location(file=raw.source, row=raw.file_row(first_bad), column=col),
-            expected="a number (or NA, N/A, ?, - or empty for a missing answer)",
+            Location(file=raw.source, row=raw.file_row(converted.first_bad), column=col),
+            expected="a number, a label of one known answer scale (Very satisfied … Very"
+            " dissatisfied), or NA, N/A, ?, - or empty for a missing answer",
         )
-    return values, None
+    return converted.values, converted.labels
+
+
+def score_column(raw: RawTable, col: str, *, decimal_comma: bool) -> tuple[pa.Array, None]:
+    """Convert a score column to float64, raising on the first value that is not a score."""
+    return _scores(raw, col, decimal_comma)[0], None
 
 
 def normalize(
@@ -268,10 +305,10 @@ def normalize(
         columns["submitted_at"] = parse_dates(
             raw.table.column(mapping.time),
             mapping.time_format,
-            tz=tz,
+            tz=mapping.time_zone or tz,
             source=raw.source,
             column=mapping.time,
-            first_row=raw.first_data_row,
+            file_row=raw.file_row,
         )
     else:
         columns["submitted_at"] = pa.nulls(n, TS)

@@ -4,33 +4,28 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-MISSING = frozenset({"", "na", "n/a", "?", "-", "--", "null", "none", "nan", "#n/a"})
+from cxlens.ingest.labels import LabelScale, label_key, match_label_scale
+
+#: Missing-answer markers, compared trimmed and lower-cased ("Not applicable" is the N/A
+#: choice survey tools add to rating scales).
+MISSING = frozenset(
+    {
+        "", "na", "n/a", "n.a.", "?", "-", "--", "null", "none", "nan", "#n/a",
+        "not applicable", "don't know", "don’t know", "no answer", "no opinion",
+        "non applicabile", "non so", "sans objet", "non applicable", "ne sais pas",
+        "keine angabe", "weiß nicht", "weiss nicht", "no aplica", "no sé", "no se", "ns/nc",
+        "n.v.t.", "nvt", "weet niet", "geen mening", "nu se aplică", "nu se aplica",
+        "nu știu", "nu stiu",
+    }
+)  # fmt: skip
 _LEADING = re.compile(
     r"^\s*([+-]?\d+(?:[.,]\d+)?)(?:\s*(?:[-:(=\u2013\u2014/]|\s|$).*)?$", re.DOTALL
 )
-
-#: Five-point satisfaction labels in en/it/fr/de/es/nl/ro (accents removed, lower case).
-CSAT_LABELS: dict[str, float] = {}
-_SCALES = (
-    "very dissatisfied|dissatisfied|neutral|satisfied|very satisfied",
-    "very unsatisfied|unsatisfied|neither satisfied nor dissatisfied|satisfied|very satisfied",
-    "molto insoddisfatto|insoddisfatto|ne soddisfatto ne insoddisfatto|soddisfatto"
-    "|molto soddisfatto",
-    "molto insoddisfatto|insoddisfatto|neutrale|soddisfatto|molto soddisfatto",
-    "tres insatisfait|insatisfait|ni satisfait ni insatisfait|satisfait|tres satisfait",
-    "tres insatisfait|insatisfait|neutre|satisfait|tres satisfait",
-    "sehr unzufrieden|unzufrieden|weder zufrieden noch unzufrieden|zufrieden|sehr zufrieden",
-    "muy insatisfecho|insatisfecho|ni satisfecho ni insatisfecho|satisfecho|muy satisfecho",
-    "zeer ontevreden|ontevreden|neutraal|tevreden|zeer tevreden",
-    "foarte nemultumit|nemultumit|neutru|multumit|foarte multumit",
-)
-for _line in _SCALES:
-    for _score, _label in enumerate(_line.split("|"), start=1):
-        CSAT_LABELS[_label] = float(_score)
 
 
 def fold(text: str) -> str:
@@ -54,22 +49,32 @@ def to_number(value: str, *, decimal_comma: bool) -> float | None:
                 return None
             number = number.replace(",", ".")
         return float(number)
-    return CSAT_LABELS.get(fold(value).rstrip("."))
+    return None
 
 
-def convert(column: pa.ChunkedArray, *, decimal_comma: bool) -> tuple[pa.Array, int | None]:
-    """Convert a string column to float64; return the array and the first bad row index.
+class Converted(NamedTuple):
+    """A converted score column: the numbers, the first bad row, the label scale used."""
+
+    values: pa.Array
+    first_bad: int | None
+    labels: LabelScale | None
+
+
+def convert(column: pa.ChunkedArray, *, decimal_comma: bool) -> Converted:
+    """Convert a string column to float64, with the first bad row index and label scale.
 
     Distinct values are converted once (score columns have few), so this is fast on
-    millions of rows. Missing markers become null; the first value that is neither a
-    number nor a marker is reported by its row index (``None`` when all convert).
+    millions of rows. Missing markers become null; numbers (also leading ones, as in
+    "10 - Extremely likely") convert; the remaining texts convert only when together they
+    belong to one known label scale (:mod:`cxlens.ingest.labels`). The first value that
+    converts to nothing is reported by its row index (``None`` when all convert).
     """
     encoded = pc.dictionary_encode(
         column.combine_chunks() if column.num_chunks else pa.array([], pa.string())
     )
     dictionary = encoded.dictionary.to_pylist()
     numbers: list[float | None] = []
-    bad_codes: list[int] = []
+    texts: dict[int, str] = {}
     for code, text in enumerate(dictionary):
         if is_missing(text):
             numbers.append(None)
@@ -77,13 +82,20 @@ def convert(column: pa.ChunkedArray, *, decimal_comma: bool) -> tuple[pa.Array, 
         number = to_number(text, decimal_comma=decimal_comma)
         numbers.append(number)
         if number is None:
+            texts[code] = text
+    scale = match_label_scale(texts.values()) if texts else None
+    bad_codes: list[int] = []
+    for code, text in texts.items():
+        if scale is None:
             bad_codes.append(code)
+        else:
+            numbers[code] = scale.score(label_key(text))
     values = pc.take(pa.array(numbers, pa.float64()), encoded.indices)
     first_bad: int | None = None
     if bad_codes:
         mask = pc.is_in(encoded.indices, value_set=pa.array(bad_codes, encoded.indices.type))
         first_bad = int(pc.indices_nonzero(mask)[0].as_py())
-    return values, first_bad
+    return Converted(values, first_bad, scale)
 
 
 def bad_share(column: pa.ChunkedArray, values: pa.Array) -> float:
