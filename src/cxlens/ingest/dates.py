@@ -100,7 +100,11 @@ def _expr(fmt: str) -> str:
 
 
 def _sample(values: pa.ChunkedArray | pa.Array, limit: int | None) -> pa.Array:
+    """Distinct non-empty values, at most ``limit`` of them spread over the column."""
     array = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if limit is not None and len(array) > 10 * limit:
+        step = len(array) / (10 * limit)
+        array = array.take(pa.array([int(i * step) for i in range(10 * limit)], pa.int64()))
     array = pc.utf8_trim_whitespace(array)
     distinct = pc.unique(pc.drop_null(pc.if_else(pc.equal(array, ""), None, array)))
     if limit is not None and len(distinct) > limit:
@@ -159,13 +163,18 @@ def _count_bad(values: pa.ChunkedArray | pa.Array, fmt: str) -> DateCheck:
         failed = f"{_expr(fmt)} IS NULL AND v IS NOT NULL AND trim(v) <> ''"
         row = con.execute(
             "SELECT count(*) FILTER (WHERE v IS NOT NULL AND trim(v) <> ''),"
-            f" count(*) FILTER (WHERE {failed}),"
-            f" list(DISTINCT trim(v)) FILTER (WHERE {failed})[1:{_EXAMPLES}] FROM v"
+            f" count(*) FILTER (WHERE {failed}) FROM v"
         ).fetchone()
+        present, bad = (int(row[0]), int(row[1])) if row else (0, 0)
+        examples: list[str] = []
+        if bad:
+            found = con.execute(
+                f"SELECT DISTINCT trim(v) AS e FROM v WHERE {failed} ORDER BY e LIMIT {_EXAMPLES}"
+            ).fetchall()
+            examples = [str(r[0]) for r in found]
     finally:
         con.close()
-    present, bad, examples = row if row else (0, 0, [])
-    return DateCheck(fmt, int(present), int(bad), tuple(sorted(examples or [])))
+    return DateCheck(fmt, present, bad, tuple(examples))
 
 
 def parse_dates(

@@ -120,10 +120,10 @@ def build_mapping(
     auto_kinds = {m.kind for m in scores}
     have_nps = overrides.nps is not None
     for col in raw.header:
-        if col in named or col in fmt.metadata or col in fmt.not_scores:
+        if col in named or col in fmt.metadata:
             continue
         label = fold(f"{col} {fmt.label(col)}")
-        kind = _kind_from_text(label)
+        kind = None if col in fmt.not_scores else _kind_from_text(label)
         if kind is None:
             if _TEXT.search(label) and not overrides.text:
                 text.append(col)
