@@ -36,21 +36,19 @@ class Response(Base):
     ``(source, response_ref)`` is unique: the id the source gave the response, or a
     content hash of the row when it gave none, so that importing a file twice adds
     nothing. ``content_hash`` is the hash of the answers as imported.
+
+    Indexes are few on purpose (each one slows bulk imports; see migration 0002): the
+    metrics scan and group in SQL rather than seek by date or dimension.
     """
 
     __tablename__ = "responses"
-    __table_args__ = (
-        UniqueConstraint("source", "response_ref"),
-        Index(None, "submitted_at"),
-        Index(None, "touchpoint_id", "submitted_at"),
-        Index(None, "channel", "submitted_at"),
-    )
+    __table_args__ = (UniqueConstraint("source", "response_ref"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_version_id: Mapped[int] = mapped_column(ForeignKey("survey_versions.id"), index=True)
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"), index=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
-    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     response_ref: Mapped[str] = mapped_column(String(200))
     content_hash: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(64))

@@ -1,16 +1,24 @@
 """All SQL of the store importers: look-ups of existing rows and bulk inserts/updates.
 
-Bulk writes use SQLAlchemy Core ``insert()``/``update()`` with executemany; nothing here
-commits (the caller's unit of work does).
+Bulk writes use SQLAlchemy Core ``insert()``/``update()`` with executemany, and for the
+largest tables (responses, answers) :func:`bulk_insert`: PostgreSQL ``COPY`` or the SQLite
+driver's ``executemany`` straight from Arrow columns. Nothing here commits (the caller's unit
+of work does).
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import JSON, Table, bindparam, func, insert, select, update
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+from sqlalchemy import JSON, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
@@ -28,6 +36,10 @@ from cxlens.models import (
     utcnow,
 )
 
+#: How SQLAlchemy's SQLite ``DateTime`` stores a moment (Arrow formats microseconds in ``%S``).
+SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S"
+#: SQLite page cache during a bulk import, in KiB (SQLite's default is 2 MiB).
+SQLITE_IMPORT_CACHE_KIB = 128 * 1024
 #: Values per ``IN (...)`` look-up: well under SQLite's bound-parameter limit.
 LOOKUP_CHUNK = 5_000
 
@@ -187,47 +199,94 @@ def existing_response_refs(session: Session, source: str, refs: Sequence[str]) -
     return out
 
 
-def insert_responses(session: Session, rows: Sequence[Mapping[str, Any]]) -> list[int]:
-    """Insert responses (executemany); their ids in the order of ``rows``.
+def has_responses(session: Session, source: str) -> bool:
+    """Whether any response of ``source`` is stored."""
+    stmt = select(Response.id).where(Response.source == source).limit(1)
+    return session.scalar(stmt) is not None
 
-    Ids are read back by the unique ``(source, response_ref)``: a plain executemany is
-    much faster on SQLite than one INSERT ... RETURNING per row.
+
+def allocate_response_ids(session: Session, count: int) -> pa.Array:
+    """``count`` new response ids (int64), in one round trip.
+
+    PostgreSQL: drawn from the id sequence. SQLite: ``max(id) + 1`` onwards; SQLite has one
+    writer at a time, so a concurrent writer makes the insert fail (primary key or busy
+    snapshot) rather than mix ids, and the transaction rolls back whole.
     """
-    if not rows:
-        return []
-    session.execute(insert(_table(Response)), list(rows))
-    ids: dict[tuple[str, str], int] = {}
-    by_source: dict[str, list[str]] = {}
-    for row in rows:
-        by_source.setdefault(row["source"], []).append(row["response_ref"])
-    for source, refs in by_source.items():
-        for part in chunks(refs, LOOKUP_CHUNK):
-            found = session.execute(
-                select(Response.response_ref, Response.id).where(
-                    Response.source == source, Response.response_ref.in_(part)
-                )
-            )
-            ids.update(((source, ref), rid) for ref, rid in found)
-    return [ids[(row["source"], row["response_ref"])] for row in rows]
+    if count <= 0:
+        return pa.array([], pa.int64())
+    if session.get_bind().dialect.name == "postgresql":
+        ids = session.scalars(
+            text(
+                "SELECT nextval(pg_get_serial_sequence('responses', 'id')) "
+                "FROM generate_series(1, :n)"
+            ),
+            {"n": count},
+        ).all()
+        return pa.array(ids, pa.int64())
+    last = session.scalar(select(func.max(Response.id))) or 0
+    return pa.array(np.arange(last + 1, last + 1 + count, dtype=np.int64))
 
 
-def insert_answers(
-    session: Session, rows: Sequence[tuple[int, int, float | None, str | None]]
-) -> None:
-    """Insert answers ``(response_id, question_id, value, text)`` with the driver's executemany.
+@contextmanager
+def large_page_cache(session: Session) -> Iterator[None]:
+    """On SQLite, a page cache of :data:`SQLITE_IMPORT_CACHE_KIB` while the block runs.
 
-    Answers are the largest table and hold only plain numbers and text, so they skip
-    SQLAlchemy's per-row parameter processing.
+    Index updates in random key order (response refs, customer ids) need the index pages
+    in memory: with SQLite's default 2 MiB cache a bulk import spends most of its time
+    re-reading them. The connection's previous setting is restored afterwards.
     """
-    if not rows:
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(previous or -2000)}")
+
+
+def bulk_insert(session: Session, table_name: str, rows: pa.Table) -> None:
+    """Insert the rows of an Arrow table into ``table_name`` (columns matched by name).
+
+    The fast path of the largest tables: PostgreSQL gets one ``COPY ... (FORMAT csv)`` of
+    the table written by Arrow; SQLite gets the driver's ``executemany`` of rows zipped from
+    whole columns (timestamps formatted as SQLAlchemy stores them). Either way it runs on
+    the session's connection, inside its transaction; values are stored as given (JSON
+    columns take JSON text).
+    """
+    if rows.num_rows == 0:
         return
     connection = session.connection()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        "INSERT INTO answers (response_id, question_id, value, text) "
-        f"VALUES ({mark}, {mark}, {mark}, {mark})"
-    )
-    connection.exec_driver_sql(sql, list(rows))
+    driver: Any = connection.connection.driver_connection
+    names = ", ".join(rows.column_names)
+    if connection.dialect.name == "postgresql":
+        buffer = io.BytesIO()
+        options = pa_csv.WriteOptions(include_header=False, quoting_style="all_valid")
+        pa_csv.write_csv(rows, buffer, options)
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(f"COPY {table_name} ({names}) FROM STDIN (FORMAT csv)") as copy,
+        ):
+            copy.write(buffer.getbuffer())
+        return
+    columns = [_sqlite_values(rows.column(i)) for i in range(rows.num_columns)]
+    marks = ", ".join("?" * rows.num_columns)
+    cursor = driver.cursor()
+    try:
+        cursor.executemany(
+            f"INSERT INTO {table_name} ({names}) VALUES ({marks})", zip(*columns, strict=True)
+        )
+    finally:
+        cursor.close()
+
+
+def _sqlite_values(column: pa.ChunkedArray) -> list[Any]:
+    """Python values of a column as SQLAlchemy's SQLite types store them."""
+    if pa.types.is_timestamp(column.type):
+        return pc.strftime(column, SQLITE_DATETIME).to_pylist()  # type: ignore[no-any-return]
+    return column.to_pylist()  # type: ignore[no-any-return]
 
 
 # --- support cases ------------------------------------------------------------------------

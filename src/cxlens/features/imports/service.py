@@ -3,21 +3,26 @@
 Every importer flushes and never commits: the caller's unit of work makes an import one
 transaction, so a failure leaves the store unchanged. Importing the same responses twice
 adds nothing (``(source, response_ref)`` is unique and checked before inserting).
+Responses and answers are built column-wise in Arrow and written in bulk (see
+:func:`repository.bulk_insert`): no Python work per cell beyond the content hash.
 """
 
 from __future__ import annotations
 
-import hashlib
+import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from hashlib import sha256
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import InputError, Location
-from cxlens.core.tables import CASES, CUSTOMERS, REFERRALS, RESPONSES, NormalizedResponses
+from cxlens.core.tables import CASES, CUSTOMERS, REFERRALS, RESPONSES, TS, NormalizedResponses
 from cxlens.features.imports import repository as repo
 from cxlens.features.imports.questions import is_score, question_row, signature
 from cxlens.features.imports.schemas import ImportResult, ProgressCallback
@@ -25,9 +30,52 @@ from cxlens.features.imports.validation import check_range, conform, require_val
 from cxlens.models import LifecycleKind, utcnow
 
 #: Responses per insert batch.
-BATCH_SIZE = 10_000
+BATCH_SIZE = 20_000
+#: Separates the parts of a response's identity and of its content-hash text.
+_SEP = "\x1f"
+_EMPTY_ANSWERS = pa.table(
+    {
+        "response_id": pa.array([], pa.int64()),
+        "question_id": pa.array([], pa.int64()),
+        "value": pa.array([], pa.float64()),
+        "text": pa.array([], pa.string()),
+    }
+)
 #: Source recorded when a responses table leaves it empty.
 DEFAULT_SOURCE = "import"
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What every batch of one responses import shares."""
+
+    data: NormalizedResponses
+    qrows: Sequence[dict[str, Any]]
+    qids: Mapping[str, int]
+    version_id: int
+    touchpoints: _Lookup
+    accounts: _Lookup
+    customers: _Lookup
+    stored_sources: frozenset[str]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _Lookup:
+    """A ref → id mapping applied to whole Arrow columns."""
+
+    keys: pa.Array
+    ids: pa.Array
+
+    @classmethod
+    def of(cls, mapping: Mapping[str, int]) -> _Lookup:
+        return cls(pa.array(list(mapping), pa.string()), pa.array(mapping.values(), pa.int64()))
+
+    def __call__(self, refs: pa.ChunkedArray | pa.Array) -> pa.Array | pa.ChunkedArray:
+        """The id of each ref; null where the ref is null, empty or unknown."""
+        if len(self.keys) == 0:
+            return pa.nulls(len(refs), pa.int64())
+        return pc.take(self.ids, pc.index_in(refs, value_set=self.keys))
 
 
 def import_responses(
@@ -37,10 +85,12 @@ def import_responses(
     on_progress: ProgressCallback | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> ImportResult:
-    """Load responses and their answers; skip those already stored.
+    """Load responses and their answers; skip those already stored or repeated in ``data``.
 
     Creates or reuses the survey (by ``data.survey_name``) and its version (by the question
-    definitions), touchpoints by key, accounts and customers by ref.
+    definitions), touchpoints by key, accounts and customers by ref. Rows go in by batches
+    of ``batch_size`` (PostgreSQL ``COPY``, SQLite ``executemany``), all in the session's
+    transaction.
     """
     table = conform(data.table, RESPONSES, "responses")
     require_values(table, ["response_ref"], "responses")
@@ -54,10 +104,10 @@ def import_responses(
     rows = [question_row(q, i) for i, q in enumerate(data.questions)]
     result = ImportResult(kind="responses", rows=table.num_rows, warnings=list(data.warnings))
     version_id = _survey_version(session, data.survey_name, rows, result)
-    qids = repo.question_ids(session, version_id)
 
     sources = pc.fill_null(table.column("source"), DEFAULT_SOURCE)
     table = table.set_column(table.schema.get_field_index("source"), "source", sources)
+    stored = frozenset(s for s in _distinct(table, "source") if repo.has_responses(session, s))
     touchpoints = repo.ensure_touchpoints(session, _distinct(table, "touchpoint"))
     accounts = repo.ensure_accounts(session, _distinct(table, "account_ref"))
     customer_accounts = _customer_accounts(table, accounts)
@@ -65,28 +115,29 @@ def import_responses(
         session, _distinct(table, "customer_ref"), customer_accounts
     )
     result.customers_added = created
-
-    seen: set[tuple[str, str]] = set()
+    context = _Context(
+        data=data,
+        qrows=rows,
+        qids=repo.question_ids(session, version_id),
+        version_id=version_id,
+        touchpoints=_Lookup.of(touchpoints),
+        accounts=_Lookup.of(accounts),
+        customers=_Lookup.of(customers),
+        stored_sources=stored,
+        created_at=utcnow(),
+    )
+    first = _first_occurrences(table)
     total = table.num_rows
-    for start in range(0, total, batch_size):
-        batch = table.slice(start, batch_size)
-        added, answers = _import_batch(
-            session,
-            batch,
-            start,
-            data,
-            rows,
-            qids,
-            version_id,
-            touchpoints,
-            accounts,
-            customers,
-            seen,
-        )
-        result.added += added
-        result.answers_added += answers
-        if on_progress is not None:
-            on_progress(min(start + batch_size, total), total)
+    with repo.large_page_cache(session):
+        for start in range(0, total, batch_size):
+            batch = table.slice(start, batch_size)
+            added, answers = _import_batch(
+                session, batch, first[start : start + batch_size], start, context
+            )
+            result.added += added
+            result.answers_added += answers
+            if on_progress is not None:
+                on_progress(min(start + batch_size, total), total)
     result.skipped_duplicates = total - result.added
     session.flush()
     return result
@@ -112,6 +163,8 @@ def _distinct(table: pa.Table, column: str) -> list[str]:
 
 def _customer_accounts(table: pa.Table, accounts: Mapping[str, int]) -> dict[str, int | None]:
     out: dict[str, int | None] = {}
+    if not accounts:
+        return out
     pairs = zip(
         table.column("customer_ref").to_pylist(),
         table.column("account_ref").to_pylist(),
@@ -123,21 +176,29 @@ def _customer_accounts(table: pa.Table, accounts: Mapping[str, int]) -> dict[str
     return out
 
 
+def _keys(table: pa.Table) -> pa.ChunkedArray | pa.Array:
+    """``source`` and ``response_ref`` joined: the identity of a response."""
+    return pc.binary_join_element_wise(table.column("source"), table.column("response_ref"), _SEP)
+
+
+def _first_occurrences(table: pa.Table) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """Per row, whether it is the first with its (source, response_ref) in ``table``."""
+    keys = pa.table({"k": _keys(table), "i": pa.array(np.arange(table.num_rows))})
+    first = keys.group_by("k", use_threads=False).aggregate([("i", "min")]).column("i_min")
+    mask = np.zeros(table.num_rows, dtype=np.bool_)
+    mask[first.to_numpy()] = True
+    return mask
+
+
 def _import_batch(
     session: Session,
     batch: pa.Table,
+    first: np.ndarray[Any, np.dtype[np.bool_]],
     offset: int,
-    data: NormalizedResponses,
-    qrows: Sequence[dict[str, Any]],
-    qids: Mapping[str, int],
-    version_id: int,
-    touchpoints: Mapping[str, int],
-    accounts: Mapping[str, int],
-    customers: Mapping[str, int],
-    seen: set[tuple[str, str]],
+    ctx: _Context,
 ) -> tuple[int, int]:
-    values: dict[str, list[Any]] = {}
-    for q, qrow in zip(data.questions, qrows, strict=True):
+    questions: dict[str, pa.ChunkedArray] = {}
+    for q, qrow in zip(ctx.data.questions, ctx.qrows, strict=True):
         col = batch.column(q.column)
         if is_score(qrow["type"]):
             col = _as_float(col, q.column, offset)
@@ -145,65 +206,120 @@ def _import_batch(
                 check_range(col, qrow["scale_low"], qrow["scale_high"], q.column, offset)
         elif col.type != pa.string():
             col = col.cast(pa.string())
-        values[q.column] = col.to_pylist()
+        questions[q.column] = col
 
-    refs = batch.column("response_ref").to_pylist()
-    srcs = batch.column("source").to_pylist()
-    keep = _new_rows(session, refs, srcs, seen)
-    if not keep:
+    keep = pa.array(first)
+    if ctx.stored_sources:
+        keep = pc.and_(keep, pc.invert(_stored(session, batch, ctx.stored_sources)))
+    kept = batch.filter(keep).combine_chunks()
+    if kept.num_rows == 0:
         return 0, 0
+    questions = {k: v.filter(keep) for k, v in questions.items()}
+    ids = repo.allocate_response_ids(session, kept.num_rows)
+    repo.bulk_insert(session, "responses", _response_rows(kept, ids, questions, ctx))
+    answers = _answer_rows(ids, questions, ctx)
+    repo.bulk_insert(session, "answers", answers)
+    return kept.num_rows, answers.num_rows
 
-    cols = {name: batch.column(name).to_pylist() for name in RESPONSES.names}
-    dims = {
-        name: batch.column(name).to_pylist()
-        for name in data.dimensions
-        if name in batch.column_names
-    }
-    now = utcnow()
-    response_rows: list[dict[str, Any]] = []
-    for i in keep:
-        customer = cols["customer_ref"][i]
-        account = cols["account_ref"][i]
-        touchpoint = cols["touchpoint"][i]
-        submitted = cols["submitted_at"][i]
-        answer_values = [values[q.column][i] for q in data.questions]
-        response_rows.append(
-            {
-                "survey_version_id": version_id,
-                "invitation_id": None,
-                "customer_id": customers.get(customer) if customer else None,
-                "account_id": accounts.get(account) if account else None,
-                "response_ref": refs[i],
-                "content_hash": _content_hash(submitted, customer, answer_values),
-                "source": srcs[i],
-                "channel": cols["channel"][i],
-                "language": cols["language"][i],
-                "touchpoint_id": touchpoints.get(touchpoint) if touchpoint else None,
-                "started_at": None,
-                "submitted_at": submitted,
-                "dimensions": {k: v[i] for k, v in dims.items() if v[i] is not None},
-                "created_at": now,
-            }
-        )
-    ids = repo.insert_responses(session, response_rows)
-    answer_rows: list[tuple[int, int, float | None, str | None]] = []
-    for q, qrow in zip(data.questions, qrows, strict=True):
-        qid = qids[q.column]
-        column = values[q.column]
+
+def _stored(session: Session, batch: pa.Table, sources: frozenset[str]) -> pa.Array:
+    """Per row of ``batch``, whether its response is already stored."""
+    srcs = batch.column("source").to_pylist()
+    refs = batch.column("response_ref").to_pylist()
+    by_source: dict[str, list[str]] = {}
+    for src, ref in zip(srcs, refs, strict=True):
+        if src in sources:
+            by_source.setdefault(src, []).append(ref)
+    found = [
+        f"{src}{_SEP}{ref}"
+        for src, src_refs in by_source.items()
+        for ref in repo.existing_response_refs(session, src, src_refs)
+    ]
+    if not found:
+        return pa.array(np.zeros(batch.num_rows, dtype=np.bool_))
+    return pc.is_in(_keys(batch), value_set=pa.array(found, pa.string()))
+
+
+def _response_rows(
+    kept: pa.Table, ids: pa.Array, questions: Mapping[str, pa.ChunkedArray], ctx: _Context
+) -> pa.Table:
+    n = kept.num_rows
+    return pa.table(
+        {
+            "id": ids,
+            "survey_version_id": pa.repeat(pa.scalar(ctx.version_id, pa.int64()), n),
+            "customer_id": ctx.customers(kept.column("customer_ref")),
+            "account_id": ctx.accounts(kept.column("account_ref")),
+            "response_ref": kept.column("response_ref"),
+            "content_hash": _content_hashes(kept, questions, ctx),
+            "source": kept.column("source"),
+            "channel": kept.column("channel"),
+            "language": kept.column("language"),
+            "touchpoint_id": ctx.touchpoints(kept.column("touchpoint")),
+            "submitted_at": kept.column("submitted_at"),
+            "dimensions": _dimensions_json(kept, ctx.data.dimensions),
+            "created_at": pa.repeat(pa.scalar(ctx.created_at, TS), n),
+        }
+    )
+
+
+def _answer_rows(
+    ids: pa.Array, questions: Mapping[str, pa.ChunkedArray], ctx: _Context
+) -> pa.Table:
+    """One answer per response and question with a value (scores) or a non-empty text."""
+    parts: list[pa.Table] = []
+    for q, qrow in zip(ctx.data.questions, ctx.qrows, strict=True):
+        col = questions[q.column]
         if is_score(qrow["type"]):
-            answer_rows.extend(
-                (rid, qid, column[i], None)
-                for rid, i in zip(ids, keep, strict=True)
-                if column[i] is not None
-            )
+            present = pc.fill_null(pc.invert(pc.is_nan(col)), False)
+            value = col.filter(present)
+            text = pa.nulls(len(value), pa.string())
         else:
-            answer_rows.extend(
-                (rid, qid, None, column[i])
-                for rid, i in zip(ids, keep, strict=True)
-                if column[i] is not None and column[i] != ""
+            present = pc.fill_null(pc.greater(pc.utf8_length(col), 0), False)
+            text = col.filter(present)
+            value = pa.nulls(len(text), pa.float64())
+        qid = pa.scalar(ctx.qids[q.column], pa.int64())
+        parts.append(
+            pa.table(
+                {
+                    "response_id": ids.filter(present),
+                    "question_id": pa.repeat(qid, len(value)),
+                    "value": value,
+                    "text": text,
+                }
             )
-    repo.insert_answers(session, answer_rows)
-    return len(ids), len(answer_rows)
+        )
+    return pa.concat_tables(parts) if parts else _EMPTY_ANSWERS
+
+
+def _content_hashes(
+    kept: pa.Table, questions: Mapping[str, pa.ChunkedArray], ctx: _Context
+) -> pa.Array:
+    """SHA-256 of each response's date, customer and answers as imported (hex)."""
+    parts = [
+        pc.strftime(kept.column("submitted_at"), "%Y-%m-%dT%H:%M:%S"),
+        kept.column("customer_ref"),
+        *(questions[q.column].cast(pa.string()) for q in ctx.data.questions),
+    ]
+    joined = pc.binary_join_element_wise(
+        *parts, _SEP, null_handling="replace", null_replacement=""
+    ).cast(pa.binary())
+    return pa.array([sha256(b).hexdigest() for b in joined.to_pylist()], pa.string())
+
+
+def _dimensions_json(kept: pa.Table, dimensions: Sequence[str]) -> pa.Array:
+    """The extra dimensions of each response as JSON text (null values left out)."""
+    names = [d for d in dimensions if d in kept.column_names]
+    if not names:
+        return pa.repeat(pa.scalar("{}"), kept.num_rows)
+    columns = [kept.column(d).to_pylist() for d in names]
+    return pa.array(
+        [
+            json.dumps({k: v for k, v in zip(names, values, strict=True) if v is not None})
+            for values in zip(*columns, strict=True)
+        ],
+        pa.string(),
+    )
 
 
 def _as_float(col: pa.ChunkedArray, column: str, offset: int) -> pa.ChunkedArray:
@@ -217,35 +333,6 @@ def _as_float(col: pa.ChunkedArray, column: str, offset: int) -> pa.ChunkedArray
             Location(row=offset + 1, column=column),
             expected="numbers",
         ) from exc
-
-
-def _new_rows(
-    session: Session, refs: Sequence[str], sources: Sequence[str], seen: set[tuple[str, str]]
-) -> list[int]:
-    """Indexes of rows neither stored already nor repeated earlier in the input."""
-    by_source: dict[str, list[str]] = {}
-    for ref, src in zip(refs, sources, strict=True):
-        by_source.setdefault(src, []).append(ref)
-    stored = {
-        (src, ref)
-        for src, src_refs in by_source.items()
-        for ref in repo.existing_response_refs(session, src, src_refs)
-    }
-    keep: list[int] = []
-    for i, key in enumerate(zip(sources, refs, strict=True)):
-        if key in stored or key in seen:
-            continue
-        seen.add(key)
-        keep.append(i)
-    return keep
-
-
-def _content_hash(submitted: datetime | None, customer: str | None, answers: Sequence[Any]) -> str:
-    text = "\x1f".join(
-        ["" if submitted is None else submitted.isoformat(), customer or ""]
-        + ["" if a is None else repr(a) for a in answers]
-    )
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 # --- support cases ------------------------------------------------------------------------
