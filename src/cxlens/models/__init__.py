@@ -10,6 +10,7 @@ from cxlens.models.customers import (
 )
 from cxlens.models.enums import LifecycleKind, QuestionType
 from cxlens.models.feedback import Answer, Invitation, Response
+from cxlens.models.jobs import Delivery, DeliveryState, Job, JobStatus, Schedule
 from cxlens.models.journey import DEFAULT_TOUCHPOINTS, Touchpoint
 from cxlens.models.support import SupportCase
 from cxlens.models.surveys import Question, Survey, SurveyVersion
@@ -21,13 +22,18 @@ __all__ = [
     "Answer",
     "Base",
     "Customer",
+    "Delivery",
+    "DeliveryState",
     "Invitation",
+    "Job",
+    "JobStatus",
     "LifecycleEvent",
     "LifecycleKind",
     "Question",
     "QuestionType",
     "Referral",
     "Response",
+    "Schedule",
     "SupportCase",
     "Survey",
     "SurveyVersion",
