@@ -13,12 +13,19 @@ from cxlens.models.enums import QuestionType, check_in
 
 
 class Survey(Base):
-    """A questionnaire; its questions live in versions so that edits keep old answers valid."""
+    """A questionnaire; its questions live in versions so that edits keep old answers valid.
+
+    ``key`` is the stable identifier of a survey defined in cxlens (a definition's ``key``);
+    surveys created by a file import have none. ``kind`` is ``relationship`` (cold) or
+    ``transactional`` (hot).
+    """
 
     __tablename__ = "surveys"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(100), unique=True, index=True)
     name: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str | None] = mapped_column(String(16))
     description: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -27,7 +34,8 @@ class SurveyVersion(Base):
     """One immutable set of question definitions of a survey.
 
     ``signature`` is a hash of the question definitions: importing a file with the same
-    questions reuses the version.
+    questions reuses the version. ``definition`` is the whole survey definition (JSON, see
+    ``cxlens.features.surveys``) of a version made in cxlens; imported versions have none.
     """
 
     __tablename__ = "survey_versions"
@@ -37,6 +45,7 @@ class SurveyVersion(Base):
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
     version: Mapped[int]
     signature: Mapped[str] = mapped_column(String(64), index=True)
+    definition: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -47,7 +56,10 @@ class Question(Base):
     ``positive_min`` (lowest *oriented* score counted positive, top boxes) and
     ``negative_max`` (highest oriented score counted negative, bottom boxes) are stored
     resolved, so that SQL can count them. ``labels`` maps a language to its texts, e.g.
-    ``{"en": {"text": "...", "low": "...", "high": "..."}}``.
+    ``{"en": {"text": "...", "low": "...", "high": "..."}}``. ``options`` holds what the
+    survey page needs beyond that (``required``, ``choices``, ``follow_up_of``,
+    ``profile_attribute``); ``logic`` the condition to show the question
+    (``{"question": "nps", "op": "lte", "value": 6}``). Both are absent on imported questions.
     """
 
     __tablename__ = "questions"
@@ -70,3 +82,5 @@ class Question(Base):
     positive_min: Mapped[float | None]
     negative_max: Mapped[float | None]
     labels: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    options: Mapped[dict[str, Any] | None]
+    logic: Mapped[dict[str, Any] | None]
