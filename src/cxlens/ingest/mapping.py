@@ -26,7 +26,7 @@ from cxlens.ingest.raw import RawTable
 from cxlens.ingest.values import bad_share, convert, fold
 
 _NPS = re.compile(
-    r"recommend|consiglier|raccomand|recomand|aanbevel|aanrad|recommand|empfehlen|recomendar"
+    r"recommend|consiglier|raccomand|recomand|aanbeve[el]|aanrad|recommand|empfehlen|recomendar"
     r"|\bltr\b|likely.to.recommend|\bnps\b|net.promoter"
 )
 _CES = re.compile(
@@ -35,7 +35,8 @@ _CES = re.compile(
 _CSAT = re.compile(r"satisf|soddisf|tevreden|zufrieden|multumit|\bcsat\b")
 _TEXT = re.compile(
     r"comment|\bwhy\b|reason|feedback|perche|opmerking|commentaire|kommentar|comentario"
-    r"|motivo|suggest|\bopen.ended"
+    r"|motivo|suggest|\bopen.ended|\bimprove|do better|migliorar|ameliorer|verbessern|mejorar"
+    r"|verbeter|imbunatat"
 )
 _EFFORT = re.compile(r"effort|sforzo|inspanning|aufwand|esfuerzo|efort")
 _DECLARED = re.compile(r"(\d{1,2})\s*(?:-|\u2013|to|a|al|bis|tot|la|\u00e0)\s*(\d{1,2})")
