@@ -1,0 +1,48 @@
+"""Invitation emails: compose (text + HTML, the vote inside), sign (DKIM), send (SMTP)."""
+
+from cxlens.channels.email.compose import (
+    EmailTemplate,
+    InvitationEmail,
+    Mailbox,
+    compose_invitation,
+    stable_message_id,
+)
+from cxlens.channels.email.dkim import DkimKey, dkim_sign
+from cxlens.channels.email.sender import EmailSender, InMemoryEmailSender, SentEmail
+from cxlens.channels.email.smtp import (
+    SmtpConfig,
+    SmtpEmailSender,
+    SmtpSecurity,
+    classify_smtp_error,
+    serialise,
+)
+from cxlens.channels.email.vote import (
+    LinkBuilder,
+    VoteQuestion,
+    VoteStyle,
+    render_vote_html,
+    render_vote_text,
+)
+
+__all__ = [
+    "DkimKey",
+    "EmailSender",
+    "EmailTemplate",
+    "InMemoryEmailSender",
+    "InvitationEmail",
+    "LinkBuilder",
+    "Mailbox",
+    "SentEmail",
+    "SmtpConfig",
+    "SmtpEmailSender",
+    "SmtpSecurity",
+    "VoteQuestion",
+    "VoteStyle",
+    "classify_smtp_error",
+    "compose_invitation",
+    "dkim_sign",
+    "render_vote_html",
+    "render_vote_text",
+    "serialise",
+    "stable_message_id",
+]

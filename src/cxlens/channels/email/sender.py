@@ -1,0 +1,62 @@
+"""The email sender Protocol and the in-memory sender for the layers above."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import getaddresses
+from typing import Protocol
+
+from cxlens.channels.errors import DeliveryError
+
+
+@dataclass(frozen=True, slots=True)
+class SentEmail:
+    """A message the server accepted: its Message-ID and the envelope recipients."""
+
+    message_id: str
+    recipients: tuple[str, ...]
+
+
+class EmailSender(Protocol):
+    """Hands a composed message to a mail server. Raises :class:`DeliveryError`."""
+
+    def send(self, message: EmailMessage) -> SentEmail:
+        """Send ``message`` to its To/Cc/Bcc recipients."""
+        ...
+
+
+def envelope_recipients(message: EmailMessage) -> tuple[str, ...]:
+    """The addresses in To, Cc and Bcc, in order, without duplicates."""
+    fields = [str(v) for name in ("To", "Cc", "Bcc") for v in message.get_all(name, [])]
+    seen: dict[str, None] = {}
+    for _, address in getaddresses(fields):
+        if address:
+            seen.setdefault(address, None)
+    return tuple(seen)
+
+
+@dataclass
+class InMemoryEmailSender:
+    """Keeps sent messages in ``sent``; ``failures`` maps an address to the error to raise.
+
+    For unit tests of the layers above; the real adapter is tested against a real server.
+    """
+
+    sent: list[EmailMessage] = field(default_factory=list)
+    failures: dict[str, DeliveryError] = field(default_factory=dict)
+
+    def send(self, message: EmailMessage) -> SentEmail:
+        """Record ``message`` (or raise the failure configured for its recipient)."""
+        recipients = envelope_recipients(message)
+        for address in recipients:
+            failure = self.failures.get(address.lower())
+            if failure is not None:
+                raise failure
+        self.sent.append(message)
+        return SentEmail(message_id=str(message["Message-ID"]), recipients=recipients)
+
+    def to(self, address: str) -> list[EmailMessage]:
+        """The messages sent to ``address``."""
+        wanted = address.lower()
+        return [m for m in self.sent if wanted in (a.lower() for a in envelope_recipients(m))]
