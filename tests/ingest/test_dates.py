@@ -54,7 +54,7 @@ def test_day_over_twelve_beyond_the_sample_still_decides_day_first() -> None:
     # Thousands of ambiguous dates first, the deciding "13/01" only at the end.
     ambiguous = [f"{d:02d}/{m:02d}/2023 10:{i % 60:02d}:00" for i in range(3 * SAMPLE)
                  for d, m in [(1 + i % 12, 1 + (i // 12) % 12)]]  # fmt: skip
-    values = ambiguous + ["13/01/2024 10:00:00"]
+    values = [*ambiguous, "13/01/2024 10:00:00"]
     check = check_dates(pa.array(values))
     assert check.ok and check.format == "%d/%m/%Y %H:%M:%S"
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from cxlens.analytics.scales import MetricKind
+from cxlens.core.errors import InputError, Location
 from cxlens.ingest.formats import detect_format
-from cxlens.ingest.mapping import build_mapping, normalize
+from cxlens.ingest.mapping import MappingOverrides, build_mapping, normalize
 from cxlens.ingest.raw import read_raw
 
 
@@ -79,3 +80,51 @@ def test_labelled_scores_become_numbers(tmp_path: Path) -> None:
     raw, mapping = _mapping(tmp_path, header, [[str(i), v] for i, v in enumerate(labels)])
     data = normalize(raw, mapping)
     assert data.table.column(header[1]).to_pylist() == [10.0, 0.0, 7.0, 9.0]
+
+
+def _write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+BAD_DATES = [["id", "Date", "How likely are you to recommend us?"]] + [
+    [str(i), d, str(i % 11)]
+    for i, d in enumerate(["2024-03-01", "last week", "2024-03-03", "Q1 2024", "2024-03-05"] * 8)
+]
+
+
+def test_an_auto_detected_date_column_that_does_not_parse_is_dropped(tmp_path: Path) -> None:
+    raw = read_raw(_write_csv(tmp_path / "d.csv", BAD_DATES))
+    detected = detect_format(raw)
+    assert detected.format.date_column == "Date"
+    mapping = build_mapping(detected.raw, detected.format)
+    assert mapping.time is None
+    (warning,) = [w for w in mapping.warnings if "'Date'" in w]
+    assert "16 of 40" in warning and "'Q1 2024'" in warning and "'last week'" in warning
+    assert "--time" in warning
+    data = normalize(detected.raw, mapping)
+    assert data.table.column("submitted_at").null_count == 40
+
+
+def test_a_date_column_named_with_time_that_does_not_parse_is_an_error(tmp_path: Path) -> None:
+    path = _write_csv(tmp_path / "d.csv", BAD_DATES)
+    detected = detect_format(read_raw(path))
+    mapping = build_mapping(detected.raw, detected.format, MappingOverrides(time="Date"))
+    assert mapping.time == "Date"
+    with pytest.raises(InputError) as err:
+        normalize(detected.raw, mapping)
+    assert err.value.location == Location(file=str(path), row=3, column="Date")
+    assert "'last week'" in str(err.value)
+
+
+def test_label_answers_fix_the_scale_and_a_label_nps_is_refused(tmp_path: Path) -> None:
+    sat = ["Extremely satisfied", "Moderately satisfied", "Slightly dissatisfied"]
+    rows = [["id", "How satisfied are you?", "How likely are you to recommend us?"]]
+    rows += [[str(i), sat[i % 3], sat[i % 3]] for i in range(30)]
+    detected = detect_format(read_raw(_write_csv(tmp_path / "l.csv", rows)))
+    mapping = build_mapping(detected.raw, detected.format)
+    assert [(m.column, m.scale.low, m.scale.high) for m in mapping.scores] == [
+        ("How satisfied are you?", 1, 7)
+    ]
+    assert any("recommend" in w and "integers from 0 to 10" in w for w in mapping.warnings)

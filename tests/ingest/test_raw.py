@@ -143,3 +143,33 @@ def test_xlsx_parquet_jsonl(tmp_path: Path) -> None:
     assert raw.container == "jsonl"
     assert raw.table.column("nps").to_pylist() == ["9", None]
     assert raw.table.column("tags").to_pylist()[0] == "[1]"
+
+
+def test_a_title_line_above_the_header_is_skipped_with_a_note(tmp_path: Path) -> None:
+    body = b'Customer Feedback Survey - export 2024-03-01\nid,score,comment\n1,9,ok\n2,10,"a, b"\n'
+    raw = read_raw(_write(tmp_path, "t.csv", body))
+    assert raw.header == ["id", "score", "comment"]
+    assert raw.table.column("score").to_pylist() == ["9", "10"]
+    assert raw.first_data_row == 3 and raw.file_row(1) == 4
+    (note,) = raw.notes
+    assert "'Customer Feedback Survey - export 2024-03-01'" in note
+
+
+def test_rows_after_a_title_keep_their_file_numbers(tmp_path: Path) -> None:
+    body = b'"Survey export"\nid,score\n1,9\n2,10\n3,8\n4,7\n5,6,extra\n'
+    with pytest.raises(InputError) as err:
+        read_raw(_write(tmp_path, "t.csv", body))
+    assert "more fields" in str(err.value)
+    assert err.value.location.row == 7
+
+
+def test_a_title_that_is_not_unambiguous_is_a_clear_error(tmp_path: Path) -> None:
+    body = b"Customer survey, March 2024\nid,score,comment\n1,9,ok\n2,10,fine\n"
+    with pytest.raises(InputError) as err:
+        read_raw(_write(tmp_path, "t.csv", body))
+    assert err.value.location.row == 1
+    assert "first line has 2 fields but the rows below have 3" in str(err.value)
+    assert "delete the line(s) above the header row" in str(err.value)
+    body = b"Survey export\nid,,comment\n1,9,ok\n2,10,fine\n"
+    with pytest.raises(InputError, match="looks like a title"):
+        read_raw(_write(tmp_path, "u.csv", body))

@@ -1,7 +1,8 @@
 """Title lines above the header ("Customer survey – export of 1 March"), as some tools write.
 
 A leading record with at most one non-empty cell, followed (after at most a few such
-records) by a record with a name in every column, is a title: it is skipped with a note.
+records) by a record with a name in every column and at least as wide as the rows below it,
+is a title: it is skipped with a note.
 A narrower first record that is not unambiguously a title is an error that says so.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cxlens.core.errors import InputError, Location
+from cxlens.ingest.delimited import header_width
 
 #: How many title or blank records may stand above the header.
 MAX_TITLE_LINES = 5
@@ -31,7 +33,9 @@ def title_lines(records: Sequence[Sequence[str | None]], columns: int, source: s
     for index, record in enumerate(records[: MAX_TITLE_LINES + 1]):
         if _filled(record) <= 1:
             continue
-        if _filled(record) == columns and index + 1 < len(records):
+        width = header_width(list(record))
+        below = [header_width(list(r)) for r in records[index + 1 : index + 4]]
+        if _filled(record) == width and below and max(below) <= width:
             return index
         break
     title = next((c for c in records[0] if c is not None and c.strip()), "")

@@ -87,7 +87,8 @@ def qualtrics(rng: random.Random) -> None:
         ("Progress", "Progress", {"ImportId": "progress"}),
         ("Duration (in seconds)", "Duration (in seconds)", {"ImportId": "duration"}),
         ("Finished", "Finished", {"ImportId": "finished"}),
-        ("RecordedDate", "Recorded Date", {"ImportId": "recordedDate", "timeZone": "America/Denver"}),
+        ("RecordedDate", "Recorded Date",
+         {"ImportId": "recordedDate", "timeZone": "America/Denver"}),
         ("ResponseId", "Response ID", {"ImportId": "_recordId"}),
         ("RecipientLastName", "Recipient Last Name", {"ImportId": "recipientLastName"}),
         ("RecipientFirstName", "Recipient First Name", {"ImportId": "recipientFirstName"}),
@@ -128,7 +129,8 @@ def qualtrics(rng: random.Random) -> None:
         nps = {0: "0 - Not at all likely", 10: "10 - Extremely likely"}.get(score, str(score))
         group = "Promoter" if score >= 9 else "Passive" if score >= 7 else "Detractor"
         chosen = sorted(rng.sample(range(5), rng.randint(1, 2)))
-        other = rng.choice(["Twitter DM", "Letter, by post", "Asked a friend"]) if 4 in chosen else ""
+        others = ["Twitter DM", "Letter, by post", "Asked a friend"]
+        other = rng.choice(others) if 4 in chosen else ""
         answers = [
             nps,
             group,

@@ -1,0 +1,51 @@
+"""SurveyMonkey: columns named "<question> - <sub-answer>", free-text sub-answers no scores."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from cxlens.ingest.formats import detect_format
+from cxlens.ingest.mapping import build_mapping, normalize
+from cxlens.ingest.raw import read_raw
+
+FILE = Path(__file__).parents[2] / "data" / "surveys" / "realistic" / "surveymonkey_labels.csv"
+SUPPORT = "How satisfied were you with the way our support team handled your request?"
+WORDS = (
+    "Which of the following words would you use to describe our products? Select all that apply."
+)
+
+
+def test_continuation_columns_are_named_after_their_question() -> None:
+    detected = detect_format(read_raw(FILE))
+    header = detected.raw.header
+    assert f"{SUPPORT} - Other (please specify)" in header
+    assert f"{WORDS} - Reliable" in header and f"{WORDS} - Unreliable" in header
+    assert SUPPORT in header and not [c for c in header if c.endswith("(2)")]
+    assert detected.format.not_scores == frozenset({f"{SUPPORT} - Other (please specify)"})
+
+
+def test_other_please_specify_is_not_a_score_and_gives_no_warning() -> None:
+    detected = detect_format(read_raw(FILE))
+    mapping = build_mapping(detected.raw, detected.format)
+    columns = {m.column for m in mapping.scores}
+    assert SUPPORT in columns and f"{SUPPORT} - Other (please specify)" not in columns
+    assert mapping.warnings == ()
+
+
+def test_satisfaction_and_ease_labels_become_scores() -> None:
+    with FILE.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))[2:]
+    csat_col = "Overall, how satisfied or dissatisfied are you with our company?"
+    ces_col = "How easy was it to get the help you needed?"
+    detected = detect_format(read_raw(FILE))
+    mapping = build_mapping(detected.raw, detected.format)
+    scales = {m.column: (str(m.kind), m.scale.low, m.scale.high) for m in mapping.scores}
+    assert scales[csat_col] == ("csat", 1, 5) and scales[ces_col] == ("ces", 1, 5)
+    data = normalize(detected.raw, mapping)
+    order = ["Very dissatisfied", "Somewhat dissatisfied", "Neither satisfied nor dissatisfied",
+             "Somewhat satisfied", "Very satisfied"]  # fmt: skip
+    expected = [float(order.index(r[10]) + 1) for r in rows]
+    assert data.table.column(csat_col).to_pylist() == expected
+    ease = data.table.column(ces_col).to_pylist()
+    assert ease[rows.index(next(r for r in rows if r[11] == "Very easy"))] == 5.0
