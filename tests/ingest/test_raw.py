@@ -173,3 +173,18 @@ def test_a_title_that_is_not_unambiguous_is_a_clear_error(tmp_path: Path) -> Non
     body = b"Survey export\nid,,comment\n1,9,ok\n2,10,fine\n"
     with pytest.raises(InputError, match="looks like a title"):
         read_raw(_write(tmp_path, "u.csv", body))
+
+
+def test_xlsx_two_row_header_with_trailing_sub_answers(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Respondent ID", "How did you hear about us?"])
+    ws.append([None, "Response", "Other (please specify)"])
+    ws.append([1001, "Friend", None])
+    ws.append([1002, None, "A podcast, I think"])
+    wb.save(tmp_path / "sm.xlsx")
+    raw = read_raw(tmp_path / "sm.xlsx")
+    assert raw.header_rows[1] == ["", "Response", "Other (please specify)"]
+    assert raw.table.num_columns == 3
+    assert raw.table.column(2).to_pylist() == ["Other (please specify)", None, "A podcast, I think"]
