@@ -2,15 +2,19 @@
 
 cxlens.analytics.engine.compute_metrics against two baselines on the same Arrow table:
 hand-written DuckDB SQL (the same counts and formulas, NPS adjusted-Wald and Wilson
-intervals written in SQL), and a pandas groupby doing the same. Goals (issue 2):
+intervals written in SQL), and a pandas groupby doing the same. All three take the months
+in the same time zone (Europe/Rome by default, so daylight saving time is in play), and
+their NPS per touchpoint and month are checked to agree. Goals (issue 2):
 <= 1.3x DuckDB SQL, >= 4x faster than pandas, <= 1.5 GB peak RSS.
 
-    python bench/metrics_engine.py [--rows 10000000] [--repeat 3]
+    python bench/metrics_engine.py [--rows 10000000] [--repeat 3] [--tz Europe/Rome]
 """
 
 from __future__ import annotations
 
+import math
 import time
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -63,13 +67,22 @@ def synthetic(rows: int, seed: int = 1) -> pa.Table:
     )
 
 
-def run_engine(table: pa.Table) -> int:
-    return len(compute_metrics(table, SPEC, by=("touchpoint",), period="month"))
+#: (touchpoint, "YYYY-MM") -> (n, NPS) of one contender, to check that they agree.
+NpsByGroup = dict[tuple[str, str], tuple[int, float]]
 
 
-DUCKDB_SQL = f"""
+def run_engine(table: pa.Table, tz: str) -> NpsByGroup:
+    values = compute_metrics(table, SPEC, by=("touchpoint",), period="month", tz=tz)
+    return {
+        (str(v.group["touchpoint"]), str(v.period)): (v.n, float(v.value or 0.0))
+        for v in values
+        if v.metric == "nps"
+    }
+
+
+DUCKDB_SQL = """
 WITH counts AS (
-  SELECT touchpoint, date_trunc('month', timezone('UTC', submitted_at)) AS month,
+  SELECT touchpoint, date_trunc('month', timezone('{tz}', submitted_at)) AS month,
          count(nps) AS n_nps, count_if(nps >= 9) AS prom, count_if(nps <= 6) AS detr,
          count(csat) AS n_csat, count_if(csat >= 4) AS sat, avg(csat) AS csat_mean,
          count(ces) AS n_ces, count_if(ces >= 6) AS easy, avg(ces) AS ces_mean,
@@ -77,7 +90,7 @@ WITH counts AS (
   FROM t GROUP BY ALL
 ), adj AS (
   SELECT *, (prom + 0.75) / (n_nps + 3) AS pa_, (detr + 0.75) / (n_nps + 3) AS da_,
-         {Z}::DOUBLE AS z FROM counts
+         {z}::DOUBLE AS z FROM counts
 )
 SELECT touchpoint, month,
   n_nps, 100.0 * (prom - detr) / n_nps AS nps,
@@ -96,21 +109,22 @@ FROM adj ORDER BY touchpoint, month
 """
 
 
-def run_duckdb(table: pa.Table) -> int:
+def run_duckdb(table: pa.Table, tz: str) -> NpsByGroup:
     import duckdb
 
     con = duckdb.connect()
     con.register("t", table)
-    rows = con.execute(DUCKDB_SQL).fetchall()
+    rows = con.execute(DUCKDB_SQL.format(tz=tz, z=Z)).fetchall()
     con.close()
-    return len(rows)
+    return {(r[0], f"{r[1]:%Y-%m}"): (r[2], r[3]) for r in rows}
 
 
-def run_pandas(df: object) -> int:
+def run_pandas(df: Any, tz: str) -> NpsByGroup:
     import pandas as pd
 
     assert isinstance(df, pd.DataFrame)
-    month = df["submitted_at"].dt.tz_localize(None).to_numpy().astype("datetime64[M]")
+    # Local calendar month: convert to the zone, drop it (wall-clock time), then the period.
+    month = df["submitted_at"].dt.tz_convert(tz).dt.tz_localize(None).dt.to_period("M")
     work = pd.DataFrame(
         {
             "touchpoint": df["touchpoint"],
@@ -146,12 +160,26 @@ def run_pandas(df: object) -> int:
     width = Z * np.sqrt(p * (1 - p) / m + Z * Z / (4 * m * m)) / (1 + Z * Z / m)
     g["csat_lo"], g["csat_hi"] = 100 * (centre - width), 100 * (centre + width)
     g["ces_lo"] = g["ces_mean"] - 1.96 * g["ces_sd"] / np.sqrt(g["n_ces"])
-    return len(g)
+    g["ces_hi"] = g["ces_mean"] + 1.96 * g["ces_sd"] / np.sqrt(g["n_ces"])
+    return {
+        (str(tp), str(m)): (int(n), float(v))
+        for (tp, m), n, v in zip(g.index, g["n_nps"], g["nps"], strict=True)
+    }
+
+
+def check_agree(name: str, got: NpsByGroup, want: NpsByGroup) -> None:
+    """Stop the benchmark if a contender's NPS per group differs from the engine's."""
+    if got.keys() != want.keys():
+        raise SystemExit(f"{name} has other groups than the engine: {sorted(got ^ want)[:5]}")
+    for key, (n, value) in want.items():
+        if got[key][0] != n or not math.isclose(got[key][1], value, abs_tol=1e-9):
+            raise SystemExit(f"{name} disagrees with the engine on {key}: {got[key]} {(n, value)}")
 
 
 def main() -> None:
     p = parser("metrics by touchpoint x month: engine vs DuckDB SQL vs pandas")
     p.add_argument("--rows", type=int, default=10_000_000)
+    p.add_argument("--tz", default="Europe/Rome", help="time zone of the months")
     args = p.parse_args()
 
     t0 = time.perf_counter()
@@ -160,13 +188,14 @@ def main() -> None:
     rss_data = peak_rss_mb()
     print(f"{args.rows:,} rows generated in {made:.1f} s; peak RSS {rss_data:.0f} MiB")
 
-    engine_s, _groups = best_of(lambda: run_engine(table), args.repeat)
+    engine_s, engine_nps = best_of(lambda: run_engine(table, args.tz), args.repeat)
     rss_engine = peak_rss_mb()
-    duck_s, duck_groups = best_of(lambda: run_duckdb(table), args.repeat)
+    duck_s, duck_nps = best_of(lambda: run_duckdb(table, args.tz), args.repeat)
+    check_agree("DuckDB SQL", duck_nps, engine_nps)
     df = table.to_pandas()
-    pandas_s, pandas_groups = best_of(lambda: run_pandas(df), args.repeat)
-    if not duck_groups == pandas_groups:
-        raise SystemExit(f"baselines disagree: {duck_groups} vs {pandas_groups} groups")
+    pandas_s, pandas_nps = best_of(lambda: run_pandas(df, args.tz), args.repeat)
+    check_agree("pandas", pandas_nps, engine_nps)
+    groups = len(engine_nps)
     vs_duck = engine_s / duck_s
     vs_pandas = pandas_s / engine_s
     rows = [
@@ -177,8 +206,8 @@ def main() -> None:
          f"{args.rows / pandas_s / 1e6:.1f}"),
     ]  # fmt: skip
     print_table(
-        f"metrics with intervals by touchpoint x month, {args.rows:,} responses, "
-        f"{duck_groups} groups",
+        f"metrics with intervals by touchpoint x month ({args.tz}), {args.rows:,} responses, "
+        f"{groups} groups",
         rows,
         ("contender", "best s", "time / engine", "M rows/s"),
     )

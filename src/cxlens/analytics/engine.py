@@ -10,6 +10,7 @@ when a value falls outside its scale is the first offending row located, to name
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,7 @@ import numpy as np
 from cxlens.analytics import compare as cmp
 from cxlens.analytics import formulas as f
 from cxlens.analytics.counts import NpsCounts, ScoreCounts
+from cxlens.analytics.period_buckets import MAX_US, MIN_US, PeriodBuckets, period_buckets
 from cxlens.analytics.periods import check_period, label_for_date, previous_label, zone
 from cxlens.analytics.results import Comparison, MetricValue
 from cxlens.analytics.scales import MetricKind, Scale
@@ -98,10 +100,11 @@ _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "
             "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE")  # fmt: skip
 
 
-def _score_expr(column: str, dtype: str) -> str:
+def _score_expr(column: str, dtype: str, *, nan_as_null: bool) -> str:
     q = _quote(column)
     if dtype in ("FLOAT", "DOUBLE"):
-        return f"nullif(CAST({q} AS DOUBLE), 'NaN'::DOUBLE)"
+        x = q if dtype == "DOUBLE" else f"CAST({q} AS DOUBLE)"
+        return f"nullif({x}, 'NaN'::DOUBLE)" if nan_as_null else x
     if dtype in _NUMERIC or dtype.startswith("DECIMAL"):
         return f"CAST({q} AS DOUBLE)"
     raise InputError(
@@ -111,20 +114,41 @@ def _score_expr(column: str, dtype: str) -> str:
     )
 
 
-def _period_expr(column: str, dtype: str, period: str, tz: str) -> str:
+def _period_key(
+    rel: duckdb.DuckDBPyRelation, column: str, dtype: str, period: str, tz: str
+) -> tuple[str, PeriodBuckets | None]:
+    """SQL of the period of each row, and how its values map to labels.
+
+    Dates are truncated by DuckDB (no zone applies); timestamps are numbered by comparing
+    their integer epoch with the period boundaries of the zone over the data's range
+    (:mod:`cxlens.analytics.period_buckets`), far cheaper than a time-zone conversion per
+    row. Naive timestamps are UTC.
+    """
     q = _quote(column)
     if dtype == "DATE":
-        local = q
-    elif dtype == "TIMESTAMP WITH TIME ZONE":
-        local = f"timezone('{tz}', {q})"
+        return f"CAST(date_trunc('{period}', {q}) AS DATE)", None
+    if dtype in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMP"):
+        ts = q
     elif dtype.startswith("TIMESTAMP"):
         ts = f"CAST({q} AS TIMESTAMP)"
-        local = ts if tz == "UTC" else f"timezone('{tz}', timezone('UTC', {ts}))"
     else:
         raise InputError(
             f"time column has type {dtype}", Location(column=column), expected="timestamps"
         )
-    return f"CAST(date_trunc('{period}', {local}) AS DATE)"
+    sql = f"SELECT epoch_us(min({ts})), epoch_us(max({ts})) FROM __cx_span"
+    span = rel.query("__cx_span", sql)
+    lo, hi = span.fetchall()[0] if span is not None else (None, None)
+    if lo is None or hi is None:
+        return "CAST(NULL AS INTEGER)", None
+    if lo < MIN_US or hi > MAX_US:
+        bad = lo if lo < MIN_US else hi
+        raise InputError(
+            f"time {bad} µs from 1970 is outside the calendar",
+            Location(column=column),
+            expected="timestamps between the years 1 and 9998",
+        )
+    buckets = period_buckets(f"epoch_us({ts})", period, tz, int(lo), int(hi))
+    return buckets.sql, buckets
 
 
 def _nps_scale_check(sc: ScoreColumn) -> None:
@@ -139,14 +163,14 @@ def _aggregates(i: int, sc: ScoreColumn) -> list[str]:
     x = f"__s{i}"
     aggs = [f"count({x})", f"min({x})", f"max({x})"]
     if sc.kind is MetricKind.NPS:
-        aggs += [f"sum(({x} >= 9)::INT)", f"sum(({x} <= 6)::INT)", f"sum(({x} <= 1)::INT)"]
+        aggs += [f"count_if({x} >= 9)", f"count_if({x} <= 6)", f"count_if({x} <= 1)"]
         return aggs
     s = sc.scale.low + sc.scale.high
     top, bottom = sc.scale.top_boxes_min(), sc.scale.bottom_boxes_max()
     if sc.scale.higher_is_better:
-        aggs += [f"sum(({x} >= {top})::INT)", f"sum(({x} <= {bottom})::INT)"]
+        aggs += [f"count_if({x} >= {top})", f"count_if({x} <= {bottom})"]
     else:  # oriented y = s - x
-        aggs += [f"sum(({x} <= {s - top})::INT)", f"sum(({x} >= {s - bottom})::INT)"]
+        aggs += [f"count_if({x} <= {s - top})", f"count_if({x} >= {s - bottom})"]
     aggs += [f"sum({x})", f"sum({x} * {x})"]
     return aggs
 
@@ -207,19 +231,31 @@ def compute_counts(
 
     inner = [_quote(b) for b in by]
     keys = [_quote(b) for b in by]
+    buckets: PeriodBuckets | None = None
     if period is not None and spec.time is not None:
-        inner.append(_period_expr(spec.time, dtypes[spec.time], period, tz) + " AS __p")
+        key, buckets = _period_key(rel, spec.time, dtypes[spec.time], period, tz)
+        inner.append(f"{key} AS __p")
         keys.append("__p")
-    aggs: list[str] = []
-    for i, sc in enumerate(spec.scores):
-        inner.append(f"{_score_expr(sc.column, dtypes[sc.column])} AS __s{i}")
-        aggs += _aggregates(i, sc)
-    select = ", ".join([*keys, *aggs]) if aggs else ", ".join([*keys, "count(*)"])
-    sql = f"SELECT {select} FROM (SELECT {', '.join(inner)} FROM __cx_source)"
-    if keys:
-        sql += f" GROUP BY {', '.join(keys)}"
-    answer = rel.query("__cx_source", sql)
-    rows = answer.fetchall() if answer is not None else []
+
+    def scan(nan_as_null: bool) -> list[tuple[Any, ...]]:
+        columns = list(inner)
+        aggs: list[str] = []
+        for i, sc in enumerate(spec.scores):
+            expr = _score_expr(sc.column, dtypes[sc.column], nan_as_null=nan_as_null)
+            columns.append(f"{expr} AS __s{i}")
+            aggs += _aggregates(i, sc)
+        select = ", ".join([*keys, *aggs]) if aggs else ", ".join([*keys, "count(*)"])
+        sql = f"SELECT {select} FROM (SELECT {', '.join(columns)} FROM __cx_source)"
+        if keys:
+            sql += f" GROUP BY {', '.join(keys)}"
+        answer = rel.query("__cx_source", sql)
+        return answer.fetchall() if answer is not None else []
+
+    # NaN is missing, like NULL. Filtering it costs a comparison per value, so it is only
+    # done when a first scan finds NaN (DuckDB sorts NaN above every number: it is the max).
+    rows = scan(nan_as_null=False)
+    if _has_nan(spec, rows, len(keys)):
+        rows = scan(nan_as_null=True)
 
     nkeys = len(keys)
     _validate(table, spec, rows, nkeys)
@@ -229,7 +265,10 @@ def compute_counts(
         label: str | None = None
         if period is not None:
             p = row[len(by)]
-            label = label_for_date(p, period) if isinstance(p, date) else None
+            if isinstance(p, date):
+                label = label_for_date(p, period)
+            elif p is not None and buckets is not None:
+                label = buckets.label(int(p))
         counts: dict[str, Counts] = {}
         pos = nkeys
         for sc in spec.scores:
@@ -243,6 +282,15 @@ def compute_counts(
             for sc in spec.scores
         }
     return result
+
+
+def _has_nan(spec: MetricSpec, rows: list[tuple[Any, ...]], nkeys: int) -> bool:
+    pos = nkeys
+    for sc in spec.scores:
+        if any(isinstance(r[pos + 2], float) and math.isnan(r[pos + 2]) for r in rows):
+            return True
+        pos += _width(sc)
+    return False
 
 
 def _validate(table: Any, spec: MetricSpec, rows: list[tuple[Any, ...]], nkeys: int) -> None:
