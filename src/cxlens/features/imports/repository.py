@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from sqlalchemy import JSON, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
@@ -36,8 +35,6 @@ from cxlens.models import (
     utcnow,
 )
 
-#: How SQLAlchemy's SQLite ``DateTime`` stores a moment (Arrow formats microseconds in ``%S``).
-SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S"
 #: SQLite page cache during a bulk import, in KiB (SQLite's default is 2 MiB).
 SQLITE_IMPORT_CACHE_KIB = 128 * 1024
 #: Values per ``IN (...)`` look-up: well under SQLite's bound-parameter limit.
@@ -158,17 +155,16 @@ def ensure_customers(
     found = customer_ids(session, wanted)
     missing = [r for r in wanted if r not in found]
     if missing:
-        now = utcnow()
-        rows: list[dict[str, Any]] = [
+        now = pa.scalar(utcnow(), pa.timestamp("us", tz="UTC"))
+        rows = pa.table(
             {
-                "customer_ref": r,
-                "account_id": (accounts or {}).get(r),
-                "attributes": {},
-                "created_at": now,
+                "customer_ref": pa.array(missing, pa.string()),
+                "account_id": pa.array([(accounts or {}).get(r) for r in missing], pa.int64()),
+                "attributes": pa.repeat(pa.scalar("{}"), len(missing)),
+                "created_at": pa.repeat(now, len(missing)),
             }
-            for r in missing
-        ]
-        session.execute(insert(_table(Customer)), rows)
+        )
+        bulk_insert(session, "customers", rows)
         found.update(customer_ids(session, missing))
     return found, len(missing)
 
@@ -285,8 +281,17 @@ def bulk_insert(session: Session, table_name: str, rows: pa.Table) -> None:
 def _sqlite_values(column: pa.ChunkedArray) -> list[Any]:
     """Python values of a column as SQLAlchemy's SQLite types store them."""
     if pa.types.is_timestamp(column.type):
-        return pc.strftime(column, SQLITE_DATETIME).to_pylist()  # type: ignore[no-any-return]
+        return utc_text(column).to_pylist()  # type: ignore[no-any-return]
     return column.to_pylist()  # type: ignore[no-any-return]
+
+
+def utc_text(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """Timestamps as ``YYYY-MM-DD HH:MM:SS.ffffff`` in UTC: SQLAlchemy's SQLite format.
+
+    Cast through a naive microsecond timestamp (the UTC wall time), which Arrow formats
+    about ten times faster than ``strftime`` on a zoned one.
+    """
+    return column.cast(pa.timestamp("us")).cast(pa.string())
 
 
 # --- support cases ------------------------------------------------------------------------

@@ -297,7 +297,7 @@ def _content_hashes(
 ) -> pa.Array:
     """SHA-256 of each response's date, customer and answers as imported (hex)."""
     parts = [
-        pc.strftime(kept.column("submitted_at"), "%Y-%m-%dT%H:%M:%S"),
+        repo.utc_text(kept.column("submitted_at")),
         kept.column("customer_ref"),
         *(questions[q.column].cast(pa.string()) for q in ctx.data.questions),
     ]
