@@ -129,8 +129,10 @@ def _period_key(
         return f"CAST(date_trunc('{period}', {q}) AS DATE)", None
     if dtype in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMP"):
         ts = q
+    elif dtype.startswith("TIMESTAMPTZ") or dtype.endswith("WITH TIME ZONE"):
+        ts = f"CAST({q} AS TIMESTAMPTZ)"  # e.g. TIMESTAMPTZ_NS
     elif dtype.startswith("TIMESTAMP"):
-        ts = f"CAST({q} AS TIMESTAMP)"
+        ts = f"CAST({q} AS TIMESTAMP)"  # TIMESTAMP_S, _MS, _NS
     else:
         raise InputError(
             f"time column has type {dtype}", Location(column=column), expected="timestamps"
