@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import UTC
+
 import pyarrow as pa
 import pytest
 from sqlalchemy import Engine, func, select
@@ -239,3 +241,25 @@ def test_self_referral_is_an_input_error(migrated_engine: Engine) -> None:
     table = f.referrals([{"referrer_ref": "u1", "referred_ref": "u1"}])
     with pytest.raises(InputError, match="themself"), unit_of_work(migrated_engine) as s:
         import_referrals(s, table)
+
+
+def test_a_later_import_adds_only_the_new_responses_across_batches(
+    migrated_engine: Engine,
+) -> None:
+    moment = f.ts("2025-02-03T04:05:06.789012")
+    first = f.responses(f.nps_rows([1, 2, 3, 4, 5], submitted_at=moment))
+    later = f.responses(f.nps_rows([1, 2, 3, 4, 5, 6, 7, float("nan")], submitted_at=moment))
+    with unit_of_work(migrated_engine) as s:
+        import_responses(s, first, batch_size=2)
+    with unit_of_work(migrated_engine) as s:
+        result = import_responses(s, later, batch_size=3)
+    assert (result.added, result.skipped_duplicates, result.answers_added) == (3, 5, 2)
+    with unit_of_work(migrated_engine) as s:
+        refs = s.scalars(select(Response.response_ref).order_by(Response.id)).all()
+        assert refs == [f"n-{i}" for i in range(8)]
+        assert s.scalars(select(Answer.value).order_by(Answer.id)).all() == [1, 2, 3, 4, 5, 6, 7]
+        stored = s.scalars(select(Response.submitted_at)).first()
+        assert stored is not None
+        assert (stored if stored.tzinfo else stored.replace(tzinfo=UTC)) == moment
+        hashes = s.scalars(select(Response.content_hash)).all()
+        assert all(len(h) == 64 for h in hashes) and len(set(hashes)) == 8
