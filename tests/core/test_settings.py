@@ -30,3 +30,19 @@ def test_min_n_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CXLENS_MIN_N", "0")
     with pytest.raises(ValueError, match="min_n"):
         Settings()
+
+
+def test_signing_keys_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CXLENS_SIGNING_KEYS", "new-key-0123456789, old-key-0123456789")
+    assert Settings().resolved_signing_keys() == ["new-key-0123456789", "old-key-0123456789"]
+
+
+def test_embedded_default_keeps_one_signing_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CXLENS_SIGNING_KEYS", raising=False)
+    monkeypatch.setenv("CXLENS_DATA_DIR", str(tmp_path))
+    first = Settings().resolved_signing_keys()
+    assert len(first) == 1 and len(first[0]) >= 32
+    assert Settings().resolved_signing_keys() == first
+    assert (tmp_path / "signing.key").stat().st_mode & 0o077 == 0

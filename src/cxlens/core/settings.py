@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def _default_data_dir() -> Path:
@@ -27,6 +29,63 @@ class Settings(BaseSettings):
     timezone: str = "UTC"
     host: str = "127.0.0.1"
     port: int = 8000
+
+    # Links and signing (docs/channels.md)
+    public_base_url: str = "http://127.0.0.1:8000"
+    signing_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    # Email (docs/channels.md)
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_timeout: float = 30.0
+    smtp_local_hostname: str | None = None
+    email_from_address: str | None = None
+    email_from_name: str | None = None
+    email_reply_to: str | None = None
+    email_bounce_address: str | None = None
+    email_unsubscribe_mailto: str | None = None
+    dkim_domain: str | None = None
+    dkim_selector: str | None = None
+    dkim_private_key_file: Path | None = None
+
+    # SMS (docs/channels.md)
+    sms_provider: Literal["twilio", "http"] | None = None
+    sms_timeout: float = 10.0
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_from: str | None = None
+    twilio_messaging_service_sid: str | None = None
+    twilio_status_callback: str | None = None
+    twilio_base_url: str = "https://api.twilio.com"
+    sms_gateway_url: str | None = None
+    sms_gateway_auth_header: str = "Authorization"
+    sms_gateway_auth_value: str | None = None
+    sms_gateway_sender_id: str | None = None
+
+    @field_validator("signing_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [key.strip() for key in value.split(",") if key.strip()]
+        return value
+
+    def resolved_signing_keys(self) -> list[str]:
+        """The signing keys: ``CXLENS_SIGNING_KEYS``, or a key kept in the data directory.
+
+        The embedded default creates ``signing.key`` (random, 32 bytes) on first use, so
+        links stay valid across restarts without any set-up.
+        """
+        if self.signing_keys:
+            return list(self.signing_keys)
+        path = self.data_dir / "signing.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+            path.chmod(0o600)
+        return [path.read_text(encoding="utf-8").strip()]
 
     def resolved_database_url(self) -> str:
         """The SQLAlchemy URL to use: ``database_url`` or the SQLite file in ``data_dir``."""
