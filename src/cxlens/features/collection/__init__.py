@@ -1,0 +1,1 @@
+"""Collection: the customer-facing side of surveys (links, survey page, votes, widget)."""
