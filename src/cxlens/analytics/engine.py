@@ -5,6 +5,10 @@ it is handed to DuckDB zero-copy where the library allows it. One ``GROUP BY`` o
 dimensions (and the period) produces, for every score column, n, top and bottom boxes,
 sum and sum of squares, plus min and max to validate the scale in the same pass. Only
 when a value falls outside its scale is the first offending row located, to name it.
+
+Periods are numbered by comparing each row's integer epoch with the zone's period
+boundaries (:mod:`cxlens.analytics.period_buckets`), not by a time-zone conversion per row;
+NaN is filtered out only when the scan finds some.
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ import dataclasses
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import duckdb
@@ -23,7 +26,7 @@ from cxlens.analytics import compare as cmp
 from cxlens.analytics import formulas as f
 from cxlens.analytics.counts import NpsCounts, ScoreCounts
 from cxlens.analytics.period_buckets import MAX_US, MIN_US, PeriodBuckets, period_buckets
-from cxlens.analytics.periods import check_period, label_for_date, previous_label, zone
+from cxlens.analytics.periods import check_period, previous_label, zone
 from cxlens.analytics.results import Comparison, MetricValue
 from cxlens.analytics.scales import MetricKind, Scale
 from cxlens.core.errors import ConfigurationError, InputError, Location
@@ -117,17 +120,16 @@ def _score_expr(column: str, dtype: str, *, nan_as_null: bool) -> str:
 def _period_key(
     rel: duckdb.DuckDBPyRelation, column: str, dtype: str, period: str, tz: str
 ) -> tuple[str, PeriodBuckets | None]:
-    """SQL of the period of each row, and how its values map to labels.
+    """SQL numbering the period of each row, and the label of each number (None: no times).
 
-    Dates are truncated by DuckDB (no zone applies); timestamps are numbered by comparing
-    their integer epoch with the period boundaries of the zone over the data's range
-    (:mod:`cxlens.analytics.period_buckets`), far cheaper than a time-zone conversion per
-    row. Naive timestamps are UTC.
+    The integer epoch of each row is compared with the period boundaries of the zone over
+    the data's range (:mod:`cxlens.analytics.period_buckets`), far cheaper than a
+    time-zone conversion per row. Naive timestamps are UTC; dates are taken as they are.
     """
     q = _quote(column)
-    if dtype == "DATE":
-        return f"CAST(date_trunc('{period}', {q}) AS DATE)", None
-    if dtype in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMP"):
+    if dtype == "DATE":  # a calendar date already: no zone applies
+        ts, tz = f"CAST({q} AS TIMESTAMP)", "UTC"
+    elif dtype in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMP"):
         ts = q
     elif dtype.startswith("TIMESTAMPTZ") or dtype.endswith("WITH TIME ZONE"):
         ts = f"CAST({q} AS TIMESTAMPTZ)"  # e.g. TIMESTAMPTZ_NS
@@ -267,9 +269,7 @@ def compute_counts(
         label: str | None = None
         if period is not None:
             p = row[len(by)]
-            if isinstance(p, date):
-                label = label_for_date(p, period)
-            elif p is not None and buckets is not None:
+            if p is not None and buckets is not None:
                 label = buckets.label(int(p))
         counts: dict[str, Counts] = {}
         pos = nkeys
