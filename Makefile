@@ -39,6 +39,7 @@ importlint: install
 
 ## test: lint, type-check, layer rules, then the whole suite on SQLite and PostgreSQL
 test: lint typecheck importlint
+	scripts/ensure-chromium.sh
 	@set -euo pipefail; \
 	if [ -n "$${CXLENS_TEST_POSTGRES_URL:-}" ]; then \
 	  $(BIN)/pytest; \
