@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
 from cxlens.core.clock import ManualClock
 from cxlens.db import unit_of_work
@@ -45,8 +46,8 @@ def test_a_second_enqueue_with_the_same_key_is_a_no_op(
     assert _count(migrated_engine) == 1
 
 
-def test_payload_must_be_json(migrated_engine: Engine) -> None:
-    with unit_of_work(migrated_engine) as session, pytest.raises(TypeError):
+def test_payload_must_be_json() -> None:
+    with Session() as session, pytest.raises(TypeError):
         enqueue(session, "x", {"when": object()})
 
 

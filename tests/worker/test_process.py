@@ -65,12 +65,12 @@ def test_a_worker_killed_mid_send_is_rerun_and_the_mail_arrives_once(
     outbox = tmp_path / "smtp.txt"
     with unit_of_work(migrated_engine) as session:
         enqueue(session, "mail.send", {"to": "ana@example.org"})
-    with _worker(database_url, outbox, window, lease_s=1.0) as first:
+    with _worker(database_url, outbox, window, lease_s=0.5) as first:
         _wait_for(lambda: outbox.with_name("smtp.txt.hung").exists(), "the first attempt")
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=TIMEOUT_S)
     assert _statuses(migrated_engine) == ["running"]
-    with _worker(database_url, outbox, "none", lease_s=1.0) as second:
+    with _worker(database_url, outbox, "none", lease_s=0.5) as second:
         _wait_for(lambda: _statuses(migrated_engine) == ["done"], "the re-run after the lease")
         second.send_signal(signal.SIGTERM)
         assert second.wait(timeout=TIMEOUT_S) == 0

@@ -3,7 +3,7 @@
 Its one handler, ``mail.send``, plays an email send against ``OUTBOX`` (a file standing in
 for the SMTP server: one line per received message, "<Message-ID> <to>"), using the
 ledger. MODE says where the FIRST attempt hangs so the test can SIGKILL it there:
-``before_send``, ``after_send`` (sent, not committed), ``slow`` (sleeps 1 s, for SIGTERM)
+``before_send``, ``after_send`` (sent, not committed), ``slow`` (sleeps 0.3 s, for SIGTERM)
 or ``none``. When it hangs it writes OUTBOX + ".hung". ``count`` jobs only append their id.
 """
 
@@ -52,7 +52,7 @@ def main(url: str, outbox: Path, mode: str, lease_s: float) -> None:
         hang("after_send", context)
         if mode == "slow":
             _append(outbox.with_name(outbox.name + ".hung"), str(os.getpid()))
-            time.sleep(1.0)
+            time.sleep(0.3)
         mark_sent(session, key)
 
     @registry.handler("count")

@@ -57,9 +57,7 @@ def upgrade() -> None:
         sa.Column("job_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint(
-            _check_in("state", DELIVERY_STATES), name=op.f("ck_deliveries_state")
-        ),
+        sa.CheckConstraint(_check_in("state", DELIVERY_STATES), name=op.f("ck_deliveries_state")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_deliveries")),
         sa.UniqueConstraint("key", name=op.f("uq_deliveries_key")),
     )
@@ -79,9 +77,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_schedules")),
         sa.UniqueConstraint("name", name=op.f("uq_schedules_name")),
     )
-    op.create_index(
-        op.f("ix_schedules_next_run_at"), "schedules", ["next_run_at"], unique=False
-    )
+    op.create_index(op.f("ix_schedules_next_run_at"), "schedules", ["next_run_at"], unique=False)
 
 
 def downgrade() -> None:
