@@ -18,11 +18,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## serve: migrate, load the demo data once, start the web app and API on http://$(HOST):$(PORT)
+## serve: migrate, load the demo data once, start the web app, API and a worker on http://$(HOST):$(PORT)
 serve: install
 	$(BIN)/cxlens db upgrade
 	$(BIN)/cxlens demo --if-empty
-	$(BIN)/cxlens serve --host $(HOST) --port $(PORT)
+	$(BIN)/cxlens serve --worker --host $(HOST) --port $(PORT)
 
 ## lint: ruff (lint + format check)
 lint: install

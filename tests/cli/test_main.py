@@ -157,3 +157,41 @@ def test_version() -> None:
     code, out = _run("version")
     assert code == 0 and out.strip()
     assert os.environ.get("CXLENS_DATABASE_URL") is None or True
+
+
+def test_worker_refuses_an_unmigrated_database(tmp_path: Path) -> None:
+    code, out = _run("worker", env={"CXLENS_DATA_DIR": str(tmp_path), "CXLENS_DATABASE_URL": ""})
+    assert code == 2
+    assert "cxlens db upgrade" in out
+
+
+def test_worker_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "CXLENS_DATA_DIR": str(tmp_path)}
+    env.pop("CXLENS_DATABASE_URL", None)
+    subprocess.run(
+        [sys.executable, "-m", "cxlens", "db", "upgrade"], env=env, check=True, capture_output=True
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cxlens", "worker"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        first_line = proc.stdout.readline()
+        assert "cxlens worker" in first_line
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        if proc.stdout is not None:
+            proc.stdout.close()

@@ -354,8 +354,18 @@ def demo(
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    worker: Annotated[
+        bool,
+        typer.Option(
+            "--worker/--no-worker",
+            help="Also run a job worker in this process (the embedded default; production "
+            "runs `cxlens worker` separately).",
+        ),
+    ] = False,
 ) -> None:
     """Run the web app and the REST API (OpenAPI page at /docs)."""
+    import threading
+
     import uvicorn
 
     from cxlens.web.app import create_app
@@ -365,10 +375,53 @@ def serve(
         settings = settings.model_copy(update={"host": host})
     if port is not None:
         settings = settings.model_copy(update={"port": port})
+    stop = threading.Event()
+    thread: threading.Thread | None = None
+    if worker:
+        from cxlens.worker import load_feature_handlers, run_worker
+
+        load_feature_handlers()
+        thread = threading.Thread(
+            target=run_worker,
+            args=(settings,),
+            kwargs={"stop": stop, "handle_signals": False},
+            name="cxlens-worker",
+            daemon=True,
+        )
+        thread.start()
     console.print(
-        f"cxlens on http://{settings.host}:{settings.port} (API docs at /docs)", highlight=False
+        f"cxlens on http://{settings.host}:{settings.port} (API docs at /docs)"
+        + (", with a worker" if worker else ""),
+        highlight=False,
     )
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    try:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    finally:
+        stop.set()
+        if thread is not None:
+            thread.join(timeout=30)
+
+
+@app.command("worker")
+def worker_command(
+    concurrency: Annotated[int, typer.Option(min=1, help="Jobs run at the same time.")] = 1,
+    poll_interval: Annotated[
+        float, typer.Option(min=0.05, help="Seconds between looks for due jobs.")
+    ] = 0.5,
+) -> None:
+    """Run jobs: sends, reminders, schedules. Stops cleanly on Ctrl-C or SIGTERM."""
+    from cxlens.worker import load_feature_handlers, run_worker
+
+    settings = _settings()
+    handlers = load_feature_handlers()
+    console.print(
+        f"cxlens worker: {len(handlers)} feature task module(s) loaded; Ctrl-C stops",
+        highlight=False,
+    )
+    try:
+        run_worker(settings, concurrency=concurrency, poll_interval=poll_interval)
+    except CxlensError as error:
+        raise _fail(error) from None
 
 
 def main() -> None:

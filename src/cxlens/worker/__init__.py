@@ -1,5 +1,6 @@
 """The worker process: claims and runs jobs, enqueues schedule occurrences (``cxlens worker``)."""
 
+from cxlens.worker.handlers import load_feature_handlers
 from cxlens.worker.loop import Worker, new_worker_id, run_worker
 
-__all__ = ["Worker", "new_worker_id", "run_worker"]
+__all__ = ["Worker", "load_feature_handlers", "new_worker_id", "run_worker"]
