@@ -1,5 +1,6 @@
 """The system of record: SQLAlchemy 2.0 ORM models of every cxlens table."""
 
+from cxlens.models import distribution as distribution  # distribution tables (issue 3)
 from cxlens.models.base import Base, utcnow
 from cxlens.models.customers import (
     CUSTOMER_ATTRIBUTES,
