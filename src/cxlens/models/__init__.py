@@ -2,6 +2,7 @@
 
 from cxlens.models import distribution as distribution  # distribution tables (issue 3)
 from cxlens.models.base import Base, utcnow
+from cxlens.models.collection import IncentiveCode, OptOut
 from cxlens.models.customers import (
     CUSTOMER_ATTRIBUTES,
     Account,
@@ -25,11 +26,13 @@ __all__ = [
     "Customer",
     "Delivery",
     "DeliveryState",
+    "IncentiveCode",
     "Invitation",
     "Job",
     "JobStatus",
     "LifecycleEvent",
     "LifecycleKind",
+    "OptOut",
     "Question",
     "QuestionType",
     "Referral",

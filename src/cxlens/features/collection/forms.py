@@ -1,0 +1,109 @@
+"""A survey version as the survey page needs it: definition, questions in order, texts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cxlens.core.errors import NotFoundError
+from cxlens.features.surveys import SurveyDefinition
+from cxlens.features.surveys.schemas import SCORE_TYPES
+from cxlens.models import Question, Survey, SurveyVersion
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyForm:
+    """One survey version: its survey, definition (``None`` if imported) and questions."""
+
+    survey: Survey
+    version: SurveyVersion
+    definition: SurveyDefinition | None
+    questions: list[Question]
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages the survey is written in, default first."""
+        if self.definition is None:
+            return ["en"]
+        d = self.definition
+        return [d.default_language, *(x for x in d.languages if x != d.default_language)]
+
+    @property
+    def default_language(self) -> str:
+        """The language used when a text is missing in the chosen one."""
+        return self.languages[0]
+
+    def question(self, key: str) -> Question | None:
+        """The question with this key, if any."""
+        return next((q for q in self.questions if q.key == key), None)
+
+    def first_score_question(self) -> Question | None:
+        """The first score question (what a vote link answers)."""
+        return next((q for q in self.questions if q.type in SCORE_TYPES), None)
+
+    def label(self, question: Question, language: str, part: str = "text") -> str | None:
+        """A question's text (``text``, ``low`` or ``high``) in ``language`` or the default."""
+        labels: dict[str, Any] = question.labels or {}
+        for lang in (language, self.default_language):
+            value = (labels.get(lang) or {}).get(part)
+            if value:
+                return str(value)
+        return question.text if part == "text" else None
+
+    def choices(self, question: Question, language: str) -> list[tuple[str, str]]:
+        """``(key, label)`` of a choice question's answers, labels in ``language``."""
+        out: list[tuple[str, str]] = []
+        for choice in (question.options or {}).get("choices") or []:
+            labels: dict[str, str] = choice.get("labels") or {}
+            label = labels.get(language) or labels.get(self.default_language) or choice["key"]
+            out.append((str(choice["key"]), str(label)))
+        return out
+
+    def thank_you(self, language: str) -> str | None:
+        """The configured thank-you message in ``language`` (or the default), if any."""
+        if self.definition is None:
+            return None
+        messages = self.definition.thank_you
+        return messages.get(language) or messages.get(self.default_language)
+
+    def hidden_field_keys(self) -> list[str]:
+        """The keys of the survey's hidden fields."""
+        return [] if self.definition is None else [h.key for h in self.definition.hidden_fields]
+
+
+def load_form(session: Session, survey_version_id: int) -> SurveyForm:
+    """The :class:`SurveyForm` of a survey version; ``NotFoundError`` if there is none."""
+    version = session.get(SurveyVersion, survey_version_id)
+    if version is None:
+        raise NotFoundError(f"no survey version {survey_version_id}")
+    survey = session.get(Survey, version.survey_id)
+    if survey is None:  # pragma: no cover - foreign key
+        raise NotFoundError(f"no survey for version {survey_version_id}")
+    questions = list(
+        session.scalars(
+            select(Question)
+            .where(Question.survey_version_id == version.id)
+            .order_by(Question.position, Question.id)
+        )
+    )
+    definition = SurveyDefinition.model_validate(version.definition) if version.definition else None
+    return SurveyForm(survey, version, definition, questions)
+
+
+def latest_form(session: Session, survey_key: str) -> SurveyForm:
+    """The form of the latest version of the survey with ``survey_key``."""
+    survey = session.scalar(select(Survey).where(Survey.key == survey_key))
+    if survey is None:
+        raise NotFoundError(f"no survey with key {survey_key!r}")
+    version_id = session.scalar(
+        select(SurveyVersion.id)
+        .where(SurveyVersion.survey_id == survey.id)
+        .order_by(SurveyVersion.version.desc())
+        .limit(1)
+    )
+    if version_id is None:
+        raise NotFoundError(f"survey {survey_key!r} has no version")
+    return load_form(session, version_id)

@@ -1,0 +1,149 @@
+"""What the public links do: open a survey, vote, open pixel, unsubscribe. Flushes only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from cxlens.core.errors import NotFoundError
+from cxlens.core.signing import Purpose, Signer, TokenClaims, TokenError
+from cxlens.features.collection.forms import SurveyForm, load_form
+from cxlens.features.collection.responses import (
+    current_answers,
+    known_values,
+    mark_started,
+    next_question,
+    refresh_hash,
+    response_for_invitation,
+    save_answer,
+)
+from cxlens.models import Customer, Invitation, OptOut
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationVisit:
+    """A verified invitation with its survey form."""
+
+    invitation: Invitation
+    form: SurveyForm
+    claims: TokenClaims
+
+
+def open_invitation(
+    session: Session, signer: Signer, token: str, purpose: Purpose
+) -> InvitationVisit:
+    """The invitation a token names, checked for ``purpose``.
+
+    Raises ``NotFoundError`` for a token that is not genuine, expired, for another purpose,
+    or names no invitation (the pages answer all of these with the same 404).
+    """
+    try:
+        claims = signer.verify(token, purpose=purpose)
+    except TokenError as exc:
+        raise NotFoundError("this link is not valid") from exc
+    invitation = session.get(Invitation, claims.invitation_id)
+    if invitation is None:
+        raise NotFoundError("this link is not valid")
+    return InvitationVisit(invitation, load_form(session, invitation.survey_version_id), claims)
+
+
+def invitation_language(session: Session, invitation: Invitation) -> str | None:
+    """The invitation's language, else its customer's locale, else ``None``."""
+    language = getattr(invitation, "language", None)
+    if isinstance(language, str) and language:
+        return language
+    if invitation.customer_id is not None:
+        customer = session.get(Customer, invitation.customer_id)
+        if customer is not None and customer.locale:
+            return customer.locale
+    return None
+
+
+def record_vote(session: Session, signer: Signer, token: str) -> tuple[InvitationVisit, str | None]:
+    """Record a vote link's score on the survey's first score question.
+
+    Idempotent: the same link twice gives the same answer; another score link of the same
+    invitation updates it. Returns the visit and the key of the question to show next
+    (``None`` when the vote was the last one).
+    """
+    visit = open_invitation(session, signer, token, Purpose.ANSWER)
+    form = visit.form
+    question = form.first_score_question()
+    score = visit.claims.action
+    if question is None or score is None:
+        raise NotFoundError("this link is not valid")
+    low, high = question.scale_low or 0, question.scale_high or 10
+    if not low <= score <= high:
+        raise NotFoundError("this link is not valid")
+    language = invitation_language(session, visit.invitation)
+    response = response_for_invitation(session, visit.invitation, create=True, language=language)
+    assert response is not None
+    save_answer(session, response, question, float(score))
+    refresh_hash(session, form, response)
+    mark_started(visit.invitation)
+    answers = current_answers(session, form, response)
+    following = next_question(form, known_values(response, answers), question.key)
+    return visit, None if following is None else following.key
+
+
+def record_open(session: Session, signer: Signer, token: str) -> bool:
+    """Record that an invitation email was opened (first time only); ``False`` if not genuine."""
+    try:
+        claims = signer.verify(token, purpose=Purpose.OPEN)
+    except TokenError:
+        return False
+    invitation = session.get(Invitation, claims.invitation_id)
+    if invitation is None:
+        return False
+    if invitation.opened_at is None:
+        invitation.opened_at = datetime.now(UTC)
+    return True
+
+
+def unsubscribe(session: Session, signer: Signer, token: str, *, method: str) -> Invitation:
+    """Opt the invitation's customer out of further invitations (idempotent).
+
+    Raises ``NotFoundError`` for a link that is not genuine.
+    """
+    visit_claims = _claims(signer, token, Purpose.UNSUBSCRIBE)
+    invitation = session.get(Invitation, visit_claims.invitation_id)
+    if invitation is None:
+        raise NotFoundError("this link is not valid")
+    if invitation.customer_id is not None and not is_opted_out(session, invitation.customer_id):
+        try:
+            with session.begin_nested():
+                session.add(
+                    OptOut(
+                        customer_id=invitation.customer_id,
+                        invitation_id=invitation.id,
+                        method=method,
+                    )
+                )
+        except IntegrityError:  # a concurrent click recorded it
+            pass
+    return invitation
+
+
+def check_unsubscribe(session: Session, signer: Signer, token: str) -> Invitation:
+    """The invitation of an unsubscribe token (for the confirm page); ``NotFoundError`` if none."""
+    claims = _claims(signer, token, Purpose.UNSUBSCRIBE)
+    invitation = session.get(Invitation, claims.invitation_id)
+    if invitation is None:
+        raise NotFoundError("this link is not valid")
+    return invitation
+
+
+def is_opted_out(session: Session, customer_id: int) -> bool:
+    """Whether the customer asked for no more invitations (distribution checks this)."""
+    return session.scalar(select(OptOut.id).where(OptOut.customer_id == customer_id)) is not None
+
+
+def _claims(signer: Signer, token: str, purpose: Purpose) -> TokenClaims:
+    try:
+        return signer.verify(token, purpose=purpose)
+    except TokenError as exc:
+        raise NotFoundError("this link is not valid") from exc
