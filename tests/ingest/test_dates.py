@@ -78,3 +78,13 @@ def test_a_value_outside_the_format_names_row_and_value() -> None:
 def test_no_format_at_all_is_an_error() -> None:
     with pytest.raises(InputError, match="no date format fits"):
         _parse(["soon", "later"])
+
+
+def test_fractions_of_a_second_and_impossible_days() -> None:
+    values = ["2024-01-31 10:29:30.5", "2024-03-01T09:04:11.250+01:00"]
+    assert _parse(values[:1]) == [dt.datetime(2024, 1, 31, 10, 29, 30, 500000, tzinfo=UTC)]
+    assert _parse(values[1:]) == [dt.datetime(2024, 3, 1, 8, 4, 11, 250000, tzinfo=UTC)]
+    # 30 February is not 1 March, and 31 April is not 1 May
+    check = check_dates(pa.array(["2024-02-28", "2024-02-30", "2024-04-31", "2024-03-01"]))
+    assert check.format == "%Y-%m-%d" and check.bad == 2
+    assert check.examples == ("2024-02-30", "2024-04-31")

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -61,15 +62,18 @@ CANDIDATES: tuple[str, ...] = (
 )
 #: At most this many distinct values are tried against every candidate; the chosen format
 #: is then checked on the whole column (and inferred again on all values if it fails).
-SAMPLE = 4000
+SAMPLE = 2000
 _EXAMPLES = 3
-# "GMT+1" -> " +01", "GMT+5:30" -> " +0530", "GMT" / "UTC" -> " +00".
-_CLEAN = (
-    r"regexp_replace(regexp_replace(regexp_replace(trim(v),"
-    r" '(?i)\s*(?:GMT|UTC)\s*([+-])(\d)(?::?(\d\d))?$', ' \10\2\3'),"
-    r" '(?i)\s*(?:GMT|UTC)\s*([+-])(\d\d)(?::?(\d\d))?$', ' \1\2\3'),"
-    r" '(?i)\s*(?:GMT|UTC)$', ' +00')"
+# "GMT+1" -> " +01", "GMT+5:30" -> " +0530", "GMT" / "UTC" -> " +00" (RE2: "\10" is group
+# 1 then "0"). Applied with Arrow, and with DuckDB as ``_CLEAN``.
+_OFFSETS = (
+    (r"(?i)\s*(?:GMT|UTC)\s*([+-])(\d)(?::?(\d\d))?$", r" \10\2\3"),
+    (r"(?i)\s*(?:GMT|UTC)\s*([+-])(\d\d)(?::?(\d\d))?$", r" \1\2\3"),
+    (r"(?i)\s*(?:GMT|UTC)$", " +00"),
 )
+_CLEAN = "trim(v)"
+for _pattern, _replacement in _OFFSETS:
+    _CLEAN = f"regexp_replace({_CLEAN}, '{_pattern}', '{_replacement}')"
 
 
 @dataclass(frozen=True)
@@ -157,24 +161,77 @@ def check_dates(values: pa.ChunkedArray | pa.Array, fmt: str | None = None) -> D
 
 
 def _count_bad(values: pa.ChunkedArray | pa.Array, fmt: str) -> DateCheck:
+    text = _trimmed(values)
+    failed = _failed(_strptime(text, fmt), text)
+    bad = int(pc.sum(pc.cast(failed, pa.int64())).as_py() or 0)
+    present = int(
+        pc.sum(pc.cast(pc.fill_null(pc.not_equal(text, ""), False), pa.int64())).as_py() or 0
+    )
+    examples: list[str] = []
+    if bad:
+        examples = sorted(pc.unique(text.filter(failed)).to_pylist())[:_EXAMPLES]
+    return DateCheck(fmt, present, bad, tuple(examples))
+
+
+def _trimmed(values: pa.ChunkedArray | pa.Array) -> pa.Array:
+    array = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    return pc.utf8_trim_whitespace(array)
+
+
+def _failed(parsed: pa.Array, text: pa.Array) -> pa.Array:
+    """True where a non-empty value did not parse."""
+    return pc.fill_null(pc.and_(pc.is_null(parsed), pc.not_equal(text, "")), False)
+
+
+def _strptime(text: pa.Array, fmt: str) -> pa.Array:
+    """Parse trimmed strings: naive timestamps, or UTC ones for a format with an offset.
+
+    Arrow parses fast but rolls impossible days over (30 February → 1 March); values that
+    may have rolled over (a 29-31 in the text, parsed to day 1-3) are checked again with
+    DuckDB's strict parser.
+    Arrow has no ``%f``: DuckDB parses those formats (fast where the values fit).
+    """
+    if "%f" in fmt:
+        return _duckdb_strptime(text, fmt)
+    cleaned = _clean_offsets(text) if fmt.endswith(" %z") else text
+    parsed = pc.strptime(cleaned, format=fmt, unit="us", error_is_null=True)
+    if "%d" not in fmt:
+        return parsed
+    day = pc.day(parsed)
+    if "%z" in fmt:  # the offset may move the day by one either way
+        early = pc.or_(pc.less_equal(day, 4), pc.greater_equal(day, 28))
+    else:
+        early = pc.less_equal(day, 3)
+    # A rolled-over value was written with a day of 29-31.
+    suspect = pc.and_(early, pc.match_substring_regex(text, r"(^|\D)(29|30|31)(\D|$)"))
+    where = pc.indices_nonzero(pc.fill_null(suspect, False))
+    if len(where) == 0:
+        return parsed
+    strict = _duckdb_strptime(text.take(where), fmt)
+    rolled = pc.indices_nonzero(pc.is_null(strict))
+    if len(rolled) == 0:
+        return parsed
+    drop = np.zeros(len(parsed), dtype=bool)
+    drop[where.take(rolled).to_numpy()] = True
+    return pc.if_else(pa.array(drop), pa.scalar(None, parsed.type), parsed)
+
+
+def _clean_offsets(text: pa.Array) -> pa.Array:
+    """ "GMT+1" → " +01", "GMT+5:30" → " +0530", "GMT" / "UTC" → " +00" (as ``_CLEAN``)."""
+    for pattern, replacement in _OFFSETS:
+        text = pc.replace_substring_regex(text, pattern, replacement)
+    return text
+
+
+def _duckdb_strptime(text: pa.Array, fmt: str) -> pa.Array:
     con = _connect()
     try:
-        con.register("v", pa.table({"v": values}))
-        failed = f"{_expr(fmt)} IS NULL AND v IS NOT NULL AND trim(v) <> ''"
-        row = con.execute(
-            "SELECT count(*) FILTER (WHERE v IS NOT NULL AND trim(v) <> ''),"
-            f" count(*) FILTER (WHERE {failed}) FROM v"
-        ).fetchone()
-        present, bad = (int(row[0]), int(row[1])) if row else (0, 0)
-        examples: list[str] = []
-        if bad:
-            found = con.execute(
-                f"SELECT DISTINCT trim(v) AS e FROM v WHERE {failed} ORDER BY e LIMIT {_EXAMPLES}"
-            ).fetchall()
-            examples = [str(r[0]) for r in found]
+        con.execute("SET TimeZone = 'UTC'")
+        con.register("v", pa.table({"v": text}))
+        result = con.sql(f"SELECT {_expr(fmt)} AS t FROM v").to_arrow_table().column("t")
     finally:
         con.close()
-    return DateCheck(fmt, present, bad, tuple(examples))
+    return result.combine_chunks()
 
 
 def parse_dates(
@@ -201,44 +258,32 @@ def parse_dates(
             expected="dates such as 2024-03-31 14:05:00, 3/31/2024, 31-03-2024 or"
             " 2024/03/31 2:05:00 PM GMT+1",
         )
-    table = _parse(values, fmt, tz, source, column)
-    result = table.column("t")
-    raw = table.column("v")
-    failed = pc.and_(
-        pc.is_null(result), pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(raw)), 0)
-    )
-    hits = pc.indices_nonzero(pc.fill_null(failed, False))
+    text = _trimmed(values)
+    parsed = _strptime(text, fmt)
+    hits = pc.indices_nonzero(_failed(parsed, text))
     if len(hits):
         index = int(hits[0].as_py())
         raise InputError(
-            f"{raw[index].as_py()!r} is not a date in the column's format {fmt}",
+            f"{text[index].as_py()!r} is not a date in the column's format {fmt}",
             Location(file=source, row=file_row(index), column=column),
             expected=f"a date like the other values ({fmt})",
         )
-    return pc.cast(result.combine_chunks(), TS)
+    return _to_utc(parsed, fmt, tz, source, column)
 
 
-def _parse(
-    values: pa.ChunkedArray | pa.Array, fmt: str, tz: str, source: str, column: str
-) -> pa.Table:
-    con = _connect()
+def _to_utc(parsed: pa.Array, fmt: str, tz: str, source: str, column: str) -> pa.Array:
+    """Naive timestamps are local time in ``tz`` (UTC for a format ending in ``Z``)."""
+    if pa.types.is_timestamp(parsed.type) and parsed.type.tz is not None:
+        return pc.cast(parsed, TS)
+    zone = "UTC" if fmt.endswith("Z") else tz
     try:
-        con.execute("SET TimeZone = 'UTC'")
-        con.register("v", pa.table({"v": values}))
-        parsed = _expr(fmt)
-        params: list[str] = []
-        if "%z" in fmt:
-            expr = f"CAST({parsed} AS TIMESTAMPTZ)"
-        elif fmt.endswith("Z"):
-            expr = f"timezone('UTC', {parsed})"
-        else:
-            expr, params = f"timezone(?, {parsed})", [tz]
-        return con.sql(f"SELECT {expr} AS t, v FROM v", params=params).to_arrow_table()
-    except duckdb.Error as exc:
+        local = pc.assume_timezone(
+            parsed, timezone=zone, ambiguous="earliest", nonexistent="earliest"
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         raise InputError(
             f"cannot convert the dates: {str(exc).splitlines()[0]}",
             Location(file=source, column=column),
             expected="a valid time zone name such as Europe/Rome",
         ) from None
-    finally:
-        con.close()
+    return pc.cast(local, TS)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,15 +59,13 @@ def read_delimited(utf8_path: Path, source: str, delimiter: str | None) -> Delim
 def _header_fields(path: Path, dialect: _Dialect) -> int:
     """Count the fields of the header record (one record, read with the stdlib csv module)."""
     with path.open(encoding="utf-8-sig", newline="") as f:
-        head = f.read(MAX_LINE_BYTES if path.stat().st_size < MAX_LINE_BYTES else 1 << 20)
-    lines = io.StringIO(head)
-    for _ in range(dialect.skip):
-        lines.readline()
-    reader = csv.reader(lines, delimiter=dialect.delimiter, quotechar=dialect.quote)
-    try:
-        return len(next(reader))
-    except (StopIteration, csv.Error):
-        return dialect.columns
+        for _ in range(dialect.skip):
+            f.readline()
+        reader = csv.reader(f, delimiter=dialect.delimiter, quotechar=dialect.quote)
+        try:
+            return len(next(reader))
+        except (StopIteration, csv.Error):
+            return dialect.columns
 
 
 @dataclass(frozen=True, slots=True)

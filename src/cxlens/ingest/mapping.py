@@ -23,7 +23,7 @@ from cxlens.ingest.dates import check_dates, parse_dates
 from cxlens.ingest.formats.base import SurveyFormat
 from cxlens.ingest.labels import LabelScale
 from cxlens.ingest.raw import RawTable
-from cxlens.ingest.values import bad_share, convert, fold
+from cxlens.ingest.values import Converted, bad_share, convert, fold
 
 _NPS = re.compile(
     r"recommend|consiglier|raccomand|recomand|aanbeve[el]|aanrad|recommand|empfehlen|recomendar"
@@ -212,14 +212,16 @@ def _try_confirm(
     warnings: list[str],
 ) -> MetricColumn | None:
     column = raw.table.column(col)
-    values = convert(column, decimal_comma=decimal_comma).values
-    if values.null_count == len(values) or bad_share(column, values) > _AUTO_BAD_SHARE:
+    converted = convert(column, decimal_comma=decimal_comma)
+    values = converted.values
+    mostly_bad = converted.first_bad is not None and bad_share(column, values) > _AUTO_BAD_SHARE
+    if values.null_count == len(values) or mostly_bad:
         warnings.append(
             f"column {col!r} looks like {kind} by its header but its values are not scores"
         )
         return None
     try:
-        return _confirm(raw, fmt, col, kind, decimal_comma, False)
+        return _confirm(raw, fmt, col, kind, decimal_comma, False, converted)
     except _NotAScale as exc:
         warnings.append(f"column {col!r} looks like {kind} by its header but {exc}")
         return None
@@ -230,9 +232,15 @@ class _NotAScale(Exception):
 
 
 def _confirm(
-    raw: RawTable, fmt: SurveyFormat, col: str, kind: MetricKind, decimal_comma: bool, named: bool
+    raw: RawTable,
+    fmt: SurveyFormat,
+    col: str,
+    kind: MetricKind,
+    decimal_comma: bool,
+    named: bool,
+    converted: Converted | None = None,
 ) -> MetricColumn:
-    values, labels = _scores(raw, col, decimal_comma)
+    values, labels = _scores(raw, col, decimal_comma, converted)
     low = pc.min(values).as_py()
     high = pc.max(values).as_py()
     label = fmt.label(col)
@@ -274,8 +282,11 @@ def _scale_error(raw: RawTable, values: pa.Array, col: str, named: bool, expecte
     )
 
 
-def _scores(raw: RawTable, col: str, decimal_comma: bool) -> tuple[pa.Array, LabelScale | None]:
-    converted = convert(raw.table.column(col), decimal_comma=decimal_comma)
+def _scores(
+    raw: RawTable, col: str, decimal_comma: bool, converted: Converted | None = None
+) -> tuple[pa.Array, LabelScale | None]:
+    if converted is None:
+        converted = convert(raw.table.column(col), decimal_comma=decimal_comma)
     if converted.first_bad is not None:
         value = raw.table.column(col)[converted.first_bad].as_py()
         raise InputError(
