@@ -58,3 +58,22 @@ def test_choice_text_nps_text_entry_columns_and_time_zone() -> None:
     assert data.table.column("submitted_at")[0].as_py() == expected
     nps = data.table.column("Q1").to_pylist()
     assert set(nps) <= {float(i) for i in range(11)} | {None} and {0.0, 10.0} <= set(nps)
+
+
+def test_numeric_status_codes_are_bit_flags(tmp_path: Path) -> None:
+    # Numeric exports: 0 IP Address, 1 preview, 2 test, 4 imported, 8 spam, 16 offline.
+    header = "StartDate,EndDate,Status,Finished,RecordedDate,ResponseId,Q1"
+    texts = "Start Date,End Date,Response Type,Finished,Recorded Date,Response ID,Recommend us?"
+    statuses = ["0", "1", "2", "4", "8", "9", "16", "0"]
+    rows = []
+    for i, status in enumerate(statuses):
+        day = f"2024-03-0{i + 1}"
+        rows.append(f"{day} 10:00:00,{day} 10:05:00,{status},1,{day} 10:05:00,R_{i},{i}")
+    path = tmp_path / "numeric.csv"
+    path.write_text("\n".join([header, texts, *rows]) + "\n", encoding="utf-8")
+    detected = detect_format(read_raw(path))
+    assert detected.format.name == "qualtrics"
+    kept = detected.raw.table.column("ResponseId").to_pylist()
+    assert kept == ["R_0", "R_3", "R_6", "R_7"]
+    assert detected.format.notes[0].startswith("4 of 8 responses excluded")
+    assert detected.format.time_zone is None
