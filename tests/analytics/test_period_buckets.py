@@ -165,7 +165,16 @@ def test_case_tree_bisects() -> None:
 def test_labels_of_buckets() -> None:
     lo = int(datetime(2024, 12, 31, 23, tzinfo=UTC).timestamp()) * 1_000_000  # 00:00 in Rome
     week = period_buckets("x", "week", "Europe/Rome", lo, lo + 20 * DAY_US)
-    assert week.first_day is not None and week.first_day.weekday() == 0
+    assert week.first_day.weekday() == 0
     assert week.label(1) == "2025-W01"
-    quarter = period_buckets("x", "quarter", "Europe/Rome", lo, lo + 100 * DAY_US)
-    assert quarter.labels == ("2025-Q1", "2025-Q2")
+    assert period_buckets("x", "quarter", "UTC", lo, lo).label(4 * 2025 + 1) == "2025-Q2"
+    assert period_buckets("x", "month", "UTC", lo, lo).label(12 * 2025) == "2025-01"
+    assert period_buckets("x", "year", "UTC", lo, lo).label(1999) == "1999"
+
+
+def test_two_centuries_apart() -> None:
+    moments = [datetime(1900, 1, 1, tzinfo=UTC), datetime(2000, 6, 30, 22, 30, tzinfo=UTC),
+               datetime(2100, 12, 31, 23, 30, tzinfo=UTC)]  # fmt: skip
+    for period in PERIODS:
+        want = Counter(period_label(m, period, "Europe/Rome") for m in moments)
+        assert _n_by_label(_table(moments), period, "Europe/Rome") == want

@@ -2,16 +2,16 @@
 
 Truncating every timestamp to its local month (``date_trunc('month', timezone(tz, ts))``)
 converts each row through the time-zone database, which costs more than all the counting.
-The period of an instant, though, is a step function of its UTC epoch with only a few
-steps over the span of the data: one per period, plus the offset changes of the zone.
-So the steps are computed once here, in Python with :mod:`zoneinfo` (the same rules as
-:func:`cxlens.analytics.periods.period_label`), and the engine compares the integer
-``epoch_us`` of each row with them:
+But a zone's UTC offset is a step function of time with few steps (none for UTC or
+Asia/Kolkata, two a year where clocks change). So the steps over the span of the data are
+found once here, in Python with :mod:`zoneinfo` (the same rules as
+:func:`cxlens.analytics.periods.period_label`), and the engine gets each row's local wall
+time as ``epoch_us + offset``, the offset chosen by a small balanced ``CASE`` tree of
+integer comparisons. From the local time:
 
-- month, quarter, year: a balanced ``CASE`` tree over the step boundaries (a handful of
-  integer comparisons per row) gives the bucket number;
-- day, ISO week: a ``CASE`` tree gives the zone's UTC offset (one step per daylight-saving
-  change), and integer division of the local epoch gives the day or the week.
+- day and ISO week: integer division (from a Monday for weeks);
+- month, quarter, year: ``year()``, ``quarter()``, ``month()`` of the naive local
+  timestamp, which need no time-zone database.
 
 Each bucket number maps back to the label of :mod:`cxlens.analytics.periods`.
 """
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from cxlens.analytics.periods import check_period, label_for_date, period_start, zone
+from cxlens.analytics.periods import check_period, label_for_date, zone
 
 SECOND_US = 1_000_000
 DAY_US = 86_400 * SECOND_US
@@ -39,22 +39,28 @@ MIN_US, MAX_US = _MIN_S * SECOND_US, _MAX_S * SECOND_US
 class PeriodBuckets:
     """An SQL expression numbering the period of each row, and the label of each number.
 
-    ``sql`` yields an integer (NULL where the time is NULL). Labels come either from
-    ``labels`` (bucket i has ``labels[i]``) or, for days and weeks, from ``first_day``
-    (bucket i starts ``i`` days or weeks after it).
+    ``sql`` yields an integer (NULL where the time is NULL): for days and weeks, the
+    number of days or weeks since ``first_day``; for months ``12 * year + month - 1``,
+    for quarters ``4 * year + quarter - 1``, for years the year.
     """
 
     sql: str
     period: str
-    labels: tuple[str, ...] = ()
-    first_day: date | None = None
+    first_day: date = _EPOCH
 
     def label(self, bucket: int) -> str:
         """The period label of bucket number ``bucket``."""
-        if self.first_day is None:
-            return self.labels[bucket]
-        days = 7 * bucket if self.period == "week" else bucket
-        return label_for_date(self.first_day + timedelta(days=days), self.period)
+        if self.period == "day":
+            day = self.first_day + timedelta(days=bucket)
+        elif self.period == "week":
+            day = self.first_day + timedelta(days=7 * bucket)
+        elif self.period == "month":
+            day = date(bucket // 12, bucket % 12 + 1, 1)
+        elif self.period == "quarter":
+            day = date(bucket // 4, 3 * (bucket % 4) + 1, 1)
+        else:
+            day = date(bucket, 1, 1)
+        return label_for_date(day, self.period)
 
 
 def _offset_s(tz: ZoneInfo, second: int) -> int:
@@ -96,7 +102,7 @@ def case_tree(x: str, starts: list[int], values: list[str]) -> str:
     """SQL giving ``values[i]`` where ``starts[i] <= x < starts[i + 1]`` (by bisection).
 
     ``starts[0]`` is not compared: the first value also covers everything before it, the
-    last everything after. ``x`` must not be NULL (callers guard it).
+    last everything after, and NULL (so ``x + tree`` stays NULL).
     """
     if len(values) == 1:
         return values[0]
@@ -114,38 +120,6 @@ def _date_us(day: date) -> int:
     return (day - _EPOCH).days * DAY_US
 
 
-def _next_start(day: date, period: str) -> date:
-    start = period_start(day, period)
-    if period == "month":
-        return date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    if period == "quarter":
-        return date(start.year + start.month // 10, (start.month + 2) % 12 + 1, 1)
-    return date(start.year + 1, 1, 1)
-
-
-def _calendar_steps(
-    segments: list[tuple[int, int]], hi_us: int, period: str
-) -> tuple[list[int], list[str]]:
-    """UTC starts and labels of the stretches of constant period (months and longer)."""
-    starts: list[int] = []
-    labels: list[str] = []
-
-    def add(start: int, label: str) -> None:
-        if not labels or labels[-1] != label:
-            starts.append(start)
-            labels.append(label)
-
-    for i, (start, offset) in enumerate(segments):
-        end = segments[i + 1][0] if i + 1 < len(segments) else hi_us + 1
-        day = _local_date(start + offset)
-        add(start, label_for_date(day, period))
-        nxt = _next_start(day, period)
-        while _date_us(nxt) - offset < end:
-            add(_date_us(nxt) - offset, label_for_date(nxt, period))
-            nxt = _next_start(nxt, period)
-    return starts, labels
-
-
 def period_buckets(
     epoch_us_sql: str, period: str, tz: str, lo_us: int, hi_us: int
 ) -> PeriodBuckets:
@@ -158,19 +132,22 @@ def period_buckets(
     segments = offset_segments(zone(tz), lo_us, hi_us)
     x = epoch_us_sql
     if period in ("day", "week"):
-        width = 7 * DAY_US if period == "week" else DAY_US
         # Bucket 0 starts a week before the first local day (clocks turned back by a
-        # daylight-saving change never reach it), on a Monday for weeks (1970-01-01 was a
-        # Thursday), so every division is of a non-negative number.
+        # daylight-saving change never reach it), on a Monday for weeks, so every division
+        # is of a non-negative number (DuckDB's // truncates towards zero).
         first = _local_date(lo_us + segments[0][1]) - timedelta(days=7)
         if period == "week":
             first -= timedelta(days=first.weekday())
-        starts = [s for s, _ in segments]
-        offset = case_tree(x, starts, [str(o - _date_us(first)) for _, o in segments])
+        width = 7 * DAY_US if period == "week" else DAY_US
+        shift = _date_us(first)
+        offset = case_tree(x, [s for s, _ in segments], [str(o - shift) for _, o in segments])
         return PeriodBuckets(f"(({x} + {offset}) // {width})", period, first_day=first)
-    starts, labels = _calendar_steps(segments, hi_us, period)
-    # A label can recur (clocks turned back over a period boundary): one number per label.
-    numbers = {label: i for i, label in enumerate(dict.fromkeys(labels))}
-    tree = case_tree(x, starts, [str(numbers[label]) for label in labels])
-    sql = f"CASE WHEN {x} IS NULL THEN NULL ELSE {tree} END"
-    return PeriodBuckets(sql, period, labels=tuple(numbers))
+    offset = case_tree(x, [s for s, _ in segments], [str(o) for _, o in segments])
+    local = f"make_timestamp({x} + {offset})"
+    if period == "month":
+        sql = f"(12 * year({local}) + month({local}) - 1)"
+    elif period == "quarter":
+        sql = f"(4 * year({local}) + quarter({local}) - 1)"
+    else:
+        sql = f"year({local})"
+    return PeriodBuckets(sql, period)
