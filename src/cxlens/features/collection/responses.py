@@ -243,3 +243,8 @@ def mark_started(invitation: Invitation) -> None:
 def to_data(answers: Mapping[str, AnswerValue]) -> dict[str, Any]:
     """Answers as JSON-friendly data."""
     return dict(answers)
+
+
+def mark_opened(invitation: Invitation) -> None:
+    """Set the invitation's ``opened_at`` if not yet set (the survey page was viewed)."""
+    invitation.opened_at = invitation.opened_at or _now()

@@ -1,0 +1,180 @@
+"""The on-site widget: decide whether to show a survey at a journey moment; save answers.
+
+Sampling is decided here (deterministic per customer, event and day). Contact pressure is
+a hook: :data:`PressureCheck` returns a reason to stay silent, or ``None``. The default
+only honours opt-outs; the integrator connects distribution's pressure rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cxlens.core.errors import InputError, Location, NotFoundError
+from cxlens.core.signing import Purpose, Signer
+from cxlens.features.collection import responses as saving
+from cxlens.features.collection.forms import SurveyForm, latest_form
+from cxlens.features.collection.logic import visible_questions
+from cxlens.features.collection.service import is_opted_out, open_invitation
+from cxlens.features.surveys.schemas import SCORE_TYPES
+from cxlens.models import Customer, Invitation, Question
+
+#: ``(session, customer_id, survey_id, event) -> reason to suppress or None``.
+PressureCheck = Callable[[Session, int | None, int, str], str | None]
+
+WIDGET_CHANNEL = "widget"
+
+
+def opt_out_only(
+    session: Session, customer_id: int | None, survey_id: int, event: str
+) -> str | None:
+    """The default pressure check: suppress only for customers who opted out."""
+    if customer_id is not None and is_opted_out(session, customer_id):
+        return "opted_out"
+    return None
+
+
+def sampled(rate: float, *parts: str) -> bool:
+    """Whether this (customer, event, day) falls in a sample of ``rate`` (0..1), stably."""
+    if rate >= 1:
+        return True
+    if rate <= 0:
+        return False
+    digest = hashlib.sha256("\x00".join(parts).encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64 < rate
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Whether to show; when shown, the token, language and questions to render."""
+
+    show: bool
+    reason: str | None = None
+    token: str | None = None
+    language: str | None = None
+    survey: str | None = None
+    questions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def question_data(form: SurveyForm, q: Question, language: str) -> dict[str, Any]:
+    """A question as the widget renders it."""
+    data: dict[str, Any] = {
+        "key": q.key,
+        "type": q.type,
+        "text": form.label(q, language),
+        "required": bool((q.options or {}).get("required")),
+    }
+    if q.type in SCORE_TYPES:
+        data.update(
+            min=q.scale_low,
+            max=q.scale_high,
+            low=form.label(q, language, "low"),
+            high=form.label(q, language, "high"),
+        )
+    choices = form.choices(q, language)
+    if choices:
+        data["choices"] = [{"key": k, "label": label} for k, label in choices]
+    return data
+
+
+def decide(
+    session: Session,
+    signer: Signer,
+    *,
+    survey_key: str,
+    event: str,
+    customer_ref: str | None,
+    language: str,
+    hidden: Mapping[str, str],
+    mode: str = "show",
+    sample_rate: float = 1.0,
+    pressure: PressureCheck = opt_out_only,
+) -> Decision:
+    """Decide whether to show survey ``survey_key`` now; if so create a widget invitation.
+
+    ``mode`` ``show`` returns the first question (a dialog); ``article`` the first two
+    (helpful? + effort, under a knowledge-base article).
+    """
+    try:
+        form = latest_form(session, survey_key)
+    except NotFoundError:
+        return Decision(False, "unknown_survey")
+    customer_id: int | None = None
+    if customer_ref:
+        customer_id = session.scalar(
+            select(Customer.id).where(Customer.customer_ref == customer_ref)
+        )
+    day = datetime.now(UTC).date().isoformat()
+    if not sampled(sample_rate, customer_ref or secrets.token_hex(8), event, day):
+        return Decision(False, "not_sampled")
+    reason = pressure(session, customer_id, form.survey.id, event)
+    if reason is not None:
+        return Decision(False, reason)
+    if language not in form.languages:
+        language = form.default_language
+    now = datetime.now(UTC)
+    invitation = Invitation(
+        survey_version_id=form.version.id,
+        customer_id=customer_id,
+        channel=WIDGET_CHANNEL,
+        token=f"pending-{secrets.token_hex(16)}",
+        sent_at=now,
+        delivered_at=now,
+        opened_at=now,
+    )
+    session.add(invitation)
+    session.flush()
+    token = signer.sign(invitation.id, purpose=Purpose.INVITATION)
+    invitation.token = token
+    keys = set(form.hidden_field_keys())
+    response = saving.response_for_invitation(session, invitation, create=True, language=language)
+    assert response is not None
+    response.dimensions = {k: str(v)[:200] for k, v in hidden.items() if k in keys}
+    shown = [
+        q
+        for q in visible_questions(form.questions, {})
+        if not (q.options or {}).get("follow_up_of")
+    ]
+    count = 2 if mode == "article" else 1
+    return Decision(
+        True,
+        token=token,
+        language=language,
+        survey=form.survey.key,
+        questions=[question_data(form, q, language) for q in shown[:count]],
+    )
+
+
+def save_widget_answers(
+    session: Session, signer: Signer, token: str, answers: Mapping[str, Any], *, complete: bool
+) -> str | None:
+    """Save answers posted by the widget; returns the thank-you message (or ``None``).
+
+    Raises ``NotFoundError`` for a bad token, ``InputError`` for an answer not accepted.
+    """
+    visit = open_invitation(session, signer, token, Purpose.INVITATION)
+    if visit.invitation.channel != WIDGET_CHANNEL:
+        raise NotFoundError("this token is not a widget's")
+    form = visit.form
+    response = saving.response_for_invitation(session, visit.invitation, create=True)
+    assert response is not None
+    for key, raw in answers.items():
+        question = form.question(str(key))
+        if question is None:
+            raise InputError(
+                f"no question {key!r}", Location(field=str(key)), expected="a question key"
+            )
+        values = [str(v) for v in raw] if isinstance(raw, list) else [str(raw)]
+        saving.save_answer(session, response, question, saving.parse_answer(form, question, values))
+    saving.refresh_hash(session, form, response)
+    saving.mark_started(visit.invitation)
+    if complete:
+        saving.complete(session, form, response, visit.invitation)
+    return form.thank_you(response.language or form.default_language)

@@ -1,0 +1,511 @@
+"""The hosted survey page (``/s/``), anonymous link surveys (``/a/``), votes, opt-out, pixel."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
+
+from cxlens.core.errors import InputError, NotFoundError
+from cxlens.core.settings import Settings
+from cxlens.core.signing import Purpose
+from cxlens.features.collection import responses as saving
+from cxlens.features.collection.forms import SurveyForm, latest_form
+from cxlens.features.collection.incentives import incentive_code
+from cxlens.features.collection.links import signer_for
+from cxlens.features.collection.logic import AnswerValue, visible_questions
+from cxlens.features.collection.security import (
+    csrf_token,
+    csrf_valid,
+    read_response_id,
+    sign_response_id,
+)
+from cxlens.features.collection.service import (
+    check_unsubscribe,
+    invitation_language,
+    open_invitation,
+    record_open,
+    record_vote,
+    unsubscribe,
+)
+from cxlens.features.surveys.schemas import SCORE_TYPES
+from cxlens.models import Invitation, Question
+from cxlens.models import Response as ResponseRow
+from cxlens.web.deps import get_session, get_settings
+from cxlens.web.pages.i18n import choose_language, gettext_for, language_name
+from cxlens.web.pages.ratelimit import allowed
+from cxlens.web.pages.render import SECURITY_HEADERS, render
+
+router = APIRouter(include_in_schema=False)
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+#: A transparent 1×1 GIF.
+PIXEL = bytes.fromhex(
+    "47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b"
+)
+ANON_COOKIE = "cxlens_a_"
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """Where a survey's pages live: the URL, the hidden form fields, the form token."""
+
+    path: str
+    form: SurveyForm
+    csrf: str
+    hidden: tuple[tuple[str, str], ...] = ()
+
+
+def _url(path: str, **params: str | None) -> str:
+    query = {k: v for k, v in params.items() if v}
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def _lang(request: Request, form: SurveyForm, requested: str | None, preset: str | None) -> str:
+    return choose_language(
+        form.languages,
+        requested=requested,
+        invitation=preset,
+        accept_language=request.headers.get("accept-language"),
+    )
+
+
+def _switcher(flow: Flow, q: str | None, extra: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    return [
+        (code, language_name(code), _url(flow.path, q=q, lang=code, **extra))
+        for code in flow.form.languages
+    ]
+
+
+def _message(
+    lang: str, heading: str, *lines: str, status: int = 200, **context: Any
+) -> HTMLResponse:
+    return render(
+        "message.html", lang, status, title=heading, heading=heading, lines=lines, **context
+    )
+
+
+def _not_found(request: Request) -> HTMLResponse:
+    lang = choose_language(
+        ["en", "it", "ro", "nl", "fy", "fr", "de", "es"],
+        accept_language=request.headers.get("accept-language"),
+    )
+    _ = gettext_for(lang)
+    return _message(
+        lang,
+        _("This link is not valid"),
+        _("The link may be incomplete or no longer valid."),
+        status=404,
+    )
+
+
+def _too_many(request: Request) -> HTMLResponse:
+    lang = choose_language(
+        ["en", "it", "ro", "nl", "fy", "fr", "de", "es"],
+        accept_language=request.headers.get("accept-language"),
+    )
+    _ = gettext_for(lang)
+    page = _message(
+        lang, _("Too many requests"), _("Please wait a moment and try again."), status=429
+    )
+    page.headers["Retry-After"] = "10"
+    return page
+
+
+def _question_view(
+    form: SurveyForm, q: Question, lang: str, current: AnswerValue | None
+) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "key": q.key,
+        "text": form.label(q, lang),
+        "required": bool((q.options or {}).get("required")),
+        "kind": "text",
+    }
+    if q.type in SCORE_TYPES:
+        low, high = q.scale_low or 0, q.scale_high or 10
+        view.update(
+            kind="score",
+            values=list(range(low, high + 1)),
+            low=form.label(q, lang, "low"),
+            high=form.label(q, lang, "high"),
+            current=int(current) if isinstance(current, float) else None,
+        )
+    else:
+        choices = form.choices(q, lang)
+        if choices:
+            selected = current.split(";") if isinstance(current, str) else []
+            view.update(
+                kind="choice", choices=choices, multi=q.type == "multi_choice", selected=selected
+            )
+        else:
+            view["current"] = current if isinstance(current, str) else None
+    return view
+
+
+def _page(
+    flow: Flow,
+    lang: str,
+    response: ResponseRow | None,
+    answers: Mapping[str, AnswerValue],
+    question: Question,
+    *,
+    error: str | None = None,
+    status: int = 200,
+    extra: Mapping[str, str] | None = None,
+) -> HTMLResponse:
+    known = saving.known_values(response, answers)
+    last = saving.next_question(flow.form, known, question.key) is None
+    name = flow.form.survey.name
+    return render(
+        "question.html",
+        lang,
+        status,
+        title=name,
+        survey_name=name,
+        action=flow.path,
+        csrf=flow.csrf,
+        hidden=flow.hidden,
+        q=_question_view(flow.form, question, lang, answers.get(question.key)),
+        last=last,
+        error=error,
+        switcher=_switcher(flow, question.key, extra or {}),
+    )
+
+
+def _thanks(session: Session, flow: Flow, lang: str, response: ResponseRow) -> HTMLResponse:
+    _ = gettext_for(lang)
+    message = flow.form.thank_you(lang) or _("Your answers have been saved.")
+    code = None
+    definition = flow.form.definition
+    if definition is not None and definition.incentive is not None:
+        code = incentive_code(session, definition.incentive.code_pool, response.id)
+    return _message(lang, _("Thank you!"), message, code=code, switcher=None)
+
+
+def _show(
+    session: Session,
+    flow: Flow,
+    lang: str,
+    response: ResponseRow | None,
+    q: str | None,
+    extra: Mapping[str, str] | None = None,
+) -> HTMLResponse:
+    """The page for question ``q`` (or the first unanswered one), or the thank-you page."""
+    answers = saving.current_answers(session, flow.form, response)
+    known = saving.known_values(response, answers)
+    shown = visible_questions(flow.form.questions, known)
+    question = next((x for x in shown if x.key == q), None) if q else None
+    if question is None:
+        if response is not None and response.submitted_at is not None:
+            return _thanks(session, flow, lang, response)
+        question = next((x for x in shown if x.key not in answers), shown[0] if shown else None)
+    if question is None:
+        _ = gettext_for(lang)
+        return _message(lang, _("Thank you!"), _("Your answers have been saved."))
+    return _page(flow, lang, response, answers, question, extra=extra)
+
+
+async def _form_fields(request: Request) -> dict[str, list[str]]:
+    form = await request.form()
+    fields: dict[str, list[str]] = {}
+    for key, value in form.multi_items():
+        if isinstance(value, str):
+            fields.setdefault(key, []).append(value)
+    return fields
+
+
+def _first(fields: Mapping[str, list[str]], name: str) -> str | None:
+    values = fields.get(name)
+    return values[0] if values else None
+
+
+def _submit(
+    session: Session,
+    flow: Flow,
+    fields: Mapping[str, list[str]],
+    response_of: Any,
+    invitation: Invitation | None,
+    redirect_extra: Mapping[str, str],
+) -> Response:
+    """Save one page's answer; redirect to the next question or the thank-you page."""
+    lang = _first(fields, "lang") or flow.form.default_language
+    if lang not in flow.form.languages:
+        lang = flow.form.default_language
+    _ = gettext_for(lang)
+    existing: ResponseRow | None = response_of(False)
+    answers = saving.current_answers(session, flow.form, existing)
+    shown = visible_questions(flow.form.questions, saving.known_values(existing, answers))
+    key = _first(fields, "q")
+    question = next((x for x in shown if x.key == key), None)
+    if question is None:
+        return RedirectResponse(_url(flow.path, lang=lang, **redirect_extra), status_code=303)
+    try:
+        value = saving.parse_answer(flow.form, question, fields.get("answer", []))
+    except InputError as exc:
+        required = exc.problem == "an answer is required"
+        error = _("Please choose an answer.") if required else _("This answer is not valid.")
+        return _page(
+            flow, lang, existing, answers, question, error=error, status=422, extra=redirect_extra
+        )
+    response: ResponseRow = response_of(True)
+    response.language = lang
+    saving.save_answer(session, response, question, value)
+    saving.refresh_hash(session, flow.form, response)
+    if invitation is not None:
+        saving.mark_started(invitation)
+    answers = saving.current_answers(session, flow.form, response)
+    following = saving.next_question(
+        flow.form, saving.known_values(response, answers), question.key
+    )
+    if following is None:
+        saving.complete(session, flow.form, response, invitation)
+        return RedirectResponse(_url(flow.path, lang=lang, **redirect_extra), status_code=303)
+    return RedirectResponse(
+        _url(flow.path, q=following.key, lang=lang, **redirect_extra), status_code=303
+    )
+
+
+def _csrf_failed(lang: str) -> HTMLResponse:
+    _ = gettext_for(lang)
+    return _message(lang, _("The form has expired"), _("Please go back and try again."), status=403)
+
+
+# ---------------------------------------------------------------- invitation survey pages
+
+
+@router.get("/s/{token}")
+def survey_page(
+    token: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    q: str | None = None,
+    lang: str | None = None,
+) -> Response:
+    """The survey page of an invitation, one question per page; plain HTML forms."""
+    if not allowed(request, "survey"):
+        return _too_many(request)
+    try:
+        visit = open_invitation(session, signer_for(settings), token, Purpose.INVITATION)
+    except NotFoundError:
+        return _not_found(request)
+    invitation = visit.invitation
+    flow = Flow(f"/s/{token}", visit.form, csrf_token(settings, f"invitation:{invitation.id}"))
+    chosen = _lang(request, visit.form, lang, invitation_language(session, invitation))
+    if invitation.opened_at is None:
+        saving.mark_opened(invitation)
+    response = saving.response_for_invitation(session, invitation, create=False)
+    return _show(session, flow, chosen, response, q)
+
+
+@router.post("/s/{token}")
+async def survey_submit(
+    token: str, request: Request, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Save the answer of one page (CSRF-checked) and go on."""
+    if not allowed(request, "survey"):
+        return _too_many(request)
+    try:
+        visit = open_invitation(session, signer_for(settings), token, Purpose.INVITATION)
+    except NotFoundError:
+        return _not_found(request)
+    invitation = visit.invitation
+    fields = await _form_fields(request)
+    subject = f"invitation:{invitation.id}"
+    if not csrf_valid(settings, subject, _first(fields, "csrf")):
+        return _csrf_failed(visit.form.default_language)
+    flow = Flow(f"/s/{token}", visit.form, csrf_token(settings, subject))
+    language = invitation_language(session, invitation)
+
+    def response_of(create: bool) -> ResponseRow | None:
+        return saving.response_for_invitation(session, invitation, create=create, language=language)
+
+    return _submit(session, flow, fields, response_of, invitation, {})
+
+
+# ---------------------------------------------------------------- vote, pixel, unsubscribe
+
+
+@router.get("/v/{token}")
+def vote(token: str, request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """Record a vote link's score, then 303 to the follow-up page of the survey."""
+    if not allowed(request, "vote"):
+        return _too_many(request)
+    signer = signer_for(settings)
+    try:
+        visit, following = record_vote(session, signer, token)
+    except NotFoundError:
+        return _not_found(request)
+    survey_token = signer.sign(visit.invitation.id, purpose=Purpose.INVITATION)
+    if following is None:
+        response = saving.response_for_invitation(session, visit.invitation, create=False)
+        if response is not None:
+            saving.complete(session, visit.form, response, visit.invitation)
+    return RedirectResponse(
+        _url(f"/s/{survey_token}", q=following),
+        status_code=303,
+        headers={"Referrer-Policy": "no-referrer"},
+    )
+
+
+@router.get("/o/{token}")
+def open_pixel(
+    token: str, request: Request, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """A 1×1 GIF that records the invitation's ``opened_at`` (the same GIF for any token)."""
+    if allowed(request, "open"):
+        record_open(session, signer_for(settings), token)
+    return Response(PIXEL, media_type="image/gif", headers={"Cache-Control": "no-store"})
+
+
+@router.get("/u/{token}")
+def unsubscribe_page(
+    token: str, request: Request, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Ask to confirm the opt-out (a GET changes nothing: mail scanners follow links)."""
+    if not allowed(request, "unsubscribe"):
+        return _too_many(request)
+    try:
+        invitation = check_unsubscribe(session, signer_for(settings), token)
+    except NotFoundError:
+        return _not_found(request)
+    lang = _ui_lang(request, session, invitation)
+    _ = gettext_for(lang)
+    return _message(
+        lang,
+        _("Unsubscribe"),
+        _("Stop receiving survey invitations from us?"),
+        form_action=f"/u/{token}",
+        button=_("Unsubscribe"),
+    )
+
+
+@router.post("/u/{token}")
+async def unsubscribe_submit(
+    token: str, request: Request, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Record the opt-out: the confirm button, or RFC 8058 ``List-Unsubscribe=One-Click``."""
+    if not allowed(request, "unsubscribe"):
+        return _too_many(request)
+    fields = await _form_fields(request)
+    one_click = _first(fields, "List-Unsubscribe") == "One-Click"
+    try:
+        invitation = unsubscribe(
+            session, signer_for(settings), token, method="one_click" if one_click else "link"
+        )
+    except NotFoundError:
+        return _not_found(request)
+    lang = _ui_lang(request, session, invitation)
+    _ = gettext_for(lang)
+    return _message(
+        lang,
+        _("You have been unsubscribed"),
+        _("You will not receive any more survey invitations from us."),
+    )
+
+
+def _ui_lang(request: Request, session: Session, invitation: Invitation) -> str:
+    return choose_language(
+        ["en", "it", "ro", "nl", "fy", "fr", "de", "es"],
+        invitation=invitation_language(session, invitation),
+        accept_language=request.headers.get("accept-language"),
+    )
+
+
+# ---------------------------------------------------------------- anonymous link surveys
+
+
+def _anon_response(
+    session: Session, settings: Settings, form: SurveyForm, signed: str | None
+) -> ResponseRow | None:
+    response_id = read_response_id(settings, signed)
+    if response_id is None:
+        return None
+    response = session.get(ResponseRow, response_id)
+    if response is None or response.survey_version_id != form.version.id:
+        return None
+    return response
+
+
+@router.get("/a/{survey_key}")
+def anonymous_page(
+    survey_key: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    q: str | None = None,
+    lang: str | None = None,
+    r: str | None = None,
+) -> Response:
+    """An anonymous link survey: one response per visitor (a cookie), rate limited."""
+    if not allowed(request, "anonymous"):
+        return _too_many(request)
+    try:
+        form = latest_form(session, survey_key)
+    except NotFoundError:
+        return _not_found(request)
+    cookie_name = ANON_COOKIE + survey_key
+    response = _anon_response(session, settings, form, r) or _anon_response(
+        session, settings, form, request.cookies.get(cookie_name)
+    )
+    chosen = _lang(request, form, lang, None)
+    if response is None:
+        if not allowed(request, "anonymous-new"):
+            return _too_many(request)
+        hidden = {k: v for k, v in request.query_params.items() if k in form.hidden_field_keys()}
+        response = saving.new_link_response(session, form, hidden=hidden, language=chosen)
+    signed = sign_response_id(settings, response.id)
+    flow = Flow(
+        f"/a/{survey_key}", form, csrf_token(settings, f"response:{response.id}"), (("r", signed),)
+    )
+    page = _show(session, flow, chosen, response, q, {"r": signed})
+    page.set_cookie(
+        cookie_name,
+        signed,
+        max_age=180 * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path=f"/a/{survey_key}",
+    )
+    return page
+
+
+@router.post("/a/{survey_key}")
+async def anonymous_submit(
+    survey_key: str, request: Request, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Save one page of an anonymous link survey (CSRF-checked)."""
+    if not allowed(request, "anonymous"):
+        return _too_many(request)
+    try:
+        form = latest_form(session, survey_key)
+    except NotFoundError:
+        return _not_found(request)
+    fields = await _form_fields(request)
+    signed = _first(fields, "r")
+    response = _anon_response(session, settings, form, signed)
+    if (
+        response is None
+        or signed is None
+        or not csrf_valid(settings, f"response:{response.id}", _first(fields, "csrf"))
+    ):
+        return _csrf_failed(form.default_language)
+    flow = Flow(
+        f"/a/{survey_key}", form, csrf_token(settings, f"response:{response.id}"), (("r", signed),)
+    )
+
+    def response_of(create: bool) -> ResponseRow | None:
+        return response
+
+    return _submit(session, flow, fields, response_of, None, {"r": signed})
+
+
+__all__ = ["PIXEL", "SECURITY_HEADERS", "router"]
