@@ -1,0 +1,1 @@
+"""UI message catalogs (Babel)."""
