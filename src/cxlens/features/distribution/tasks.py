@@ -1,0 +1,249 @@
+"""Job handlers: ``email.send``, ``sms.send`` (invitations and reminders), ``campaign.wave``.
+
+Handlers need settings and senders, which exist only once an entry point built them, so
+they are registered by :func:`register` (the worker command calls it), not at import.
+
+A send runs: pressure rules (suppress, defer, or go) → ledger ``begin_delivery`` → send →
+the ledger entry marked sent in its own commit at once (so a crash after the send cannot
+send again: the re-run finds "sent" and only redoes the bookkeeping) → funnel timestamps,
+the next reminder, the silent-customer flag, all committed with the job.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from cxlens.channels.email import EmailSender
+from cxlens.channels.errors import DeliveryError
+from cxlens.channels.sms import SmsSender
+from cxlens.core.settings import Settings
+from cxlens.db import unit_of_work
+from cxlens.features.distribution import pressure
+from cxlens.features.distribution.campaigns import start_wave
+from cxlens.features.distribution.messages import (
+    Branding,
+    build_email,
+    build_sms,
+    invitation_language,
+)
+from cxlens.features.distribution.senders import email_sender, sms_sender
+from cxlens.features.distribution.service import record_bounce, send_job_key
+from cxlens.jobs import (
+    HandlerRegistry,
+    JobContext,
+    PermanentJobError,
+    begin_delivery,
+    enqueue,
+    mark_sent,
+)
+from cxlens.models import Customer, Invitation, SurveyVersion
+from cxlens.models.distribution import DispatchStatus, InvitationDispatch
+
+EMAIL_SEND = "email.send"
+SMS_SEND = "sms.send"
+CAMPAIGN_WAVE = "campaign.wave"
+
+
+class InvitationSender:
+    """Sends invitations over email and SMS; ``handle`` is the job handler of both kinds."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        email: EmailSender | None = None,
+        sms: SmsSender | None = None,
+        branding: Branding | None = None,
+    ) -> None:
+        self.settings = settings
+        self.email = email
+        self.sms = sms
+        self.branding = branding or Branding.from_settings(settings)
+
+    def handle(self, session: Session, payload: dict[str, Any], context: JobContext) -> None:
+        """Send (or suppress, or defer) one attempt of one invitation."""
+        invitation_id = int(payload["invitation_id"])
+        attempt = str(payload.get("attempt", "initial"))
+        invitation = session.get(Invitation, invitation_id)
+        dispatch = session.get(InvitationDispatch, invitation_id)
+        if invitation is None or dispatch is None:
+            raise PermanentJobError(f"invitation {invitation_id} does not exist")
+        reminder = attempt != "initial"
+        if dispatch.status in (DispatchStatus.SUPPRESSED.value, DispatchStatus.FAILED.value):
+            return
+        if not reminder and dispatch.status == DispatchStatus.SENT.value:
+            return
+        customer = session.get(Customer, invitation.customer_id) if invitation.customer_id else None
+        if customer is None:
+            raise PermanentJobError(f"invitation {invitation_id} has no customer")
+        now = context.clock.now()
+        policy = pressure.load_policy(session, dispatch.survey_id)
+        key = f"{invitation.channel}:{send_job_key(invitation_id, attempt)}"
+        decision = pressure.decide(
+            session, invitation, dispatch, customer, now=now, policy=policy, reminder=reminder
+        )
+        if isinstance(decision, pressure.Defer):
+            pressure.log_decision(session, invitation, dispatch, decision, now=now)
+            enqueue(
+                session,
+                context.kind,
+                {"invitation_id": invitation_id, "attempt": attempt},
+                run_at=decision.until,
+                idempotency_key=f"{send_job_key(invitation_id, attempt)}:at:"
+                f"{decision.until.isoformat()}",
+            )
+            return
+        if isinstance(decision, pressure.Suppress):
+            pressure.log_decision(session, invitation, dispatch, decision, now=now)
+            if not reminder:
+                dispatch.status = DispatchStatus.SUPPRESSED.value
+            return
+        ticket = begin_delivery(
+            context.engine, key, job_id=context.job_id, domain=self._domain(), clock=context.clock
+        )
+        if not ticket.already_sent:
+            try:
+                provider_id = self._send(session, invitation, dispatch, customer, attempt, key)
+            except DeliveryError as exc:
+                if exc.permanent:
+                    self._failed(session, invitation, dispatch, customer, exc, reminder, now)
+                    return
+                raise
+            dispatch.provider_id = provider_id
+            with unit_of_work(context.engine) as ledger:
+                mark_sent(ledger, key, clock=context.clock)
+        self._sent(session, invitation, dispatch, reminder, now, policy, context.kind)
+
+    def _domain(self) -> str:
+        address = self.settings.email_from_address or "cxlens.invalid"
+        return address.rsplit("@", 1)[-1] or "cxlens.invalid"
+
+    def _send(
+        self,
+        session: Session,
+        invitation: Invitation,
+        dispatch: InvitationDispatch,
+        customer: Customer,
+        attempt: str,
+        key: str,
+    ) -> str | None:
+        version = session.get(SurveyVersion, invitation.survey_version_id)
+        definition = (version.definition if version is not None else None) or {}
+        default = str(definition.get("default_language") or "en")
+        language = invitation_language(customer, dispatch.language, default)
+        if invitation.channel == "email":
+            if self.email is None:
+                raise PermanentJobError("no email sender: set CXLENS_SMTP_HOST")
+            message = build_email(
+                session,
+                self.settings,
+                invitation,
+                customer,
+                language=language,
+                attempt=attempt,
+                branding=self.branding,
+            )
+            sent = self.email.send(message)
+            return sent.message_id
+        if self.sms is None:
+            raise PermanentJobError("no SMS sender: set CXLENS_SMS_PROVIDER")
+        sms = build_sms(
+            self.settings, invitation, customer, language=language, branding=self.branding
+        )
+        result = self.sms.send(customer.phone or "", sms.text, idempotency_key=key)
+        return result.provider_id
+
+    def _failed(
+        self,
+        session: Session,
+        invitation: Invitation,
+        dispatch: InvitationDispatch,
+        customer: Customer,
+        exc: DeliveryError,
+        reminder: bool,
+        now: datetime,
+    ) -> None:
+        reason = str(exc)
+        if not reminder:
+            dispatch.status = DispatchStatus.FAILED.value
+        dispatch.failure_reason = reason[:2000]
+        if exc.suppress_recipient:
+            address = pressure.address_of(customer, invitation.channel) or ""
+            record_bounce(
+                session,
+                customer.id,
+                channel=invitation.channel,
+                address=address,
+                detail=reason,
+            )
+        rule = "bounce" if exc.suppress_recipient else "rejected"
+        pressure.log_decision(
+            session, invitation, dispatch, pressure.Suppress(rule, reason), now=now
+        )
+
+    def _sent(
+        self,
+        session: Session,
+        invitation: Invitation,
+        dispatch: InvitationDispatch,
+        reminder: bool,
+        now: datetime,
+        policy: pressure.PressurePolicy,
+        kind: str,
+    ) -> None:
+        if invitation.sent_at is None:
+            invitation.sent_at = now
+        if invitation.delivered_at is None:
+            invitation.delivered_at = now  # accepted by the server / provider = delivered
+        dispatch.status = DispatchStatus.SENT.value
+        dispatch.last_sent_at = now
+        if reminder:
+            dispatch.reminders_sent += 1
+        done = dispatch.reminders_sent
+        if done < dispatch.reminder_count and dispatch.reminder_interval_seconds > 0:
+            attempt = f"reminder-{done + 1}"
+            enqueue(
+                session,
+                kind,
+                {"invitation_id": invitation.id, "attempt": attempt},
+                run_at=now + timedelta(seconds=dispatch.reminder_interval_seconds),
+                idempotency_key=send_job_key(invitation.id, attempt),
+            )
+        session.flush()
+        if invitation.customer_id is not None:
+            pressure.refresh_silent_flag(
+                session, invitation.customer_id, threshold=policy.silent_after, now=now
+            )
+
+
+def register(
+    registry: HandlerRegistry,
+    settings: Settings,
+    *,
+    email: EmailSender | None = None,
+    sms: SmsSender | None = None,
+    branding: Branding | None = None,
+) -> InvitationSender:
+    """Register ``email.send``, ``sms.send`` and ``campaign.wave`` in ``registry``.
+
+    Senders default to those the settings describe (SMTP, Twilio or an HTTP gateway).
+    """
+    sender = InvitationSender(
+        settings,
+        email=email if email is not None else email_sender(settings),
+        sms=sms if sms is not None else sms_sender(settings),
+        branding=branding,
+    )
+    registry.register(EMAIL_SEND, sender.handle)
+    registry.register(SMS_SEND, sender.handle)
+
+    def wave(session: Session, payload: dict[str, Any], context: JobContext) -> None:
+        scheduled = payload.get("scheduled_for")
+        when = datetime.fromisoformat(scheduled) if scheduled else context.clock.now()
+        start_wave(session, settings, int(payload["campaign_id"]), when, clock=context.clock)
+
+    registry.register(CAMPAIGN_WAVE, wave)
+    return sender
