@@ -106,9 +106,9 @@ def _expr(fmt: str) -> str:
 def _sample(values: pa.ChunkedArray | pa.Array, limit: int | None) -> pa.Array:
     """Distinct non-empty values, at most ``limit`` of them spread over the column."""
     array = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-    if limit is not None and len(array) > 10 * limit:
-        step = len(array) / (10 * limit)
-        array = array.take(pa.array([int(i * step) for i in range(10 * limit)], pa.int64()))
+    if limit is not None and len(array) > 10 * limit:  # a fixed random sample of rows
+        rows = np.random.default_rng(0).choice(len(array), 10 * limit, replace=False)
+        array = array.take(pa.array(np.sort(rows)))
     array = pc.utf8_trim_whitespace(array)
     distinct = pc.unique(pc.drop_null(pc.if_else(pc.equal(array, ""), None, array)))
     if limit is not None and len(distinct) > limit:
@@ -142,22 +142,31 @@ def infer_format(values: pa.ChunkedArray | pa.Array, *, sample: int | None = SAM
 def check_dates(values: pa.ChunkedArray | pa.Array, fmt: str | None = None) -> DateCheck:
     """Find the column's format (``fmt`` first, when given) and count the values it misses.
 
-    The format is inferred on a sample of distinct values; when it misses some value, it is
-    inferred again on all of them, and the format that misses fewest wins.
+    The format is inferred on a sample of distinct values. When it misses some values, it
+    is inferred again on the sample plus the missed values (a day over 12 late in the
+    column settles day-first), and the format that misses fewest wins.
     """
     best: DateCheck | None = _count_bad(values, fmt) if fmt is not None else None
-    for sample in (SAMPLE, None):
-        if best is not None and best.ok:
-            return best
-        inferred = infer_format(values, sample=sample)
-        if inferred is not None and (best is None or inferred != best.format):
-            check = _count_bad(values, inferred)
-            if best is None or check.bad < best.bad:
-                best = check
-    if best is not None:
+    if best is not None and best.ok:
         return best
-    present = len(values) - values.null_count
-    return DateCheck(None, present, present, tuple(_sample(values, _EXAMPLES).to_pylist()))
+    inferred = infer_format(values)
+    if inferred is None and best is None:
+        present = len(values) - values.null_count
+        return DateCheck(None, present, present, tuple(_sample(values, _EXAMPLES).to_pylist()))
+    tried = {best.format} if best is not None else set()
+    if inferred is not None and inferred not in tried:
+        tried.add(inferred)
+        check = _count_bad(values, inferred)
+        best = check if best is None or check.bad < best.bad else best
+    assert best is not None and best.format is not None
+    if best.ok:
+        return best
+    missed = _missed(_trimmed(values), best.format)
+    retry = infer_format(pa.concat_arrays([_sample(values, SAMPLE), missed]), sample=None)
+    if retry is not None and retry not in tried:
+        check = _count_bad(values, retry)
+        best = check if check.bad < best.bad else best
+    return best
 
 
 def _count_bad(values: pa.ChunkedArray | pa.Array, fmt: str) -> DateCheck:
@@ -171,6 +180,12 @@ def _count_bad(values: pa.ChunkedArray | pa.Array, fmt: str) -> DateCheck:
     if bad:
         examples = sorted(pc.unique(text.filter(failed)).to_pylist())[:_EXAMPLES]
     return DateCheck(fmt, present, bad, tuple(examples))
+
+
+def _missed(text: pa.Array, fmt: str) -> pa.Array:
+    """Up to ``SAMPLE`` distinct values that ``fmt`` does not parse."""
+    missed = pc.unique(text.filter(_failed(_strptime(text, fmt), text)))
+    return missed.slice(0, SAMPLE)
 
 
 def _trimmed(values: pa.ChunkedArray | pa.Array) -> pa.Array:
