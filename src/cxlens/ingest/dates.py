@@ -1,6 +1,8 @@
-"""Date columns: one format per column, inferred from its values, parsed in DuckDB.
+"""Date columns: one format per column, inferred from its values, parsed to UTC.
 
-A trailing ``GMT+1`` / ``GMT-5`` / ``GMT+5:30`` / ``UTC`` (Google Forms writes them) is an
+The format is chosen in DuckDB on a sample of distinct values (strict parsing); the whole
+column is parsed with Arrow (fast), DuckDB where Arrow cannot (fractions of a second) or
+where Arrow's lenient parser may have rolled an impossible day over. A trailing ``GMT+1`` / ``GMT-5`` / ``GMT+5:30`` / ``UTC`` (Google Forms writes them) is an
 offset that belongs to the value: such values are stored in UTC whatever ``tz`` says.
 Naive values are local time in ``tz``.
 """
@@ -61,7 +63,7 @@ CANDIDATES: tuple[str, ...] = (
     *(f"{base} %z" for base in _BASES),
 )
 #: At most this many distinct values are tried against every candidate; the chosen format
-#: is then checked on the whole column (and inferred again on all values if it fails).
+#: is then checked on the whole column (and inferred again with the values it missed).
 SAMPLE = 2000
 _EXAMPLES = 3
 # "GMT+1" -> " +01", "GMT+5:30" -> " +0530", "GMT" / "UTC" -> " +00" (RE2: "\10" is group
