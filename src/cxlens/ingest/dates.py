@@ -2,7 +2,9 @@
 
 The format is chosen in DuckDB on a sample of distinct values (strict parsing); the whole
 column is parsed with Arrow (fast), DuckDB where Arrow cannot (fractions of a second) or
-where Arrow's lenient parser may have rolled an impossible day over. A trailing ``GMT+1`` / ``GMT-5`` / ``GMT+5:30`` / ``UTC`` (Google Forms writes them) is an
+where Arrow's lenient parser may have rolled an impossible day over.
+
+A trailing ``GMT+1`` / ``GMT-5`` / ``GMT+5:30`` / ``UTC`` (Google Forms writes them) is an
 offset that belongs to the value: such values are stored in UTC whatever ``tz`` says.
 Naive values are local time in ``tz``.
 """

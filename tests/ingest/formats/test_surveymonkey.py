@@ -49,3 +49,20 @@ def test_satisfaction_and_ease_labels_become_scores() -> None:
     assert data.table.column(csat_col).to_pylist() == expected
     ease = data.table.column(ces_col).to_pylist()
     assert ease[rows.index(next(r for r in rows if r[11] == "Very easy"))] == 5.0
+
+
+def test_an_italian_export_with_its_own_sub_answer_words(tmp_path: Path) -> None:
+    path = tmp_path / "it.csv"
+    rows = [
+        ["Respondent ID", "Collector ID", "Quanto consiglieresti Bottega a un amico?", "Perché?"],
+        ["", "", "Risposta", "Risposta aperta"],
+    ]
+    rows += [[str(1000 + i), "77", str(i % 11), "così così, ma va bene"] for i in range(12)]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    detected = detect_format(read_raw(path))
+    assert detected.format.name == "surveymonkey"
+    assert detected.raw.header[2:] == ["Quanto consiglieresti Bottega a un amico?", "Perché?"]
+    mapping = build_mapping(detected.raw, detected.format)
+    assert [m.column for m in mapping.scores] == ["Quanto consiglieresti Bottega a un amico?"]
+    assert mapping.text == ("Perché?",)

@@ -15,6 +15,7 @@ import re
 import pyarrow as pa
 
 from cxlens.ingest.formats.base import Detected, SurveyFormat
+from cxlens.ingest.labels import label_key
 from cxlens.ingest.names import unique_names
 from cxlens.ingest.raw import RawTable
 
@@ -22,7 +23,13 @@ META = {
     "Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address",
     "Email Address", "First Name", "Last Name", "Custom Data 1", "Custom Data",
 }  # fmt: skip
-_SINGLE = {"response", "open-ended response", ""}
+#: The sub-answer of a question's only column ("Response"), as exports in our languages
+#: write it (compared without accents or case).
+_ANSWER = {
+    "response", "open-ended response", "risposta", "risposta aperta", "reponse",
+    "reponse ouverte", "antwort", "offene antwort", "respuesta", "respuesta abierta",
+    "antwoord", "open antwoord", "raspuns", "raspuns deschis", "resposta", "resposta aberta",
+}  # fmt: skip
 _FREE_TEXT = re.compile(
     r"please specify|open-ended response|^other\b|^comments?$|specificare|precisez|bitte angeben"
     r"|especifique|namelijk|specificati",
@@ -32,7 +39,7 @@ _FREE_TEXT = re.compile(
 
 def has_subanswer_row(row: list[str]) -> bool:
     """True when ``row`` looks like SurveyMonkey's second header row."""
-    return any(cell.strip().lower() in {"response", "open-ended response"} for cell in row)
+    return any(label_key(cell) in _ANSWER for cell in row)
 
 
 def detect_surveymonkey(raw: RawTable, subanswers: list[str]) -> Detected:
@@ -44,7 +51,7 @@ def detect_surveymonkey(raw: RawTable, subanswers: list[str]) -> Detected:
         first = bool(cell.strip())
         question = cell.strip() or question
         sub = subanswers[i].strip() if i < len(subanswers) else ""
-        if (first and sub.lower() in _SINGLE) or not sub:
+        if not sub or (first and label_key(sub) in _ANSWER):
             names.append(question or f"column {i + 1}")
         else:
             names.append(f"{question} - {sub}" if question else sub)
