@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -132,7 +132,7 @@ def _question_view(
         low, high = q.scale_low or 0, q.scale_high or 10
         view.update(
             kind="score",
-            values=list(range(low, high + 1)),
+            scale=list(range(low, high + 1)),
             low=form.label(q, lang, "low"),
             high=form.label(q, lang, "high"),
             current=int(current) if isinstance(current, float) else None,
@@ -213,12 +213,11 @@ def _show(
 
 
 async def _form_fields(request: Request) -> dict[str, list[str]]:
-    form = await request.form()
-    fields: dict[str, list[str]] = {}
-    for key, value in form.multi_items():
-        if isinstance(value, str):
-            fields.setdefault(key, []).append(value)
-    return fields
+    """The fields of a URL-encoded form body (at most 64 KB)."""
+    body = await request.body()
+    if len(body) > 65536:
+        return {}
+    return parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=100)
 
 
 def _first(fields: Mapping[str, list[str]], name: str) -> str | None:
