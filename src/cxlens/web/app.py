@@ -14,7 +14,7 @@ from sqlalchemy import text
 from cxlens import __version__
 from cxlens.core.settings import Settings
 from cxlens.db import current_revision, make_engine
-from cxlens.web import api
+from cxlens.web import api, pages
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -60,4 +60,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return RedirectResponse(url="/docs")
 
     app.include_router(api.router)
+    app.include_router(pages.router)
+    app.include_router(pages.widget_router)
     return app
