@@ -120,9 +120,7 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def settings(
-    database_url: str, tmp_path: Path, smtp: Smtp, twilio: Twilio
-) -> Settings:
+def settings(database_url: str, tmp_path: Path, smtp: Smtp, twilio: Twilio) -> Settings:
     """Settings on the test database, the SMTP server and the fake Twilio."""
     return Settings(
         data_dir=tmp_path,
@@ -181,9 +179,7 @@ def make_customer(migrated_engine: Engine) -> MakeCustomer:
 
 
 @pytest.fixture
-def worker(
-    migrated_engine: Engine, settings: Settings, clock: ManualClock
-) -> Worker:
+def worker(migrated_engine: Engine, settings: Settings, clock: ManualClock) -> Worker:
     """A worker with the distribution handlers, on the manual clock."""
     registry = HandlerRegistry()
     register(registry, settings)

@@ -72,7 +72,9 @@ def test_per_survey_window_is_configurable(
         set_policy(session, min_days_between=1)
         survey_id = session.execute(select(Invitation.id)).first()  # none yet
         assert survey_id is None
-    _invite(migrated_engine, settings, clock, customer_id=customer, survey_key=survey, channel="email")
+    _invite(
+        migrated_engine, settings, clock, customer_id=customer, survey_key=survey, channel="email"
+    )
     worker.drain()
     clock.advance(timedelta(days=10))
     second = _invite(

@@ -24,6 +24,7 @@ from cxlens.models.distribution import (
     SuppressionLogEntry,
 )
 from cxlens.worker.loop import Worker
+
 from .conftest import MakeCustomer, Smtp, Twilio
 
 

@@ -1,0 +1,53 @@
+"""POST /api/v1/events and GET /api/v1/funnel over HTTP (TestClient, real database)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from cxlens.core.settings import Settings
+from cxlens.db import unit_of_work
+from cxlens.features.distribution.service import add_trigger_rule
+from cxlens.features.surveys import create_from_template
+from cxlens.web.api_distribution import router
+from cxlens.web.app import create_app
+
+
+def test_events_are_idempotent_and_the_funnel_counts_them(
+    migrated_engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    with unit_of_work(migrated_engine) as session:
+        create_from_template(session, "relationship_nps", company_name="Acme")
+        add_trigger_rule(
+            session, event="ticket.solved", survey_key="relationship-nps", channel="web"
+        )
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=database_url,
+        signing_keys=["api-test-signing-key-0123456789"],
+    )
+    app = create_app(settings)
+    app.include_router(router)
+    body = {
+        "event": "ticket.solved",
+        "customer": {"ref": "c-9", "email": "c9@example.com", "time_zone": "Europe/Rome"},
+        "occurred_at": "2030-01-01T10:00:00Z",
+        "properties": {"agent": "marta"},
+        "idempotency_key": "ticket-9",
+    }
+    with TestClient(app) as client:
+        first = client.post("/api/v1/events", json=body)
+        second = client.post("/api/v1/events", json=body)
+        funnel = client.get("/api/v1/funnel", params={"by": ["survey", "channel"]})
+        bad = client.get("/api/v1/funnel", params={"by": ["colour"]})
+    assert first.status_code == 200, first.text
+    assert first.json()["duplicate"] is False and len(first.json()["invitation_ids"]) == 1
+    assert second.json()["duplicate"] is True
+    assert second.json()["invitation_ids"] == first.json()["invitation_ids"]
+    [row] = funnel.json()
+    assert row["group"] == {"survey": "relationship-nps", "channel": "web"}
+    assert (row["sent"], row["delivered"], row["completed"]) == (1, 1, 0)
+    assert row["response_rate"] == 0.0 and row["low_confidence"] is True
+    assert bad.status_code == 422
