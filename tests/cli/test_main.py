@@ -162,7 +162,7 @@ def test_version() -> None:
 def test_worker_refuses_an_unmigrated_database(tmp_path: Path) -> None:
     code, out = _run("worker", env={"CXLENS_DATA_DIR": str(tmp_path), "CXLENS_DATABASE_URL": ""})
     assert code == 2
-    assert "cxlens db upgrade" in out
+    assert "cxlens db upgrade" in " ".join(out.split())
 
 
 def test_worker_stops_cleanly_on_sigterm(tmp_path: Path) -> None:

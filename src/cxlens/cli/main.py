@@ -380,7 +380,7 @@ def serve(
     if worker:
         from cxlens.worker import load_feature_handlers, run_worker
 
-        load_feature_handlers()
+        load_feature_handlers(settings)
         thread = threading.Thread(
             target=run_worker,
             args=(settings,),
@@ -413,7 +413,7 @@ def worker_command(
     from cxlens.worker import load_feature_handlers, run_worker
 
     settings = _settings()
-    handlers = load_feature_handlers()
+    handlers = load_feature_handlers(settings)
     console.print(
         f"cxlens worker: {len(handlers)} feature task module(s) loaded; Ctrl-C stops",
         highlight=False,

@@ -14,7 +14,8 @@ from sqlalchemy import text
 from cxlens import __version__
 from cxlens.core.settings import Settings
 from cxlens.db import current_revision, make_engine
-from cxlens.web import api, pages
+from cxlens.features.distribution.pressure import widget_pressure
+from cxlens.web import api, api_distribution, pages
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.widget_pressure = widget_pressure
 
     @app.get("/health", tags=["ops"], summary="Liveness and database check")
     def health() -> dict[str, Any]:
@@ -62,4 +64,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(pages.widget_router)
+    app.include_router(api_distribution.router)
     return app

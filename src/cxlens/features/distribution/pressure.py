@@ -415,3 +415,59 @@ def refresh_silent_flag(
         session.delete(flag)
         session.flush()
     return False
+
+
+def widget_pressure(
+    session: Session, customer_id: int | None, survey_id: int, event: str
+) -> str | None:
+    """The contact-pressure rules for the on-site widget: a reason to stay silent, or None.
+
+    The same rules as for sends, less quiet hours (the customer is on the site right now):
+    opt-outs, hot over cold is moot (the widget is hot), and the global and per-survey
+    frequency windows. Anonymous visitors (no customer) are limited by sampling only. Each
+    suppression is written to the suppression log with its reason.
+    """
+    if customer_id is None:
+        return None
+    now = datetime.now(UTC)
+    policy = load_policy(session, survey_id)
+    rule: str | None = None
+    reason = ""
+    if opted_out(session, customer_id, "widget"):
+        rule, reason = OPT_OUT, "the customer opted out of surveys"
+    elif policy.global_days > 0 and (
+        other := _sent_since(
+            session, customer_id, now - timedelta(days=policy.global_days), -1, None
+        )
+    ):
+        rule = FREQUENCY_GLOBAL
+        reason = (
+            f"at most one invitation per {policy.global_days} days: invitation {other.id} was "
+            f"sent {_aware(other.sent_at or now):%Y-%m-%d %H:%M} UTC"
+        )
+    elif policy.survey_days > 0 and (
+        other := _sent_since(
+            session, customer_id, now - timedelta(days=policy.survey_days), -1, survey_id
+        )
+    ):
+        rule = FREQUENCY_SURVEY
+        reason = (
+            f"at most one invitation to this survey per {policy.survey_days} days: invitation "
+            f"{other.id} was sent {_aware(other.sent_at or now):%Y-%m-%d %H:%M} UTC"
+        )
+    if rule is None:
+        return None
+    session.add(
+        SuppressionLogEntry(
+            customer_id=customer_id,
+            survey_id=survey_id,
+            invitation_id=None,
+            channel="widget",
+            rule=rule,
+            action="suppressed",
+            reason=f"widget at {event!r}: {reason}",
+            at=now,
+        )
+    )
+    session.flush()
+    return reason
