@@ -418,7 +418,12 @@ def refresh_silent_flag(
 
 
 def widget_pressure(
-    session: Session, customer_id: int | None, survey_id: int, event: str
+    session: Session,
+    customer_id: int | None,
+    survey_id: int,
+    event: str,
+    *,
+    now: datetime | None = None,
 ) -> str | None:
     """The contact-pressure rules for the on-site widget: a reason to stay silent, or None.
 
@@ -429,7 +434,7 @@ def widget_pressure(
     """
     if customer_id is None:
         return None
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     policy = load_policy(session, survey_id)
     rule: str | None = None
     reason = ""
