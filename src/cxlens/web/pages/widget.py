@@ -105,6 +105,7 @@ async def widget_decide(
         "send": _("Send"),
         "thanks": _("Thank you for your feedback!"),
         "optional": _("optional"),
+        "required": _("Please choose an answer."),
     }
     return _reply(
         {
