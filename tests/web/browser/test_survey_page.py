@@ -56,6 +56,8 @@ def test_whole_survey_on_a_phone_with_labels_keyboard_and_logic(page: Page, live
     expect(page.locator("legend")).to_contain_text("recommend Acme")
     weights.append(_page_weight(page))
     _tab_to(page, "input[type=radio]")
+    outline = "() => getComputedStyle(document.activeElement.nextElementSibling).outlineStyle"
+    assert page.evaluate(outline) == "solid"  # the focused option's label shows the focus
     page.keyboard.press("Space")
     expect(page.get_by_role("radio", name="0", exact=True)).to_be_checked()
     for _ in range(9):
@@ -151,3 +153,17 @@ def test_whole_survey_without_javascript(browser: Browser, live: Live) -> None:
     stored = live.stored(invitation_id=invitation)
     assert stored.answers == {"reason": (None, "price"), "nps": (3.0, None)}
     assert stored.response.submitted_at is not None
+
+
+def test_every_page_is_one_small_request(page: Page, live: Live) -> None:
+    invitation = live.invite("ces-support")
+    urls = [
+        live.survey(invitation),
+        live.vote(invitation, 5),  # lands on the text question
+        live.unsubscribe(invitation),
+        f"{live.base}/s/not-a-token",
+    ]
+    for url in urls:
+        page.goto(url)
+        assert page.evaluate("() => performance.getEntriesByType('resource').length") == 0, url
+        assert 1000 < _page_weight(page) < PAGE_BUDGET, url
