@@ -30,6 +30,12 @@ db_app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 
+from cxlens.cli.distribution import distribution_app  # noqa: E402
+from cxlens.cli.surveys import survey_app  # noqa: E402
+
+app.add_typer(survey_app, name="survey")
+app.add_typer(distribution_app)
+
 
 class Period(StrEnum):
     day = "day"
