@@ -196,6 +196,13 @@ def _shop_server(base: str) -> ThreadingHTTPServer:
             "<h1>Thank you for your order</h1><p>Order 1042 is on its way.</p>"
             '<p><a id="shop-link" href="/order">Continue shopping</a></p>',
         ),
+        "/async": (
+            '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Paid</title>'
+            "<script>window.cxlens=window.cxlens||function(){(cxlens.q=cxlens.q||[])"
+            ".push(arguments)};cxlens('show',{survey:'ces-support',event:'order.paid'});"
+            f'</script><script async src="{base}/widget/cxlens-widget.js"></script></head>'
+            "<body><main><h1>Payment received</h1></main></body></html>"
+        ).encode(),
         "/article": _shop_page(
             base,
             "How do I return an item?",

@@ -94,3 +94,10 @@ def test_article_helpful_and_effort_are_stored(page: Page, live: Live) -> None:
     stored = live.stored(customer="reader-1")
     assert stored.answers == {"helpful": (None, "yes"), "effort": (6.0, None)}
     assert stored.response.submitted_at is not None
+
+
+def test_async_snippet_queues_calls_until_the_script_loads(page: Page, live: Live) -> None:
+    page.goto(f"{live.shop}/async")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_have_accessible_name(QUESTION)
