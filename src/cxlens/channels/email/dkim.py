@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import dkim  # type: ignore[import-untyped]
+import dkim
 
 from cxlens.core.errors import ConfigurationError
 
