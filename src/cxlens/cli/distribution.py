@@ -837,20 +837,15 @@ def suppressions(
     if json_output:
         print_json({"suppressions": rows})
         return
-    table = _table(
-        "Suppression log", "at", "customer", "survey", "channel", "rule", "action", "reason"
-    )
+    if not rows:
+        console.print("no send was suppressed or deferred")
     for r in rows:
-        table.add_row(
-            (r["at"] or "")[:16].replace("T", " "),
-            r["customer"] or "",
-            r["survey"] or "",
-            r["channel"],
-            r["rule"],
-            r["action"],
-            r["reason"],
+        console.print(
+            f"{(r['at'] or '')[:16].replace('T', ' ')}  [bold]{r['customer'] or '–'}[/bold]  "
+            f"{r['survey'] or '–'}  {r['channel']}  {r['action']}  [cyan]{r['rule']}[/cyan]",
+            highlight=False,
         )
-    console.print(table)
+        console.print(f"    {r['reason']}", highlight=False)
 
 
 @distribution_app.command()
