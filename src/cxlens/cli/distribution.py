@@ -157,10 +157,14 @@ def _short(moment: datetime | None) -> str:
     return "–" if text is None else text[:16].replace("T", " ") + " UTC"
 
 
+#: Columns never folded (people search the output for these).
+_IDENTIFIERS = frozenset({"id", "customer", "survey", "event", "name", "wave"})
+
+
 def _table(title: str, *columns: str) -> Table:
     table = Table(title=title, title_justify="left", title_style="bold")
     for column in columns:
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in _IDENTIFIERS)
     return table
 
 

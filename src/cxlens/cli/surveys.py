@@ -62,7 +62,7 @@ def templates(json_output: JsonOpt = False) -> None:
         return
     table = Table(title="Survey templates", title_justify="left", title_style="bold")
     for column in ("template", "name", "kind", "audience", "languages"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column == "template")
     for t in items:
         table.add_row(t.template, t.name, t.kind.value, t.audience.value, " ".join(t.languages))
     console.print(table)
@@ -120,7 +120,11 @@ def list_(json_output: JsonOpt = False) -> None:
         return
     table = Table(title="Surveys", title_justify="left", title_style="bold")
     for column in ("key", "name", "kind", "version", "responses"):
-        table.add_column(column, justify="right" if column in ("version", "responses") else "left")
+        table.add_column(
+            column,
+            justify="right" if column in ("version", "responses") else "left",
+            no_wrap=column == "key",
+        )
     for s in items:
         table.add_row(
             s.key or "–", s.name, s.kind or "–", str(s.latest_version or "–"), str(s.responses)
