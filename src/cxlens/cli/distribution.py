@@ -185,8 +185,8 @@ def refs_from_file(path: Path) -> list[tuple[str, int]]:
                     expected="a header with one of " + ", ".join(REF_COLUMNS),
                 )
             return [
-                (row[column].strip(), number)
-                for number, row in enumerate(reader, start=2)
+                (row[column].strip(), reader.line_num)  # blank lines are skipped, not counted
+                for row in reader
                 if (row.get(column) or "").strip()
             ]
     except (OSError, UnicodeDecodeError, csv.Error) as error:
@@ -228,9 +228,7 @@ def _customers(
         customer = customer_by_ref(session, ref)
         if customer is None:
             where = (
-                Location(file=str(file), row=row, column="customer")
-                if row is not None
-                else Location(field="customer")
+                Location(file=str(file), row=row) if row is not None else Location(field="customer")
             )
             raise InputError(
                 f"no customer {ref!r} in the store",
@@ -393,7 +391,9 @@ def event(
     except CxlensError as error:
         raise fail(error) from None
     if json_output:
-        print_json(result.model_dump(mode="json"))
+        shown = result.model_dump(mode="json")
+        shown["send_at"] = [_iso(moment) for moment in result.send_at]  # UTC on every backend
+        print_json(shown)
         return
     if result.duplicate:
         console.print(f"event {result.event_id} was recorded before: nothing new", highlight=False)
@@ -725,13 +725,16 @@ def pressure_set(
                 expected="--survey KEY --survey-days N",
             )
         hours = parse_quiet(quiet) if quiet is not None else None
+        if quiet is not None and hours is None:
+            # "off" is stored as an empty window: the policy reads a row without quiet hours
+            # as "use the defaults" (21:00-08:00)
+            hours = (time(0), time(0))
         with store_session() as session:
             if days is not None or quiet is not None or silent_after is not None:
                 set_policy(
                     session,
                     min_days_between=days,
                     quiet_hours=hours,
-                    no_quiet_hours=quiet is not None and hours is None,
                     silent_after=silent_after,
                 )
             if survey is not None:
@@ -773,7 +776,9 @@ def _show(json_output: bool = False) -> None:
         raise fail(error) from None
     quiet = (
         f"{policy.quiet_start:%H:%M}-{policy.quiet_end:%H:%M}"
-        if policy.quiet_start is not None and policy.quiet_end is not None
+        if policy.quiet_start is not None
+        and policy.quiet_end is not None
+        and policy.quiet_start != policy.quiet_end
         else None
     )
     data = {
