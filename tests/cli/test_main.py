@@ -122,14 +122,36 @@ def test_import_twice_adds_nothing_and_metrics_read_the_store(database_url: str)
     assert stored["value"] == pytest.approx(expected["value"])
 
 
-def test_import_of_a_bad_file_changes_nothing(database_url: str) -> None:
+@pytest.mark.parametrize("name", ["bad_score.csv", "ragged.csv", "garbage.csv"])
+def test_import_of_a_bad_file_changes_nothing(database_url: str, name: str) -> None:
     env = {"CXLENS_DATABASE_URL": database_url}
     code, _ = _run("import", str(DATA / "surveys" / "qualtrics.csv"), env=env)
     assert code == 0
     before = _count(database_url, Response)
-    code, out = _run("import", str(DATA / "surveys" / "bad_score.csv"), env=env)
-    assert code == 2 and "bad_score.csv" in out and "row" in out
+    code, out = _run("import", str(DATA / "surveys" / name), env=env)
+    assert code == 2 and name in out
+    assert "Traceback" not in out
     assert _count(database_url, Response) == before
+
+
+def test_a_huge_cell_or_a_wrong_encoding_is_read_not_crashed_on(tmp_path: Path) -> None:
+    big = tmp_path / "big_cell.csv"
+    big.write_text('id,nps,comment\n1,9,"' + "x" * 10_000_000 + '"\n2,3,ok\n', encoding="utf-8")
+    code, out = _run("analyze", str(big), "--json")
+    assert code == 0, out[:500]
+    nps = next(m for m in json.loads(out)["metrics"] if m["metric"] == "nps")
+    assert (nps["n"], nps["value"]) == (2, 0.0)
+    latin = tmp_path / "latin1.csv"
+    latin.write_bytes(
+        "id;Wie wahrscheinlich würden Sie uns weiterempfehlen?;Kommentar\n"
+        "1;9;Schön\n2;4;Hässlich\n3;10;Prima\n".encode("cp1252")
+    )
+    code, out = _run("analyze", str(latin), "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["mapping"]["text"] == ["Kommentar"]
+    nps = next(m for m in data["metrics"] if m["metric"] == "nps")
+    assert nps["n"] == 3 and nps["value"] == pytest.approx(100 * (2 - 1) / 3, abs=1e-3)
 
 
 def test_import_cases_detects_the_kind(database_url: str) -> None:
