@@ -96,3 +96,24 @@ def test_bad_rules_and_zones_say_which_field(
     with unit_of_work(migrated_engine) as session, pytest.raises(InputError) as info:
         add_schedule(session, "bad", "x", rule, dtstart=clock.now(), timezone=zone)
     assert info.value.location.field == field
+
+
+def test_a_start_with_microseconds_keeps_its_first_occurrence(migrated_engine: Engine) -> None:
+    # rrule drops microseconds: the first occurrence fell just before dtstart and was lost
+    start = datetime(2030, 1, 15, 9, 0, 0, 654_321, tzinfo=UTC)
+    with unit_of_work(migrated_engine) as session:
+        schedule = add_schedule(session, "now-ish", "campaign.wave", QUARTERLY, dtstart=start)
+        assert schedule.next_run_at == start.replace(microsecond=0)
+        assert schedule.dtstart.replace(tzinfo=UTC) == start.replace(microsecond=0)
+    with unit_of_work(migrated_engine) as session:
+        assert len(enqueue_due(session, now=start)) == 1
+        stored = session.execute(select(Schedule)).scalar_one()
+        assert stored.next_run_at is not None
+        assert stored.next_run_at.replace(tzinfo=UTC) == datetime(2030, 4, 15, 9, tzinfo=UTC)
+
+
+def test_next_occurrence_of_a_start_with_microseconds_is_whole_seconds() -> None:
+    start = datetime(2030, 1, 15, 9, 0, 0, 500_000, tzinfo=UTC)
+    schedule = Schedule(rule="FREQ=DAILY", timezone="UTC", dtstart=start)
+    assert next_occurrence(schedule, start, inclusive=True) == start.replace(microsecond=0)
+    assert next_occurrence(schedule, start) == datetime(2030, 1, 16, 9, tzinfo=UTC)

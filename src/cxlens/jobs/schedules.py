@@ -3,6 +3,9 @@
 The worker enqueues every due occurrence with the idempotency key
 ``schedule:<id>:<occurrence>``, so two workers, or a worker re-running after a crash,
 never enqueue one occurrence twice.
+
+Occurrences fall on whole seconds: a start with microseconds is cut to its second (rrule
+drops them, and an occurrence just before the start would otherwise be lost).
 """
 
 from __future__ import annotations
@@ -30,9 +33,14 @@ def _zone(name: str) -> ZoneInfo:
         ) from exc
 
 
+def whole_seconds(moment: datetime) -> datetime:
+    """``moment`` in UTC without its microseconds (occurrences fall on whole seconds)."""
+    return as_utc(moment).replace(microsecond=0)
+
+
 def _rule(text: str, dtstart: datetime, zone: ZoneInfo) -> rrule:
     try:
-        parsed = rrulestr(text, dtstart=as_utc(dtstart).astimezone(zone))
+        parsed = rrulestr(text, dtstart=whole_seconds(dtstart).astimezone(zone))
     except (ValueError, TypeError) as exc:
         raise InputError(
             f"not a recurrence rule: {text!r} ({exc})",
@@ -53,12 +61,13 @@ def next_occurrence(
 ) -> datetime | None:
     """The schedule's first occurrence after ``after`` (UTC), or ``None`` when it ended.
 
-    Occurrences are computed in the schedule's time zone (so "09:00 every Monday" stays at
-    09:00 local time across daylight-saving changes) and returned in UTC.
+    ``after`` is cut to whole seconds, like the occurrences. Occurrences are computed in the
+    schedule's time zone (so "09:00 every Monday" stays at 09:00 local time across
+    daylight-saving changes) and returned in UTC.
     """
     zone = _zone(schedule.timezone)
     rule = _rule(schedule.rule, schedule.dtstart, zone)
-    found = rule.after(as_utc(after).astimezone(zone), inc=inclusive)
+    found = rule.after(whole_seconds(after).astimezone(zone), inc=inclusive)
     return None if found is None else as_utc(found)
 
 
@@ -75,7 +84,8 @@ def add_schedule(
     """Create a schedule (in the caller's transaction): ``kind`` runs at every occurrence.
 
     ``rule`` is an RFC 5545 RRULE, e.g. ``"FREQ=MONTHLY;INTERVAL=3"`` for a cold campaign
-    every three months from ``dtstart`` (aware). Bad rules or zones raise InputError.
+    every three months from ``dtstart`` (aware; cut to whole seconds, so its first
+    occurrence is ``dtstart`` itself). Bad rules or zones raise InputError.
     """
     if dtstart.tzinfo is None:
         raise InputError(
@@ -87,10 +97,10 @@ def add_schedule(
         payload=payload or {},
         rule=rule,
         timezone=timezone,
-        dtstart=as_utc(dtstart),
+        dtstart=whole_seconds(dtstart),
         enabled=True,
     )
-    schedule.next_run_at = next_occurrence(schedule, dtstart, inclusive=True)
+    schedule.next_run_at = next_occurrence(schedule, schedule.dtstart, inclusive=True)
     session.add(schedule)
     session.flush()
     return schedule
