@@ -725,16 +725,13 @@ def pressure_set(
                 expected="--survey KEY --survey-days N",
             )
         hours = parse_quiet(quiet) if quiet is not None else None
-        if quiet is not None and hours is None:
-            # "off" is stored as an empty window: the policy reads a row without quiet hours
-            # as "use the defaults" (21:00-08:00)
-            hours = (time(0), time(0))
         with store_session() as session:
             if days is not None or quiet is not None or silent_after is not None:
                 set_policy(
                     session,
                     min_days_between=days,
                     quiet_hours=hours,
+                    no_quiet_hours=quiet is not None and hours is None,
                     silent_after=silent_after,
                 )
             if survey is not None:

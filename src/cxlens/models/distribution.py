@@ -13,7 +13,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cxlens.models.base import Base, utcnow
@@ -196,6 +204,8 @@ class ContactPolicy(Base):
     min_days_between: Mapped[int | None]
     quiet_start_minute: Mapped[int | None]
     quiet_end_minute: Mapped[int | None]
+    #: False: quiet hours switched off (the minutes are then ignored).
+    quiet_hours_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
     silent_after: Mapped[int | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

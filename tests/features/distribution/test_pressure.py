@@ -5,16 +5,23 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, select
+import pytest
+from sqlalchemy import Engine, select, text
 
 from cxlens.core.clock import ManualClock
+from cxlens.core.errors import InputError
 from cxlens.core.settings import Settings
-from cxlens.db import unit_of_work
-from cxlens.features.distribution.pressure import quiet_until, set_policy
+from cxlens.db import downgrade, unit_of_work, upgrade
+from cxlens.features.distribution.pressure import load_policy, quiet_until, set_policy
 from cxlens.features.distribution.service import create_invitation, record_opt_out
 from cxlens.features.distribution.silent import flagged_customers, silent_customers
 from cxlens.models import Invitation, Job
-from cxlens.models.distribution import InvitationDispatch, InvitationKind, SuppressionLogEntry
+from cxlens.models.distribution import (
+    ContactPolicy,
+    InvitationDispatch,
+    InvitationKind,
+    SuppressionLogEntry,
+)
 from cxlens.worker.loop import Worker
 
 from .conftest import MakeCustomer, Smtp
@@ -178,6 +185,42 @@ def test_quiet_hours_defer_to_their_end_in_the_customers_zone(
         assert session.get_one(InvitationDispatch, invitation).status == "sent"
 
 
+def test_quiet_hours_switched_off_let_a_night_send_go_out(
+    migrated_engine: Engine,
+    settings: Settings,
+    clock: ManualClock,
+    worker: Worker,
+    smtp: Smtp,
+    survey: str,
+    make_customer: MakeCustomer,
+) -> None:
+    customer = make_customer(time_zone="America/New_York")
+    with unit_of_work(migrated_engine) as session:
+        set_policy(session, no_quiet_hours=True)
+    with unit_of_work(migrated_engine) as session:
+        policy = load_policy(session)
+        assert (policy.quiet_start, policy.quiet_end) == (None, None)
+    clock.set(datetime(2030, 3, 16, 3, 0, tzinfo=UTC))  # 23:00 in New York
+    _invite(
+        migrated_engine, settings, clock, customer_id=customer, survey_key=survey, channel="email"
+    )
+    worker.drain()
+    assert len(smtp.messages) == 1
+    assert _log(migrated_engine) == []
+    # and on again: the given window, then off again keeps them off
+    with unit_of_work(migrated_engine) as session:
+        set_policy(session, quiet_hours=(time(22), time(7)))
+        assert load_policy(session).quiet_start == time(22)
+        set_policy(session, no_quiet_hours=True)
+        set_policy(session, min_days_between=3)
+        assert load_policy(session).quiet_start is None
+
+
+def test_quiet_hours_need_a_window(migrated_engine: Engine) -> None:
+    with unit_of_work(migrated_engine) as session, pytest.raises(InputError, match="differ"):
+        set_policy(session, quiet_hours=(time(0), time(0)))
+
+
 def test_quiet_hours_end_moves_with_a_daylight_saving_change() -> None:
     rome = ZoneInfo("Europe/Rome")
     start, end = time(21, 0), time(8, 0)
@@ -222,3 +265,26 @@ def test_customers_who_stopped_answering_are_flagged(
         found = silent_customers(session, threshold=3)
         assert [(s.customer_id, s.unanswered) for s in found] == [(silent, 3)]
         assert flagged_customers(session) == [silent]
+
+
+def test_an_empty_window_stored_before_migration_0006_becomes_off(engine: Engine) -> None:
+    upgrade(engine, "0005_collection")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO contact_policies (quiet_start_minute, quiet_end_minute, updated_at) "
+                "VALUES (0, 0, '2030-01-01 00:00:00')"
+            )
+        )
+    upgrade(engine)
+    with unit_of_work(engine) as session:
+        policy = load_policy(session)
+        row = session.execute(select(ContactPolicy)).scalar_one()
+        assert (row.quiet_hours_enabled, row.quiet_start_minute) == (False, None)
+    assert (policy.quiet_start, policy.quiet_end) == (None, None)
+    downgrade(engine, "0005_collection")
+    with engine.connect() as connection:
+        stored = connection.execute(
+            text("SELECT quiet_start_minute, quiet_end_minute FROM contact_policies")
+        ).one()
+    assert tuple(stored) == (0, 0)

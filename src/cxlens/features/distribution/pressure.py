@@ -108,7 +108,9 @@ def load_policy(session: Session, survey_id: int | None = None) -> PressurePolic
     if global_row is not None:
         if global_row.min_days_between is not None:
             global_days = global_row.min_days_between
-        if global_row.quiet_start_minute is not None or global_row.quiet_end_minute is not None:
+        if not global_row.quiet_hours_enabled:
+            quiet_start = quiet_end = None
+        elif global_row.quiet_start_minute is not None and global_row.quiet_end_minute is not None:
             quiet_start = _time(global_row.quiet_start_minute)
             quiet_end = _time(global_row.quiet_end_minute)
         if global_row.silent_after is not None:
@@ -127,12 +129,22 @@ def set_policy(
     no_quiet_hours: bool = False,
     silent_after: int | None = None,
 ) -> ContactPolicy:
-    """Configure the global policy (``survey_id`` None) or one survey's window."""
+    """Configure the global policy (``survey_id`` None) or one survey's window.
+
+    What is not given stays as it is. ``quiet_hours`` (start, end) switch quiet hours on with
+    that window; ``no_quiet_hours`` switches them off (stored as such, not as "defaults").
+    """
     if min_days_between is not None and min_days_between < 0:
         raise InputError(
             "a contact window cannot be negative",
             Location(field="min_days_between"),
             expected="0 (off) or more days",
+        )
+    if quiet_hours is not None and (no_quiet_hours or quiet_hours[0] == quiet_hours[1]):
+        raise InputError(
+            "quiet hours need a start and an end that differ",
+            Location(field="quiet_hours"),
+            expected="e.g. 21:00-08:00, or off",
         )
     if silent_after is not None and silent_after < 1:
         raise InputError(
@@ -151,9 +163,11 @@ def set_policy(
     if min_days_between is not None:
         row.min_days_between = min_days_between
     if quiet_hours is not None:
+        row.quiet_hours_enabled = True
         row.quiet_start_minute = _minutes(quiet_hours[0])
         row.quiet_end_minute = _minutes(quiet_hours[1])
     if no_quiet_hours:
+        row.quiet_hours_enabled = False
         row.quiet_start_minute = row.quiet_end_minute = None
     if silent_after is not None:
         row.silent_after = silent_after
