@@ -1,6 +1,7 @@
 """The system of record: SQLAlchemy 2.0 ORM models of every cxlens table."""
 
 from cxlens.models import distribution as distribution  # distribution tables (issue 3)
+from cxlens.models import text as text  # text analytics tables (issue 4)
 from cxlens.models.base import Base, utcnow
 from cxlens.models.collection import IncentiveCode, OptOut
 from cxlens.models.customers import (
