@@ -54,6 +54,30 @@ def test_vote_then_follow_up_then_thanks_with_code(site: Any) -> None:
     assert invitation.started_at is not None and invitation.completed_at is not None
 
 
+def _button(html: str) -> str:
+    found = re.search(r'<button type="submit">([^<]+)</button>', html)
+    assert found is not None
+    return found.group(1).strip()
+
+
+def test_a_score_question_with_a_why_follow_up_says_next_and_the_follow_up_send(
+    site: Any,
+) -> None:
+    page = site.client.get(site.survey() + "?lang=en")
+    assert "How likely" in page.text
+    assert _button(page.text) == "Next"  # the "why" comes once the score is given
+    r = site.client.post(
+        site.survey(),
+        data={"csrf": _csrf(page.text), "q": "nps", "lang": "en", "answer": "4"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and "q=nps_why" in r.headers["location"]
+    why = site.client.get(r.headers["location"])
+    assert "Why?" in why.text and _button(why.text) == "Send"
+    back = site.client.get(site.survey() + "?lang=en&q=nps")  # going back: still "Next"
+    assert _button(back.text) == "Next"
+
+
 def test_post_without_valid_csrf_is_rejected(site: Any) -> None:
     r = site.client.post(site.survey(), data={"csrf": "nope", "q": "nps", "answer": "5"})
     assert r.status_code == 403
@@ -68,7 +92,7 @@ def test_required_answer_rerenders_with_error(site: Any) -> None:
 
 def test_language_switcher_and_accept_language(site: Any) -> None:
     page = site.client.get(site.survey() + "?lang=fy")
-    assert 'lang="fy"' in page.text and "Ferstjoere" in page.text and ">Nederlands</a>" in page.text
+    assert 'lang="fy"' in page.text and "Folgjende" in page.text and ">Nederlands</a>" in page.text
     assert 'hreflang="en"' in page.text
 
 

@@ -149,6 +149,29 @@ def _question_view(
     return view
 
 
+def _possible_answers(form: SurveyForm, q: Question) -> list[AnswerValue | None]:
+    """Every answer to ``q`` that can change what follows (``None``: skipped)."""
+    options: list[AnswerValue | None] = [] if (q.options or {}).get("required") else [None]
+    if q.type in SCORE_TYPES:
+        low, high = q.scale_low or 0, q.scale_high or 10
+        return options + [float(v) for v in range(low, high + 1)]
+    choices = [key for key, _ in form.choices(q, form.default_language)]
+    return options + (list(choices) if choices else ["…"])
+
+
+def _is_last(form: SurveyForm, known: Mapping[str, AnswerValue], q: Question) -> bool:
+    """Whether no question can follow ``q``, whatever the answer to it (a "why" follow-up
+    only shows once its score is given, so the answer must be tried, not the current state).
+    """
+    for answer in _possible_answers(form, q):
+        trial = {k: v for k, v in known.items() if k != q.key}
+        if answer is not None:
+            trial[q.key] = answer
+        if saving.next_question(form, trial, q.key) is not None:
+            return False
+    return True
+
+
 def _page(
     flow: Flow,
     lang: str,
@@ -161,7 +184,7 @@ def _page(
     extra: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     known = saving.known_values(response, answers)
-    last = saving.next_question(flow.form, known, question.key) is None
+    last = _is_last(flow.form, known, question)
     name = flow.form.survey.name
     return render(
         "question.html",
