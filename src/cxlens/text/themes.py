@@ -1,0 +1,170 @@
+"""Theme scoring by cosine similarity, from cached comment embeddings.
+
+Comments and theme texts are embedded with the e5 ``query: `` prefix on both sides. A
+theme's similarity to a comment mixes the best match among its texts (description and
+examples) with the match to their centroid. Each theme gets a threshold calibrated from its
+own texts against the other themes' texts; the calibrated score maps the threshold to 0.5.
+
+Scoring needs only vectors: adding a theme embeds that theme's texts, never the comments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from cxlens.text.embeddings import normalise
+from cxlens.text.taxonomy import Taxonomy
+from cxlens.text.types import Embedder, Vectors
+
+#: A calibrated score at or above this is a theme hit.
+HIT = 0.5
+#: Weight of the best single text against the centroid in a theme's similarity.
+MAX_WEIGHT = 0.6
+#: Cosine distance over which the calibrated score moves from 0.5 to about 0.73.
+TEMPERATURE = 0.02
+#: Thresholds are kept within these bounds (e5 similarities live around 0.7-0.9).
+MIN_THRESHOLD, MAX_THRESHOLD = 0.80, 0.90
+DEFAULT_THRESHOLD = 0.84
+
+
+@dataclass(frozen=True)
+class TaxonomyVectors:
+    """A taxonomy's embedded texts: what :func:`score_themes` needs besides comment vectors.
+
+    ``prototypes`` holds one row per theme text, ``owner`` the theme index of each row,
+    ``centroids`` one normalised row per theme, ``thresholds`` one similarity per theme.
+    """
+
+    keys: tuple[str, ...]
+    names: tuple[str, ...]
+    prototypes: Vectors
+    owner: npt.NDArray[np.intp]
+    centroids: Vectors
+    thresholds: npt.NDArray[np.float32]
+
+
+def embed_taxonomy(
+    taxonomy: Taxonomy,
+    embedder: Embedder,
+    *,
+    cache: MutableMapping[str, npt.NDArray[np.float32]] | None = None,
+) -> TaxonomyVectors:
+    """Embed every theme text (``query:`` prefix), reusing ``cache`` (text → vector)."""
+    cache = {} if cache is None else cache
+    texts: list[str] = []
+    owner: list[int] = []
+    for index, theme in enumerate(taxonomy.themes):
+        for text in theme.texts():
+            texts.append(text)
+            owner.append(index)
+    missing = list(dict.fromkeys(t for t in texts if t not in cache))
+    if missing:
+        for text, vector in zip(missing, embedder.embed(missing, kind="query"), strict=True):
+            cache[text] = vector
+    dim = embedder.dim
+    prototypes = (
+        np.stack([cache[t] for t in texts]).astype(np.float32)
+        if texts
+        else np.zeros((0, dim), dtype=np.float32)
+    )
+    owner_arr = np.asarray(owner, dtype=np.intp)
+    k = len(taxonomy)
+    centroids = np.zeros((k, dim), dtype=np.float32)
+    np.add.at(centroids, owner_arr, prototypes)
+    centroids = normalise(centroids)
+    partial = TaxonomyVectors(
+        keys=taxonomy.keys,
+        names=tuple(t.name for t in taxonomy.themes),
+        prototypes=prototypes,
+        owner=owner_arr,
+        centroids=centroids,
+        thresholds=np.full(k, DEFAULT_THRESHOLD, dtype=np.float32),
+    )
+    thresholds = calibrate_thresholds(partial)
+    for index, theme in enumerate(taxonomy.themes):
+        if theme.threshold is not None:
+            thresholds[index] = theme.threshold
+    return TaxonomyVectors(
+        keys=partial.keys,
+        names=partial.names,
+        prototypes=prototypes,
+        owner=owner_arr,
+        centroids=centroids,
+        thresholds=thresholds,
+    )
+
+
+def theme_similarities(comment_vectors: Vectors, taxonomy: TaxonomyVectors) -> Vectors:
+    """Raw similarity ``(n, k)`` of every comment to every theme."""
+    n, k = comment_vectors.shape[0], len(taxonomy.keys)
+    if n == 0 or k == 0:
+        return np.zeros((n, k), dtype=np.float32)
+    per_text = comment_vectors @ taxonomy.prototypes.T
+    best = np.full((n, k), -1.0, dtype=np.float32)
+    for j in range(k):
+        cols = taxonomy.owner == j
+        if cols.any():
+            best[:, j] = per_text[:, cols].max(axis=1)
+    centroid = comment_vectors @ taxonomy.centroids.T
+    return (MAX_WEIGHT * best + (1.0 - MAX_WEIGHT) * centroid).astype(np.float32)
+
+
+def score_themes(comment_vectors: Vectors, taxonomy: TaxonomyVectors) -> Vectors:
+    """Calibrated theme scores ``(n, k)`` in [0, 1]; a score >= :data:`HIT` is a hit.
+
+    Works on cached comment vectors: nothing is embedded here.
+    """
+    sims = theme_similarities(comment_vectors, taxonomy)
+    z = (sims - taxonomy.thresholds[None, :]) / TEMPERATURE
+    out: Vectors = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+    return out
+
+
+def theme_hits(
+    scores: Vectors, keys: Sequence[str], *, limit: int = 5
+) -> list[list[tuple[str, float]]]:
+    """Per comment, the ``(key, score)`` of themes scoring >= :data:`HIT`, best first."""
+    out: list[list[tuple[str, float]]] = []
+    for row in scores:
+        order = np.argsort(-row)[:limit]
+        out.append([(keys[j], float(row[j])) for j in order if row[j] >= HIT])
+    return out
+
+
+def calibrate_thresholds(vectors: TaxonomyVectors) -> npt.NDArray[np.float32]:
+    """One threshold per theme, from its own texts against the other themes' texts.
+
+    For each theme, every text is scored leave-one-out against its own theme (positives)
+    and against the other themes (negatives); the threshold is the midpoint between the
+    lower quartile of positives and the top negatives, kept within sane bounds.
+    """
+    k = len(vectors.keys)
+    thresholds = np.full(k, DEFAULT_THRESHOLD, dtype=np.float32)
+    if k < 2:
+        return thresholds
+    sims_all = vectors.prototypes @ vectors.prototypes.T
+    for j in range(k):
+        own = np.flatnonzero(vectors.owner == j)
+        others = np.flatnonzero(vectors.owner != j)
+        if len(own) < 3 or len(others) == 0:
+            continue
+        positives = []
+        for i in own:
+            rest = own[own != i]
+            best = sims_all[i, rest].max()
+            centroid = normalise(vectors.prototypes[rest].sum(axis=0, keepdims=True))[0]
+            positives.append(
+                MAX_WEIGHT * best + (1 - MAX_WEIGHT) * vectors.prototypes[i] @ centroid
+            )
+        negatives = (
+            MAX_WEIGHT * sims_all[np.ix_(others, own)].max(axis=1)
+            + (1 - MAX_WEIGHT) * vectors.prototypes[others] @ vectors.centroids[j]
+        )
+        pos_q = float(np.quantile(positives, 0.25))
+        neg_q = float(np.quantile(negatives, 0.95))
+        thresholds[j] = np.clip((pos_q + neg_q) / 2, MIN_THRESHOLD, MAX_THRESHOLD)
+    return thresholds
