@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install serve test lint typecheck importlint unit bench docs eval clean
+.PHONY: install serve test lint typecheck importlint unit bench docs eval eval-text clean
 
 ## install: create .venv and install cxlens with its dev dependencies (idempotent)
 install: $(STAMP)
@@ -54,6 +54,10 @@ test: lint typecheck importlint
 ## bench: benchmarks (not tests); figures go to docs/benchmarks.md
 bench: install
 	$(BIN)/python bench/run_all.py
+
+## eval-text: score the text analyzers on ../shared/data (UMSAB, SemEval-2016); table into docs/text-analytics.md
+eval-text: install
+	$(BIN)/python -m cxlens.text.eval --data $${CXLENS_EVAL_DATA:-../shared/data} --write-docs docs/text-analytics.md
 
 ## docs: regenerate the CLI reference (docs/cli.md)
 docs: install
