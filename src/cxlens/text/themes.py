@@ -24,11 +24,13 @@ from cxlens.text.types import Embedder, Vectors
 HIT = 0.5
 #: Weight of the best single text against the centroid in a theme's similarity.
 MAX_WEIGHT = 0.6
-#: Cosine distance over which the calibrated score moves from 0.5 to about 0.73.
-TEMPERATURE = 0.02
-#: Thresholds are kept within these bounds (e5 similarities live around 0.7-0.9).
-MIN_THRESHOLD, MAX_THRESHOLD = 0.80, 0.90
-DEFAULT_THRESHOLD = 0.84
+#: Centred similarity over which the calibrated score moves from 0.5 to about 0.73.
+TEMPERATURE = 0.01
+#: Thresholds on the centred similarity are kept within these bounds.
+MIN_THRESHOLD, MAX_THRESHOLD = 0.026, 0.036
+DEFAULT_THRESHOLD = 0.028
+#: A threshold sits this far above the 95th percentile of the other themes' texts.
+MARGIN = 0.007
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,11 @@ def embed_taxonomy(
 
 
 def theme_similarities(comment_vectors: Vectors, taxonomy: TaxonomyVectors) -> Vectors:
-    """Raw similarity ``(n, k)`` of every comment to every theme."""
+    """Similarity ``(n, k)`` of every comment to every theme, centred per comment.
+
+    A theme's raw similarity mixes its best single text with its centroid; the mean over
+    the themes is subtracted, which removes the baseline that all e5 similarities share.
+    """
     n, k = comment_vectors.shape[0], len(taxonomy.keys)
     if n == 0 or k == 0:
         return np.zeros((n, k), dtype=np.float32)
@@ -110,7 +116,10 @@ def theme_similarities(comment_vectors: Vectors, taxonomy: TaxonomyVectors) -> V
         if cols.any():
             best[:, j] = per_text[:, cols].max(axis=1)
     centroid = comment_vectors @ taxonomy.centroids.T
-    return (MAX_WEIGHT * best + (1.0 - MAX_WEIGHT) * centroid).astype(np.float32)
+    raw = MAX_WEIGHT * best + (1.0 - MAX_WEIGHT) * centroid
+    # e5 similarities share a large baseline per text: centre on the mean over themes
+    out: Vectors = (raw - raw.mean(axis=1, keepdims=True)).astype(np.float32)
+    return out
 
 
 def score_themes(comment_vectors: Vectors, taxonomy: TaxonomyVectors) -> Vectors:
@@ -136,35 +145,20 @@ def theme_hits(
 
 
 def calibrate_thresholds(vectors: TaxonomyVectors) -> npt.NDArray[np.float32]:
-    """One threshold per theme, from its own texts against the other themes' texts.
+    """One threshold per theme: just above what the *other* themes' texts score on it.
 
-    For each theme, every text is scored leave-one-out against its own theme (positives)
-    and against the other themes (negatives); the threshold is the midpoint between the
-    lower quartile of positives and the top negatives, kept within sane bounds.
+    Every theme text is scored (centred) against every theme; a theme's threshold is the
+    95th percentile of the other themes' texts plus :data:`MARGIN`, within sane bounds.
+    Themes with few texts (a user's new theme) get the same treatment.
     """
     k = len(vectors.keys)
     thresholds = np.full(k, DEFAULT_THRESHOLD, dtype=np.float32)
     if k < 2:
         return thresholds
-    sims_all = vectors.prototypes @ vectors.prototypes.T
+    sims = theme_similarities(vectors.prototypes, vectors)
     for j in range(k):
-        own = np.flatnonzero(vectors.owner == j)
-        others = np.flatnonzero(vectors.owner != j)
-        if len(own) < 3 or len(others) == 0:
-            continue
-        positives = []
-        for i in own:
-            rest = own[own != i]
-            best = sims_all[i, rest].max()
-            centroid = normalise(vectors.prototypes[rest].sum(axis=0, keepdims=True))[0]
-            positives.append(
-                MAX_WEIGHT * best + (1 - MAX_WEIGHT) * vectors.prototypes[i] @ centroid
-            )
-        negatives = (
-            MAX_WEIGHT * sims_all[np.ix_(others, own)].max(axis=1)
-            + (1 - MAX_WEIGHT) * vectors.prototypes[others] @ vectors.centroids[j]
-        )
-        pos_q = float(np.quantile(positives, 0.25))
-        neg_q = float(np.quantile(negatives, 0.95))
-        thresholds[j] = np.clip((pos_q + neg_q) / 2, MIN_THRESHOLD, MAX_THRESHOLD)
+        negatives = sims[vectors.owner != j, j]
+        if len(negatives):
+            value = float(np.quantile(negatives, 0.95)) + MARGIN
+            thresholds[j] = np.clip(value, MIN_THRESHOLD, MAX_THRESHOLD)
     return thresholds
