@@ -1,19 +1,16 @@
 """The collection commands on a real store (both backends): invite, event, trigger, campaign,
-pressure, suppressions, silent, funnel; and their option parsers."""
+pressure, suppressions, silent, funnel."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from cxlens.cli.distribution import parse_duration, parse_moment, parse_pairs, parse_quiet
 from cxlens.cli.main import app
-from cxlens.core.errors import InputError
 from cxlens.core.settings import Settings
 from cxlens.db import engine_for_url, unit_of_work
 from cxlens.features.distribution import load_policy
@@ -96,29 +93,6 @@ def _drain(env: dict[str, str]) -> int:
         return Worker(engine, registry=registry).drain()
     finally:
         engine.dispose()
-
-
-def test_parsers_read_what_people_type() -> None:
-    assert parse_duration("2h", "delay") == timedelta(hours=2)
-    assert parse_duration("1h30m", "delay") == timedelta(minutes=90)
-    assert parse_duration("1w 2d", "delay") == timedelta(days=9)
-    assert parse_duration("45", "delay") == timedelta(seconds=45)
-    for bad in ("", "2x", "h", "2h-"):
-        with pytest.raises(InputError, match="duration"):
-            parse_duration(bad, "delay")
-    assert parse_quiet("21:00-08:00") == (time(21), time(8))
-    assert parse_quiet("off") is None
-    with pytest.raises(InputError, match="quiet hours"):
-        parse_quiet("21-8")
-    assert parse_pairs(["region=Italy", "plan=pro,team", "region=Spain"], "filter") == {
-        "region": ["Italy", "Spain"],
-        "plan": ["pro", "team"],
-    }
-    with pytest.raises(InputError, match="key=value"):
-        parse_pairs(["region"], "filter")
-    assert parse_moment("2030-01-01T10:00:00Z", "at") == datetime(2030, 1, 1, 10, tzinfo=UTC)
-    with pytest.raises(InputError, match="time zone"):
-        parse_moment("2030-01-01T10:00:00", "at")
 
 
 def test_invite_by_web_prints_working_links(env: dict[str, str]) -> None:

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from cxlens import __version__
-from cxlens.cli.output import console, err_console, print_json, progress, render_metrics
+from cxlens.cli.common import fail as _fail
+from cxlens.cli.common import load_settings as _settings
+from cxlens.cli.common import store as _store
+from cxlens.cli.output import console, print_json, progress, render_metrics
 from cxlens.core.errors import CxlensError
-from cxlens.core.settings import Settings
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
 
 app = typer.Typer(
     name="cxlens",
@@ -80,32 +77,6 @@ TextOpt = Annotated[
     list[str] | None, typer.Option("--text", help="Open-text comment column (repeat).")
 ]
 TimeOpt = Annotated[str | None, typer.Option("--time", help="Column with the response date/time.")]
-
-
-def _fail(error: Exception) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/bold red] {error}", highlight=False)
-    return typer.Exit(code=2 if isinstance(error, CxlensError) else 1)
-
-
-@contextmanager
-def _store(settings: Settings, *, migrate: bool = False) -> Iterator[Engine]:
-    """The store's engine, migrated to head when asked, disposed at the end."""
-    from cxlens.db import make_engine, upgrade
-
-    engine = make_engine(settings)
-    try:
-        if migrate:
-            upgrade(engine)
-        yield engine
-    finally:
-        engine.dispose()
-
-
-def _settings(min_n: int | None = None) -> Settings:
-    settings = Settings()
-    if min_n is not None:
-        settings = settings.model_copy(update={"min_n": min_n})
-    return settings
 
 
 @app.command()

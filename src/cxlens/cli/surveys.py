@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -11,9 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from cxlens.cli.common import JsonOpt, fail, store_session
 from cxlens.cli.output import console, err_console, print_json
 from cxlens.core.errors import CxlensError
-from cxlens.core.settings import Settings
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -23,32 +21,10 @@ survey_app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
-
 
 class ExportFormat(StrEnum):
     yaml = "yaml"
     json = "json"
-
-
-def fail(error: Exception) -> typer.Exit:
-    """Print ``error`` on stderr; the exit to raise (2 for errors users cause, else 1)."""
-    err_console.print(f"[bold red]error:[/bold red] {error}", highlight=False)
-    return typer.Exit(code=2 if isinstance(error, CxlensError) else 1)
-
-
-@contextmanager
-def store_session(settings: Settings | None = None) -> Iterator[Session]:
-    """One unit of work on the store of ``settings`` (migrated to head first)."""
-    from cxlens.db import make_engine, unit_of_work, upgrade
-
-    engine = make_engine(settings or Settings())
-    try:
-        upgrade(engine)
-        with unit_of_work(engine) as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 @survey_app.command("templates")

@@ -51,6 +51,7 @@ def create_cold_campaign(
     ``filters`` match customer attributes (``{"region": "EU", "plan": ["pro", "team"]}``:
     a list means any of); the sample is ``sample_size`` customers or ``sample_fraction`` of
     them (neither: all), drawn with ``seed`` and the wave number, so a wave is reproducible.
+    Names are unique.
     """
     if sample_size is not None and sample_fraction is not None:
         raise InputError("give a sample size or a fraction, not both", Location(field="sample"))
@@ -62,6 +63,10 @@ def create_cold_campaign(
         )
     if reminders < 0 or (reminders and reminder_interval <= timedelta(0)):
         raise InputError("reminders need a positive interval", Location(field="reminders"))
+    if repo.campaign_by_name(session, name) is not None:
+        raise InputError(
+            f"a campaign called {name!r} exists", Location(field="name"), expected="another --name"
+        )
     survey = repo.survey_by_key(session, survey_key)
     campaign = Campaign(
         name=name,

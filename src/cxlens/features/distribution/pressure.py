@@ -17,6 +17,7 @@ from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import InputError, Location
+from cxlens.features.distribution.repository import survey_by_key
 from cxlens.models import Customer, Invitation, SurveyVersion
 from cxlens.models.distribution import (
     ContactPolicy,
@@ -174,6 +175,37 @@ def set_policy(
     row.updated_at = datetime.now(UTC)
     session.flush()
     return row
+
+
+def configure_pressure(
+    session: Session,
+    *,
+    days: int | None = None,
+    quiet_hours: tuple[time, time] | None = None,
+    no_quiet_hours: bool = False,
+    silent_after: int | None = None,
+    survey_key: str | None = None,
+    survey_days: int | None = None,
+) -> None:
+    """Set the global rules given, and ``survey_key``'s own window (both or neither)."""
+    if (survey_days is None) != (survey_key is None):
+        raise InputError(
+            "--survey-days and --survey go together",
+            Location(field="survey_days"),
+            expected="--survey KEY --survey-days N",
+        )
+    if days is not None or quiet_hours is not None or no_quiet_hours or silent_after is not None:
+        set_policy(
+            session,
+            min_days_between=days,
+            quiet_hours=quiet_hours,
+            no_quiet_hours=no_quiet_hours,
+            silent_after=silent_after,
+        )
+    if survey_key is not None:
+        set_policy(
+            session, survey_id=survey_by_key(session, survey_key).id, min_days_between=survey_days
+        )
 
 
 def customer_zone(customer: Customer | None, default: str = "UTC") -> ZoneInfo:

@@ -1,13 +1,32 @@
-"""The SQL of distribution (lookups shared by the service, tasks and campaigns)."""
+"""The SQL of distribution (lookups shared by the service, tasks and campaigns, and the
+queries behind the lists the CLI and the API show)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import NotFoundError
-from cxlens.models import Customer, Question, Survey, SurveyVersion, Touchpoint
-from cxlens.models.distribution import CustomerEvent, InvitationDispatch, TriggerRule
+from cxlens.models import (
+    Customer,
+    Invitation,
+    Question,
+    Schedule,
+    Survey,
+    SurveyVersion,
+    Touchpoint,
+)
+from cxlens.models.distribution import (
+    Campaign,
+    CampaignWave,
+    ContactPolicy,
+    CustomerEvent,
+    InvitationDispatch,
+    SuppressionLogEntry,
+    TriggerRule,
+)
 
 SCORE_TYPES = (
     "nps",
@@ -98,3 +117,84 @@ def dispatches_of_event(session: Session, event_id: int) -> list[InvitationDispa
             .order_by(InvitationDispatch.invitation_id)
         ).scalars()
     )
+
+
+def trigger_rules(session: Session) -> list[tuple[TriggerRule, str, str | None]]:
+    """Every trigger rule with its survey's key (or name) and touchpoint key, by event."""
+    rows = session.execute(
+        select(TriggerRule, func.coalesce(Survey.key, Survey.name), Touchpoint.key)
+        .join(Survey, Survey.id == TriggerRule.survey_id)
+        .outerjoin(Touchpoint, Touchpoint.id == TriggerRule.touchpoint_id)
+        .order_by(TriggerRule.event, TriggerRule.id)
+    ).all()
+    return [(rule, str(survey), touchpoint) for rule, survey, touchpoint in rows]
+
+
+def campaign_by_name(session: Session, name: str) -> Campaign | None:
+    """The cold campaign called ``name``."""
+    return session.execute(select(Campaign).where(Campaign.name == name)).scalar_one_or_none()
+
+
+def campaigns(session: Session) -> list[tuple[Campaign, str, datetime | None, int]]:
+    """Every cold campaign with its survey's key (or name), next wave and waves so far."""
+    waves = (
+        select(CampaignWave.campaign_id, func.count(CampaignWave.id).label("n"))
+        .group_by(CampaignWave.campaign_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Campaign, func.coalesce(Survey.key, Survey.name), Schedule.next_run_at, waves.c.n)
+        .join(Survey, Survey.id == Campaign.survey_id)
+        .outerjoin(Schedule, Schedule.id == Campaign.schedule_id)
+        .outerjoin(waves, waves.c.campaign_id == Campaign.id)
+        .order_by(Campaign.name)
+    ).all()
+    return [(c, str(survey), next_run, int(n or 0)) for c, survey, next_run, n in rows]
+
+
+def waves_of(session: Session, campaign_id: int) -> list[tuple[CampaignWave, int]]:
+    """A campaign's waves in order, each with its completed invitations."""
+    completed = (
+        select(
+            InvitationDispatch.wave_id,
+            func.count(Invitation.completed_at).label("completed"),
+        )
+        .join(Invitation, Invitation.id == InvitationDispatch.invitation_id)
+        .group_by(InvitationDispatch.wave_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(CampaignWave, completed.c.completed)
+        .outerjoin(completed, completed.c.wave_id == CampaignWave.id)
+        .where(CampaignWave.campaign_id == campaign_id)
+        .order_by(CampaignWave.number)
+    ).all()
+    return [(wave, int(done or 0)) for wave, done in rows]
+
+
+def survey_windows(session: Session) -> list[tuple[str, int | None]]:
+    """The surveys with their own contact window: (key or name, days), by name."""
+    rows = session.execute(
+        select(func.coalesce(Survey.key, Survey.name), ContactPolicy.min_days_between)
+        .join(Survey, Survey.id == ContactPolicy.survey_id)
+        .order_by(Survey.name)
+    ).all()
+    return [(str(survey), days) for survey, days in rows]
+
+
+def suppression_log(
+    session: Session, limit: int
+) -> list[tuple[SuppressionLogEntry, str | None, str | None]]:
+    """The latest ``limit`` suppression-log entries with the customer ref and survey."""
+    rows = session.execute(
+        select(
+            SuppressionLogEntry,
+            Customer.customer_ref,
+            func.coalesce(Survey.key, Survey.name),
+        )
+        .outerjoin(Customer, Customer.id == SuppressionLogEntry.customer_id)
+        .outerjoin(Survey, Survey.id == SuppressionLogEntry.survey_id)
+        .order_by(SuppressionLogEntry.at.desc(), SuppressionLogEntry.id.desc())
+        .limit(limit)
+    ).all()
+    return [(entry, ref, survey) for entry, ref, survey in rows]

@@ -1,11 +1,24 @@
-"""Request and result shapes of distribution (pydantic)."""
+"""Request and result shapes of distribution (pydantic).
+
+Every moment in a result is an aware UTC datetime (:data:`UtcDateTime`): SQLite hands back
+naive values, PostgreSQL aware ones; results look the same on both.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` as an aware UTC datetime (a naive one is taken to be UTC, as stored)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+#: A moment in a result: always aware, in UTC.
+UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
 
 
 class CustomerIn(BaseModel):
@@ -35,7 +48,7 @@ class EventResult(BaseModel):
     event_id: int
     duplicate: bool
     invitation_ids: list[int]
-    send_at: list[datetime]
+    send_at: list[UtcDateTime]
 
 
 class FunnelRow(BaseModel):
@@ -60,4 +73,90 @@ class SilentCustomer(BaseModel):
     customer_id: int
     customer_ref: str
     unanswered: int
-    last_sent_at: datetime | None
+    last_sent_at: UtcDateTime | None
+
+
+class SilentReport(BaseModel):
+    """The silent customers at a threshold (the policy's unless given)."""
+
+    threshold: int
+    customers: list[SilentCustomer]
+
+
+class InvitationRow(BaseModel):
+    """An invitation made by :func:`~cxlens.features.distribution.listing.invite`."""
+
+    invitation_id: int
+    customer: str
+    channel: str
+    status: str = Field(description="queued (sent by the worker) or live (a web link)")
+    link: str | None
+
+
+class TriggerRow(BaseModel):
+    """A hot-campaign trigger rule."""
+
+    id: int
+    event: str
+    survey: str
+    channel: str
+    delay_seconds: int
+    touchpoint: str | None
+    reminders: int
+    enabled: bool
+
+
+class CampaignRow(BaseModel):
+    """A cold campaign, its waves so far and the next one."""
+
+    id: int
+    name: str
+    survey: str
+    channel: str
+    rule: str | None
+    filters: dict[str, Any]
+    sample: int | None
+    waves: int
+    next_wave: UtcDateTime | None
+    enabled: bool
+
+
+class WaveRow(BaseModel):
+    """One wave of a cold campaign."""
+
+    number: int
+    scheduled_for: UtcDateTime | None
+    started_at: UtcDateTime | None
+    eligible: int
+    invited: int
+    completed: int
+
+
+class SurveyWindow(BaseModel):
+    """One survey's own contact window."""
+
+    survey: str
+    days: int | None
+
+
+class PolicyView(BaseModel):
+    """The contact-pressure rules in force."""
+
+    days: int
+    survey_days: int
+    quiet_hours: str | None = Field(description="HH:MM-HH:MM, or None when off")
+    silent_after: int
+    surveys: list[SurveyWindow]
+
+
+class SuppressionRow(BaseModel):
+    """An entry of the suppression log: a send that did not happen or was put off."""
+
+    at: UtcDateTime
+    customer: str | None
+    survey: str | None
+    invitation_id: int | None
+    channel: str
+    rule: str
+    action: str
+    reason: str
