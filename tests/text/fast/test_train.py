@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import numpy as np
+
+from cxlens.text.fast.model import FastModel
+from cxlens.text.fast.train import distil, fidelity, with_clauses
+
+from .teacher import CORPUS, THEMES, keyword_teacher
+
+
+def test_distilled_model_reproduces_its_teacher() -> None:
+    model = distil(CORPUS, keyword_teacher, bits=12, l2=1e-5, max_iter=200, version="t")
+    assert model.themes == THEMES
+    assert model.teacher == "keywords@1"
+    sentiment, hits = fidelity(model, CORPUS, keyword_teacher(CORPUS))
+    assert sentiment > 0.95
+    assert hits > 0.95
+    probs, scores = model.predict(["the parcel was late", "het personeel was snel"])
+    assert probs[0].argmax() == 0
+    assert probs[1].argmax() == 2
+    assert scores[0, 0] > 0.5 > scores[0, 1]
+    assert scores[1, 1] > 0.5 > scores[1, 0]
+
+
+def test_weights_round_trip_through_npz() -> None:
+    model = distil(CORPUS, keyword_teacher, bits=12, max_iter=50, version="t")
+    back = FastModel.from_bytes(model.to_bytes())
+    assert (back.bits, back.themes, back.teacher, back.version) == (12, THEMES, "keywords@1", "t")
+    a, b = model.predict(CORPUS[:20]), back.predict(CORPUS[:20])
+    assert np.abs(a[0] - b[0]).max() < 0.02  # int8 quantisation
+    assert np.abs(a[1] - b[1]).max() < 0.02
+
+
+def test_with_clauses_appends_the_clauses_of_contrastive_comments() -> None:
+    texts = with_clauses(["the delivery was late but the staff were lovely", "all good"])
+    assert texts[:2] == ["the delivery was late but the staff were lovely", "all good"]
+    assert texts[2:] == ["the delivery was late", "but the staff were lovely"]
