@@ -1,0 +1,47 @@
+"""Text analytics in the store (issue 4): analyses per comment, the worker pipeline, cached
+embeddings, the company's themes (re-scored without re-embedding), discovery and training."""
+
+from cxlens.features.insights.discovery import Proposal, discover
+from cxlens.features.insights.engine import TextEngine, default_engine
+from cxlens.features.insights.pipeline import BackfillReport, backfill
+from cxlens.features.insights.service import (
+    accept_theme,
+    add_label,
+    add_theme,
+    analyse_pending,
+    company_taxonomy,
+    delete_theme,
+    edit_theme,
+    get_theme,
+    merge_themes,
+    pending_count,
+    rescore,
+)
+from cxlens.features.insights.tasks import ANALYZE, RESCORE, enqueue_analysis, start_pipeline
+from cxlens.features.insights.training import TrainReport, train
+
+__all__ = [
+    "ANALYZE",
+    "RESCORE",
+    "BackfillReport",
+    "Proposal",
+    "TextEngine",
+    "TrainReport",
+    "accept_theme",
+    "add_label",
+    "add_theme",
+    "analyse_pending",
+    "backfill",
+    "company_taxonomy",
+    "default_engine",
+    "delete_theme",
+    "discover",
+    "edit_theme",
+    "enqueue_analysis",
+    "get_theme",
+    "merge_themes",
+    "pending_count",
+    "rescore",
+    "start_pipeline",
+    "train",
+]

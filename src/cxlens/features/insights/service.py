@@ -1,0 +1,433 @@
+"""Text analytics in the store: analyse comments, keep the company's themes, re-score.
+
+Comments are embedded once; the vectors are cached (int8) and every later step — theme
+edits, discovery, training — works from the cache. Functions flush, never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from cxlens.core.errors import InputError, Location, NotFoundError
+from cxlens.features.insights import repository as repo
+from cxlens.features.insights.codec import decode_many, encode
+from cxlens.features.insights.engine import TextEngine
+from cxlens.models.text import TextAnalysis, TextLabel, TextTheme
+from cxlens.text import (
+    SENTIMENTS,
+    DefaultAnalyzer,
+    Embedded,
+    SentimentHead,
+    Taxonomy,
+    Theme,
+    default_taxonomy,
+    embed_taxonomy,
+    score_themes,
+    split_clauses,
+    theme_hits,
+    theme_key,
+)
+from cxlens.text.language import detect_language
+from cxlens.text.types import Vectors
+
+#: At most this many themes are stored per comment.
+MAX_THEMES = 4
+SENTIMENT_HEAD = "sentiment"
+
+
+def now() -> datetime:
+    """The current time (UTC)."""
+    return datetime.now(UTC)
+
+
+# --- the company's taxonomy ----------------------------------------------------------------
+
+
+def ensure_themes(session: Session) -> None:
+    """Seed the default CX taxonomy the first time the company's themes are needed."""
+    if repo.count_themes(session) > 0:
+        return
+    for theme in default_taxonomy().themes:
+        session.add(
+            TextTheme(
+                key=theme.key,
+                name=theme.name,
+                description=theme.description,
+                examples={k: list(v) for k, v in theme.examples.items()},
+                status="active",
+                source="default",
+                threshold=theme.threshold,
+                details={},
+                created_at=now(),
+                updated_at=now(),
+            )
+        )
+    session.flush()
+
+
+def to_theme(row: TextTheme) -> Theme:
+    """The :class:`cxlens.text.Theme` of a stored theme."""
+    examples = {str(k): tuple(str(e) for e in v) for k, v in (row.examples or {}).items()}
+    return Theme(
+        key=row.key,
+        name=row.name,
+        description=row.description,
+        examples=examples,
+        threshold=row.threshold,
+    )
+
+
+def company_taxonomy(session: Session) -> Taxonomy:
+    """The company's active themes as a :class:`Taxonomy` (seeded with the default)."""
+    ensure_themes(session)
+    return Taxonomy([to_theme(row) for row in repo.themes(session)])
+
+
+def company_head(session: Session, engine: TextEngine) -> SentimentHead | None:
+    """The newest sentiment head trained on the team's labels for this embedder, if any."""
+    row = repo.latest_head(session, SENTIMENT_HEAD, engine.embedding_model)
+    if row is None or not row.parameters.get("active", True):
+        return None
+    weights = np.asarray(row.parameters["weights"], dtype=np.float32)
+    bias = np.asarray(row.parameters["bias"], dtype=np.float32)
+    return SentimentHead(weights=weights, bias=bias, version=f"company-{row.version}")
+
+
+def current_analyzer(session: Session, engine: TextEngine) -> DefaultAnalyzer:
+    """The analyzer new results come from: company themes, and the company head if trained."""
+    return engine.analyzer(company_taxonomy(session), company_head(session, engine))
+
+
+# --- analysing comments --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """One batch of the pipeline: how many comments were analysed, the last answer id seen."""
+
+    analysed: int
+    last_id: int
+    model: str
+
+
+def comment_vectors(
+    session: Session, engine: TextEngine, comments: Sequence[repo.Comment]
+) -> Vectors:
+    """The vectors of ``comments`` from the cache; missing ones are embedded and cached."""
+    model = engine.embedding_model
+    dim = engine.embedder.dim
+    cached = repo.cached_vectors(session, model, [c.answer_id for c in comments])
+    missing = [c for c in comments if c.answer_id not in cached]
+    if missing:
+        fresh = engine.embedder.embed([c.text for c in missing], kind="query")
+        for comment, vector in zip(missing, fresh, strict=True):
+            scale, codes = encode(vector)
+            repo.store_vector(session, model, comment.answer_id, dim, scale, codes)
+            cached[comment.answer_id] = (scale, codes)
+    return decode_many([cached[c.answer_id] for c in comments], dim)
+
+
+def _embedded(
+    session: Session, engine: TextEngine, comments: Sequence[repo.Comment], languages: list[str | None]
+) -> Embedded:
+    """Comment vectors (cached) and clause vectors of multi-clause comments (embedded now)."""
+    vectors = comment_vectors(session, engine, comments)
+    clause_texts: list[str] = []
+    owner: list[int] = []
+    for index, (comment, language) in enumerate(zip(comments, languages, strict=True)):
+        clauses = split_clauses(comment.text, language)
+        if len(clauses) > 1:
+            clause_texts.extend(clauses)
+            owner.extend([index] * len(clauses))
+    clause_vectors = (
+        engine.embedder.embed(clause_texts, kind="query")
+        if clause_texts
+        else np.zeros((0, engine.embedder.dim), dtype=np.float32)
+    )
+    return Embedded(
+        comments=vectors, clauses=clause_vectors, clause_owner=np.asarray(owner, dtype=np.intp)
+    )
+
+
+def analyse_comments(
+    session: Session,
+    engine: TextEngine,
+    comments: Sequence[repo.Comment],
+    analyzer: DefaultAnalyzer | None = None,
+) -> int:
+    """Analyse and store ``comments`` (skipping those this model already analysed)."""
+    if not comments:
+        return 0
+    analyzer = analyzer or current_analyzer(session, engine)
+    guesses = [detect_language(c.text) for c in comments]
+    embedded = _embedded(session, engine, comments, [g.language for g in guesses])
+    results = analyzer.analyze_embedded(guesses, embedded)
+    keys = {t.name: t.key for t in analyzer.taxonomy.themes}
+    stored = 0
+    for comment, result in zip(comments, results, strict=True):
+        analysis_id = repo.insert_analysis(
+            session,
+            {
+                "answer_id": comment.answer_id,
+                "model": result.model,
+                "language": result.language,
+                "language_confidence": float(result.language_confidence),
+                "sentiment": result.sentiment,
+                "sentiment_score": float(result.sentiment_score),
+                "analysed_at": now(),
+            },
+        )
+        if analysis_id is None:
+            continue
+        stored += 1
+        repo.insert_hits(
+            session,
+            analysis_id,
+            [
+                {
+                    "theme_key": keys.get(hit.theme, theme_key(hit.theme)),
+                    "score": float(hit.score),
+                    "sentiment": hit.sentiment,
+                    "sentiment_score": float(hit.sentiment_score),
+                }
+                for hit in result.themes
+            ],
+        )
+    return stored
+
+
+def analyse_pending(
+    session: Session, engine: TextEngine, *, batch: int = 64, after_id: int = 0
+) -> BatchResult:
+    """Analyse the next ``batch`` comments the current model has not analysed yet.
+
+    The watermark is the analyses themselves (a comment is pending until the current model
+    analysed it), so a run that stops anywhere resumes where it stopped, and a second run,
+    or two at once, adds nothing twice. ``after_id`` only skips ahead within one run.
+    """
+    analyzer = current_analyzer(session, engine)
+    comments = repo.pending_comments(session, analyzer.model, after_id=after_id, limit=batch)
+    analysed = analyse_comments(session, engine, comments, analyzer)
+    last = comments[-1].answer_id if comments else after_id
+    return BatchResult(analysed=analysed, last_id=last, model=analyzer.model)
+
+
+def pending_count(session: Session, engine: TextEngine) -> tuple[int, str]:
+    """How many comments the current model has yet to analyse, and the model."""
+    model = current_analyzer(session, engine).model
+    return repo.count_pending(session, model), model
+
+
+# --- re-scoring themes from the cache ------------------------------------------------------
+
+
+def rescore(session: Session, engine: TextEngine, *, batch: int = 2000) -> int:
+    """Re-score every comment's themes against the company's taxonomy from CACHED vectors.
+
+    Only the theme texts are embedded (those not embedded before); comments never are. A
+    hit keeps the aspect sentiment it had; a new hit takes the comment's sentiment. Returns
+    how many analyses were re-scored.
+    """
+    taxonomy = company_taxonomy(session)
+    vectors = embed_taxonomy(taxonomy, engine.embedder, cache=engine.theme_cache)
+    dim = engine.embedder.dim
+    done = 0
+    for rows in repo.vector_batches(session, engine.embedding_model, batch=batch):
+        analyses = repo.latest_analyses(session, [r[0] for r in rows])
+        rows = [r for r in rows if r[0] in analyses]
+        if not rows:
+            continue
+        matrix = decode_many([(r[1], r[2]) for r in rows], dim)
+        found = theme_hits(score_themes(matrix, vectors), taxonomy.keys, limit=MAX_THEMES)
+        previous = repo.hits_of(session, [analyses[r[0]].id for r in rows])
+        for row, hits in zip(rows, found, strict=True):
+            analysis = analyses[row[0]]
+            before = {h.theme_key: h for h in previous[analysis.id]}
+            repo.replace_hits(
+                session,
+                analysis.id,
+                [_hit(key, score, before.get(key), analysis) for key, score in hits],
+            )
+            done += 1
+    return done
+
+
+def _hit(key: str, score: float, old: object, analysis: TextAnalysis) -> dict[str, object]:
+    sentiment = getattr(old, "sentiment", None) or analysis.sentiment
+    value = getattr(old, "sentiment_score", None)
+    return {
+        "theme_key": key,
+        "score": float(score),
+        "sentiment": sentiment,
+        "sentiment_score": float(value if value is not None else analysis.sentiment_score),
+    }
+
+
+# --- theme management ----------------------------------------------------------------------
+
+
+def _examples(examples: dict[str, list[str]] | list[str] | None) -> dict[str, list[str]]:
+    if examples is None:
+        return {}
+    if isinstance(examples, list):
+        return {"any": [e for e in examples if e.strip()]} if examples else {}
+    return {str(k): [str(e) for e in v if str(e).strip()] for k, v in examples.items()}
+
+
+def get_theme(session: Session, key: str) -> TextTheme:
+    """The theme ``key`` (or the theme with that name); NotFoundError when none."""
+    ensure_themes(session)
+    row = repo.theme_by_key(session, key) or repo.theme_by_key(session, theme_key(key))
+    if row is None:
+        raise NotFoundError(f"no theme {key!r}")
+    return row
+
+
+def add_theme(
+    session: Session,
+    name: str,
+    description: str = "",
+    examples: dict[str, list[str]] | list[str] | None = None,
+    *,
+    status: str = "active",
+    source: str = "user",
+    details: dict[str, object] | None = None,
+    key: str | None = None,
+) -> TextTheme:
+    """Add a theme to the company's taxonomy (re-score afterwards to apply it)."""
+    ensure_themes(session)
+    checked = Theme.create(name, description, _examples(examples), key=key)
+    existing = repo.theme_by_key(session, checked.key)
+    if existing is not None and existing.status != "merged":
+        raise InputError(
+            f"a theme {checked.key!r} exists already",
+            Location(field="name"),
+            expected="a new theme name (or edit the existing theme)",
+        )
+    if existing is not None:  # re-adding a name that was merged away
+        session.delete(existing)
+        session.flush()
+    row = TextTheme(
+        key=checked.key,
+        name=checked.name,
+        description=checked.description,
+        examples=_examples(examples),
+        status=status,
+        source=source,
+        threshold=None,
+        details=dict(details or {}),
+        created_at=now(),
+        updated_at=now(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def edit_theme(
+    session: Session,
+    key: str,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    examples: dict[str, list[str]] | list[str] | None = None,
+) -> TextTheme:
+    """Change a theme's name, description or examples (its key stays)."""
+    row = get_theme(session, key)
+    if name is not None:
+        if not name.strip():
+            raise InputError("a theme needs a name", Location(field="name"), expected="a name")
+        row.name = name.strip()
+    if description is not None:
+        row.description = description.strip()
+    if examples is not None:
+        row.examples = _examples(examples)
+    row.threshold = None  # the texts changed: the learned threshold no longer applies
+    row.updated_at = now()
+    session.flush()
+    return row
+
+
+def accept_theme(session: Session, key: str) -> TextTheme:
+    """Apply a theme proposed by discovery."""
+    row = get_theme(session, key)
+    row.status = "active"
+    row.updated_at = now()
+    session.flush()
+    return row
+
+
+def merge_themes(
+    session: Session, keys: Sequence[str], *, into: str, name: str | None = None
+) -> TextTheme:
+    """Fold themes ``keys`` into ``into``: examples pooled, the others marked merged."""
+    target = get_theme(session, into)
+    sources = [get_theme(session, k) for k in keys]
+    taxonomy = Taxonomy([to_theme(target), *(to_theme(s) for s in sources if s.key != target.key)])
+    merged = taxonomy.merge([s.key for s in sources], into=target.key, name=name).get(target.key)
+    target.name = merged.name
+    target.description = merged.description
+    target.examples = {k: list(v) for k, v in merged.examples.items()}
+    target.threshold = None
+    target.updated_at = now()
+    for source in sources:
+        if source.key == target.key:
+            continue
+        source.status = "merged"
+        source.merged_into = target.key
+        source.updated_at = now()
+        repo.delete_hits_of_theme(session, source.key)
+    session.flush()
+    return target
+
+
+def delete_theme(session: Session, key: str) -> None:
+    """Delete a theme and its hits."""
+    row = get_theme(session, key)
+    repo.delete_hits_of_theme(session, row.key)
+    session.delete(row)
+    session.flush()
+
+
+# --- labels --------------------------------------------------------------------------------
+
+
+def add_label(
+    session: Session,
+    answer_id: int,
+    *,
+    sentiment: str | None = None,
+    themes: Sequence[str] | None = None,
+    labelled_by: str | None = None,
+) -> TextLabel:
+    """Record the team's label of a comment (its sentiment and/or its themes)."""
+    if sentiment is None and themes is None:
+        raise InputError(
+            "a label needs a sentiment or themes",
+            Location(field="sentiment"),
+            expected="--sentiment and/or --theme",
+        )
+    if sentiment is not None and sentiment not in SENTIMENTS:
+        raise InputError(
+            f"unknown sentiment {sentiment!r}",
+            Location(field="sentiment"),
+            expected=" or ".join(SENTIMENTS),
+        )
+    if not repo.answer_exists(session, answer_id):
+        raise NotFoundError(f"no comment {answer_id}")
+    keys = None if themes is None else [get_theme(session, t).key for t in themes]
+    row = TextLabel(
+        answer_id=answer_id,
+        sentiment=sentiment,
+        themes=keys,
+        labelled_by=labelled_by,
+        labelled_at=now(),
+    )
+    session.add(row)
+    session.flush()
+    return row

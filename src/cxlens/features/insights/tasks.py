@@ -1,0 +1,107 @@
+"""Jobs of the insights feature: new comments analysed by the worker within seconds.
+
+``insights.analyze`` analyses one batch of pending comments, then enqueues its successor
+in the same transaction: at once when it filled its batch, otherwise after
+:data:`POLL_SECONDS` (a watermark poll: comments stored by any feature — imports, survey
+pages — are picked up without those features knowing about text analytics). A feature
+that stores comments may also call :func:`enqueue_analysis` in its own transaction.
+An hourly schedule (seeded by :func:`ensure_schedule`) restarts the chain should it stop.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from cxlens.core.settings import Settings
+from cxlens.features.insights.engine import TextEngine, default_engine
+from cxlens.features.insights.service import analyse_pending, rescore
+from cxlens.jobs import HandlerRegistry, JobContext, add_schedule, enqueue
+from cxlens.models import Job, JobStatus, Schedule
+
+ANALYZE = "insights.analyze"
+RESCORE = "insights.rescore"
+#: How long the chain waits when no comment is pending.
+POLL_SECONDS = 5
+#: Comments per job.
+BATCH = 64
+#: Finished poll jobs older than this are deleted by the chain itself.
+KEEP_DONE = timedelta(hours=1)
+SCHEDULE_NAME = "insights: restart text analysis"
+
+
+def enqueue_analysis(session: Session, *, key: str | None = None) -> Job:
+    """Ask the worker to analyse pending comments now (in the caller's transaction)."""
+    return enqueue(session, ANALYZE, {}, idempotency_key=key)
+
+
+def ensure_schedule(session: Session) -> None:
+    """Create the hourly schedule that (re)starts the analysis chain, once."""
+    found = session.execute(select(Schedule.id).where(Schedule.name == SCHEDULE_NAME)).first()
+    if found is None:
+        start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+        add_schedule(session, SCHEDULE_NAME, ANALYZE, "FREQ=HOURLY", dtstart=start)
+
+
+def _other_chain_job(session: Session, job_id: int) -> bool:
+    live = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
+    query = select(Job.id).where(Job.kind == ANALYZE, Job.status.in_(live), Job.id != job_id)
+    return session.execute(query.limit(1)).first() is not None
+
+
+def analyze_job(
+    session: Session, payload: dict[str, Any], context: JobContext, engine: TextEngine
+) -> None:
+    """One batch, then the successor job (at once when busy, else after the poll delay)."""
+    now = context.clock.now()
+    if payload.get("scheduled_for") and _other_chain_job(session, context.job_id):
+        return  # the chain is alive: the hourly kick has nothing to do
+    result = analyse_pending(session, engine, batch=int(payload.get("batch", BATCH)))
+    busy = result.analysed > 0 and result.analysed >= int(payload.get("batch", BATCH))
+    delay = timedelta(0) if busy else timedelta(seconds=POLL_SECONDS)
+    enqueue(
+        session,
+        ANALYZE,
+        {"batch": int(payload.get("batch", BATCH))},
+        run_at=now + delay,
+        idempotency_key=f"{ANALYZE}:after:{context.job_id}",
+    )
+    session.execute(
+        delete(Job).where(
+            Job.kind == ANALYZE,
+            Job.status == JobStatus.DONE.value,
+            Job.finished_at < now - KEEP_DONE,
+        )
+    )
+
+
+def register(
+    registry: HandlerRegistry, settings: Settings, *, engine: TextEngine | None = None
+) -> None:
+    """Register ``insights.analyze`` and ``insights.rescore`` (the text engine loads lazily)."""
+    holder: list[TextEngine] = [] if engine is None else [engine]
+
+    def text_engine() -> TextEngine:
+        if not holder:
+            holder.append(default_engine())
+        return holder[0]
+
+    def analyze(session: Session, payload: dict[str, Any], context: JobContext) -> None:
+        analyze_job(session, payload, context, text_engine())
+
+    def rescore_job(session: Session, payload: dict[str, Any], context: JobContext) -> None:
+        rescore(session, text_engine())
+
+    registry.register(ANALYZE, analyze)
+    registry.register(RESCORE, rescore_job)
+
+
+def start_pipeline(session: Session) -> None:
+    """Make sure the analysis chain runs: the hourly restart schedule and, unless a chain
+    job is queued or running, a job now. Call it when the worker starts (idempotent)."""
+    ensure_schedule(session)
+    if not _other_chain_job(session, -1):
+        enqueue_analysis(session)
