@@ -1,4 +1,10 @@
-"""The hosted survey page (``/s/``), anonymous link surveys (``/a/``), votes, opt-out, pixel."""
+"""The hosted survey page (``/s/``), anonymous link surveys (``/a/``), votes, opt-out, pixel.
+
+The ``async`` routes only read the request body on the event loop; their database work runs
+in the thread pool (``run_in_threadpool``). A blocking SQLite call on the event loop could
+wait on a write lock whose holder needs the loop to commit, stalling the whole server for
+the busy timeout.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from typing import Annotated, Any
 from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
@@ -332,6 +339,18 @@ async def survey_submit(
     token: str, request: Request, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """Save the answer of one page (CSRF-checked) and go on."""
+    fields = await _form_fields(request)
+    return await run_in_threadpool(_survey_submit, token, request, session, settings, fields)
+
+
+def _survey_submit(
+    token: str,
+    request: Request,
+    session: Session,
+    settings: Settings,
+    fields: Mapping[str, list[str]],
+) -> Response:
+    """The blocking part of :func:`survey_submit`, run off the event loop."""
     if not allowed(request, "survey"):
         return _too_many(request)
     try:
@@ -339,7 +358,6 @@ async def survey_submit(
     except NotFoundError:
         return _not_found(request)
     invitation = visit.invitation
-    fields = await _form_fields(request)
     subject = f"invitation:{invitation.id}"
     if not csrf_valid(settings, subject, _first(fields, "csrf")):
         return _csrf_failed(visit.form.default_language)
@@ -414,9 +432,20 @@ async def unsubscribe_submit(
     token: str, request: Request, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """Record the opt-out: the confirm button, or RFC 8058 ``List-Unsubscribe=One-Click``."""
+    fields = await _form_fields(request)
+    return await run_in_threadpool(_unsubscribe_submit, token, request, session, settings, fields)
+
+
+def _unsubscribe_submit(
+    token: str,
+    request: Request,
+    session: Session,
+    settings: Settings,
+    fields: Mapping[str, list[str]],
+) -> Response:
+    """The blocking part of :func:`unsubscribe_submit`, run off the event loop."""
     if not allowed(request, "unsubscribe"):
         return _too_many(request)
-    fields = await _form_fields(request)
     one_click = _first(fields, "List-Unsubscribe") == "One-Click"
     try:
         invitation = unsubscribe(
@@ -505,13 +534,26 @@ async def anonymous_submit(
     survey_key: str, request: Request, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """Save one page of an anonymous link survey (CSRF-checked)."""
+    fields = await _form_fields(request)
+    return await run_in_threadpool(
+        _anonymous_submit, survey_key, request, session, settings, fields
+    )
+
+
+def _anonymous_submit(
+    survey_key: str,
+    request: Request,
+    session: Session,
+    settings: Settings,
+    fields: Mapping[str, list[str]],
+) -> Response:
+    """The blocking part of :func:`anonymous_submit`, run off the event loop."""
     if not allowed(request, "anonymous"):
         return _too_many(request)
     try:
         form = latest_form(session, survey_key)
     except NotFoundError:
         return _not_found(request)
-    fields = await _form_fields(request)
     signed = _first(fields, "r")
     response = _anon_response(session, settings, form, signed)
     if (

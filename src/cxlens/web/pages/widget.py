@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
@@ -75,9 +76,16 @@ async def widget_decide(
     Sampling (``app.state.widget_sample_rate``, default 1) and contact pressure
     (``app.state.widget_pressure``, default: opt-outs only) are decided here.
     """
+    body = await _body(request)
+    return await run_in_threadpool(_widget_decide, request, session, settings, body)
+
+
+def _widget_decide(
+    request: Request, session: Session, settings: Settings, body: dict[str, Any]
+) -> JSONResponse:
+    """The blocking part of :func:`widget_decide`, run off the event loop."""
     if not allowed(request, "widget"):
         return _reply({"show": False, "reason": "rate_limited"}, 429)
-    body = await _body(request)
     pressure: PressureCheck = getattr(request.app.state, "widget_pressure", opt_out_only)
     rate = float(getattr(request.app.state, "widget_sample_rate", 1.0))
     hidden = body.get("hidden") if isinstance(body.get("hidden"), dict) else {}
@@ -123,9 +131,16 @@ async def widget_answer(
     request: Request, session: SessionDep, settings: SettingsDep
 ) -> JSONResponse:
     """``{token, answers: {key: value}, complete?}`` → ``{ok, thank_you}``."""
+    body = await _body(request)
+    return await run_in_threadpool(_widget_answer, request, session, settings, body)
+
+
+def _widget_answer(
+    request: Request, session: Session, settings: Settings, body: dict[str, Any]
+) -> JSONResponse:
+    """The blocking part of :func:`widget_answer`, run off the event loop."""
     if not allowed(request, "widget"):
         return _reply({"ok": False, "error": "rate_limited"}, 429)
-    body = await _body(request)
     answers = body.get("answers")
     if not isinstance(answers, dict):
         return _reply({"ok": False, "error": "answers must be an object"}, 422)
