@@ -29,9 +29,11 @@ app.add_typer(db_app, name="db")
 
 from cxlens.cli.distribution import distribution_app  # noqa: E402
 from cxlens.cli.surveys import survey_app  # noqa: E402
+from cxlens.cli.text import text_app  # noqa: E402
 
 app.add_typer(survey_app, name="survey")
 app.add_typer(distribution_app)
+app.add_typer(text_app, name="text")
 
 
 class Period(StrEnum):

@@ -1,0 +1,93 @@
+"""``cxlens text``: language, sentiment and themes of a column of comments in any file."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from cxlens.cli.common import fail
+from cxlens.cli.output import console, progress
+from cxlens.core.errors import CxlensError, InputError, Location
+from cxlens.ingest import read_raw
+from cxlens.text import CommentAnalysis, default_analyzer
+
+text_app = typer.Typer(
+    help="Understand comments: language, sentiment, themes (offline).", no_args_is_help=True
+)
+
+BATCH = 64
+
+
+def _column(file: Path, column: str) -> list[str | None]:
+    raw = read_raw(file)
+    if column not in raw.header:
+        raise InputError(
+            f"no column {column!r}",
+            Location(file=str(file), column=column),
+            expected="one of: " + ", ".join(repr(c) for c in raw.header),
+        )
+    values: list[str | None] = raw.table.column(column).to_pylist()
+    return values
+
+
+@text_app.command("analyze")
+def analyze(
+    file: Annotated[Path, typer.Argument(help="A CSV/TSV/XLSX/Parquet/JSON-lines file.")],
+    column: Annotated[str, typer.Option("--column", "-c", help="The column of comments.")],
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help="One JSON object per row on stdout.")
+    ] = False,
+) -> None:
+    """Analyse every comment of COLUMN: language, sentiment, themes with their sentiment."""
+    try:
+        values = _column(file, column)
+        analyzer = default_analyzer()
+        rows = [(i, v) for i, v in enumerate(values) if v is not None and v.strip()]
+        results: list[tuple[int, CommentAnalysis]] = []
+        with progress(f"Analysing {len(rows)} comments", enabled=True) as step:
+            for start in range(0, len(rows), BATCH):
+                chunk = rows[start : start + BATCH]
+                analysed = analyzer.analyze([text for _, text in chunk])
+                results.extend(zip([i for i, _ in chunk], analysed, strict=True))
+                if jsonl:
+                    for index, analysis in results[-len(chunk) :]:
+                        print(json.dumps(analysis.to_json(row=index), ensure_ascii=False))
+                done = min(start + BATCH, len(rows))
+                step(f"Analysed {done}/{len(rows)} comments", done / max(len(rows), 1))
+    except (CxlensError, OSError) as error:
+        raise fail(error) from None
+    if not jsonl:
+        _summary(file, column, len(values), results)
+
+
+def _summary(
+    file: Path, column: str, total: int, results: list[tuple[int, CommentAnalysis]]
+) -> None:
+    model = results[0][1].model if results else "-"
+    console.print(
+        f"[bold]{file}[/bold], column {column!r}: {len(results)} comments in {total} rows "
+        f"(model {model})",
+        highlight=False,
+    )
+    by_language: dict[str, list[CommentAnalysis]] = defaultdict(list)
+    for _, analysis in results:
+        by_language[analysis.language or "unknown"].append(analysis)
+    table = Table(title="Sentiment and top themes by language")
+    for name in ("language", "n", "negative", "neutral", "positive", "top themes"):
+        table.add_column(name, justify="right" if name in {"n"} else "left")
+    for language, group in sorted(by_language.items(), key=lambda kv: -len(kv[1])):
+        split = Counter(a.sentiment for a in group)
+        themes = Counter(hit.theme for a in group for hit in a.themes)
+        n = len(group)
+        table.add_row(
+            language,
+            str(n),
+            *(f"{100 * split[s] / n:.0f}%" for s in ("negative", "neutral", "positive")),
+            ", ".join(f"{t} ({c})" for t, c in themes.most_common(3)) or "–",
+        )
+    console.print(table)
