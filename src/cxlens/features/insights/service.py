@@ -431,3 +431,27 @@ def add_label(
     session.add(row)
     session.flush()
     return row
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def comments_with_analyses(
+    session: Session,
+    *,
+    language: str | None = None,
+    theme: str | None = None,
+    sentiment: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[tuple[repo.Comment, TextAnalysis | None, list[tuple[str, float, str | None]]]]:
+    """Comments (newest first) with their latest analysis and its theme hits."""
+    key = get_theme(session, theme).key if theme is not None else None
+    rows = repo.list_comments(
+        session, language=language, theme=key, sentiment=sentiment, limit=limit, offset=offset
+    )
+    hits = repo.hits_of(session, [a.id for _, a in rows if a is not None])
+    return [
+        (c, a, [(h.theme_key, h.score, h.sentiment) for h in hits[a.id]] if a else [])
+        for c, a in rows
+    ]

@@ -1,0 +1,175 @@
+"""REST API of text analytics: comments with their analyses, themes, discovery, labels."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from sqlalchemy.orm import Session
+
+from cxlens.core.errors import InputError, NotFoundError
+from cxlens.features.insights import service
+from cxlens.features.insights.discovery import discover
+from cxlens.features.insights.engine import TextEngine, default_engine
+from cxlens.features.insights.schemas import (
+    AnalysisOut,
+    CommentOut,
+    LabelIn,
+    LabelOut,
+    MergeIn,
+    ThemeHitOut,
+    ThemeIn,
+    ThemeOut,
+    ThemePatch,
+)
+from cxlens.models.text import TextTheme
+from cxlens.web.deps import get_session
+
+router = APIRouter(prefix="/api/v1", tags=["text"])
+
+
+def get_text_engine(request: Request) -> TextEngine:
+    """The app's text engine (``app.state.text_engine``; the default one, built once)."""
+    engine: TextEngine | None = getattr(request.app.state, "text_engine", None)
+    if engine is None:
+        engine = default_engine()
+        request.app.state.text_engine = engine
+    return engine
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+EngineDep = Annotated[TextEngine, Depends(get_text_engine)]
+
+
+def _theme(row: TextTheme) -> ThemeOut:
+    return ThemeOut(
+        key=row.key,
+        name=row.name,
+        description=row.description,
+        examples={k: list(v) for k, v in (row.examples or {}).items()},
+        status=row.status,
+        source=row.source,
+        threshold=row.threshold,
+        merged_into=row.merged_into,
+        details=dict(row.details or {}),
+    )
+
+
+def _http(exc: Exception) -> HTTPException:
+    code = 404 if isinstance(exc, NotFoundError) else 422
+    return HTTPException(status_code=code, detail=str(exc))
+
+
+@router.get("/comments", response_model=list[CommentOut], summary="Comments and analyses")
+def get_comments(
+    session: SessionDep,
+    language: str | None = None,
+    theme: str | None = None,
+    sentiment: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[CommentOut]:
+    """Comments, newest first, with language, sentiment and themes of their latest analysis."""
+    try:
+        rows = service.comments_with_analyses(
+            session, language=language, theme=theme, sentiment=sentiment, limit=limit, offset=offset
+        )
+    except (InputError, NotFoundError) as exc:
+        raise _http(exc) from exc
+    return [
+        CommentOut(
+            id=c.answer_id,
+            text=c.text,
+            analysis=None
+            if a is None
+            else AnalysisOut(
+                language=a.language,
+                language_confidence=a.language_confidence,
+                sentiment=a.sentiment,
+                sentiment_score=a.sentiment_score,
+                themes=[ThemeHitOut(theme=k, score=s, sentiment=m) for k, s, m in hits],
+                model=a.model,
+            ),
+        )
+        for c, a, hits in rows
+    ]
+
+
+@router.get("/themes", response_model=list[ThemeOut], summary="The company's themes")
+def get_themes(session: SessionDep, status: str | None = "active") -> list[ThemeOut]:
+    """Themes (``status``: active, proposed, merged; empty for all)."""
+    from cxlens.features.insights import repository
+
+    service.ensure_themes(session)
+    return [_theme(t) for t in repository.themes(session, status=status or None)]
+
+
+@router.post("/themes", response_model=ThemeOut, status_code=201, summary="Add a theme")
+def post_theme(body: ThemeIn, session: SessionDep, engine: EngineDep) -> ThemeOut:
+    """Add a theme; every comment is re-scored from its cached embedding."""
+    try:
+        row = service.add_theme(session, body.name, body.description, body.examples)
+    except (InputError, NotFoundError) as exc:
+        raise _http(exc) from exc
+    service.rescore(session, engine)
+    return _theme(row)
+
+
+@router.patch("/themes/{key}", response_model=ThemeOut, summary="Edit or accept a theme")
+def patch_theme(key: str, body: ThemePatch, session: SessionDep, engine: EngineDep) -> ThemeOut:
+    """Change a theme's name, description or examples, or accept a proposed one."""
+    try:
+        if body.accept:
+            service.accept_theme(session, key)
+        row = service.edit_theme(
+            session, key, name=body.name, description=body.description, examples=body.examples
+        )
+    except (InputError, NotFoundError) as exc:
+        raise _http(exc) from exc
+    service.rescore(session, engine)
+    return _theme(row)
+
+
+@router.delete("/themes/{key}", status_code=204, summary="Delete a theme")
+def delete_theme(key: str, session: SessionDep) -> None:
+    """Delete a theme and its hits."""
+    try:
+        service.delete_theme(session, key)
+    except (InputError, NotFoundError) as exc:
+        raise _http(exc) from exc
+
+
+@router.post("/themes/merge", response_model=ThemeOut, summary="Merge themes")
+def merge_themes(body: MergeIn, session: SessionDep, engine: EngineDep) -> ThemeOut:
+    """Fold themes into one; comments are re-scored from the cache."""
+    try:
+        row = service.merge_themes(session, body.keys, into=body.into, name=body.name)
+    except (InputError, NotFoundError) as exc:
+        raise _http(exc) from exc
+    service.rescore(session, engine)
+    return _theme(row)
+
+
+@router.post("/themes/discover", response_model=list[ThemeOut], summary="Discover themes")
+def discover_themes(session: SessionDep, engine: EngineDep) -> list[ThemeOut]:
+    """Cluster the comments no theme matched; proposals are stored, not applied."""
+    from cxlens.features.insights import repository
+
+    discover(session, engine)
+    return [_theme(t) for t in repository.themes(session, status="proposed")]
+
+
+@router.post("/comments/{comment_id}/labels", response_model=LabelOut, status_code=201)
+def post_label(comment_id: int, body: LabelIn, session: SessionDep) -> LabelOut:
+    """Label a comment's sentiment and/or themes (``cxlens text train`` learns from labels)."""
+    try:
+        row = service.add_label(
+            session,
+            comment_id,
+            sentiment=body.sentiment,
+            themes=body.themes,
+            labelled_by=body.labelled_by,
+        )
+    except (InputError, NotFoundError) as exc:
+        raise _http(exc) from exc
+    return LabelOut(id=row.id, comment_id=row.answer_id, sentiment=row.sentiment, themes=row.themes)

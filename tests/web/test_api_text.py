@@ -1,0 +1,49 @@
+"""The text API over HTTP: comments with analyses, a new theme applied, labels (both DBs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from cxlens.core.settings import Settings
+from cxlens.db import unit_of_work
+from cxlens.features.insights import analyse_pending
+from cxlens.web.api_text import router
+from cxlens.web.app import create_app
+
+from features.insights.helpers import OTHER, PARKING, add_comments, engine
+
+
+def test_a_theme_added_over_the_api_shows_in_the_comments(
+    migrated_engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    text = engine()
+    with unit_of_work(migrated_engine) as session:
+        ids = add_comments(session, OTHER + PARKING)
+        analyse_pending(session, text, batch=100)
+    app = create_app(Settings(data_dir=tmp_path, database_url=database_url))
+    app.include_router(router)
+    app.state.text_engine = text
+    with TestClient(app) as client:
+        everything = client.get("/api/v1/comments").json()
+        added = client.post(
+            "/api/v1/themes",
+            json={"name": "Parking", "description": "parking the car near the shop",
+                  "examples": ["parking lot full", "no parking spaces"]},
+        )
+        again = client.post("/api/v1/themes", json={"name": "Parking"})
+        parking = client.get("/api/v1/comments", params={"theme": "parking"}).json()
+        label = client.post(f"/api/v1/comments/{ids[0]}/labels", json={"sentiment": "negative"})
+        bad = client.post(f"/api/v1/comments/{ids[0]}/labels", json={"sentiment": "angry"})
+        missing = client.post("/api/v1/comments/999999/labels", json={"sentiment": "negative"})
+        gone = client.delete("/api/v1/themes/parking")
+        themes = client.get("/api/v1/themes").json()
+    assert len(everything) == len(ids) and all(c["analysis"] for c in everything)
+    assert everything[0]["analysis"]["model"].startswith("cxlens-e5@")
+    assert added.status_code == 201 and added.json()["key"] == "parking"
+    assert again.status_code == 422
+    assert {c["id"] for c in parking} == set(ids[len(OTHER) :])
+    assert label.status_code == 201 and bad.status_code == 422 and missing.status_code == 404
+    assert gone.status_code == 204 and "parking" not in {t["key"] for t in themes}
