@@ -1,0 +1,233 @@
+"""``cxlens text`` commands on the store: backfill, label, train, themes, discover.
+
+The integrator adds them to the ``text`` group with :func:`register_commands`. Each parses
+its options, calls the insights feature, and renders the result.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from cxlens.cli.output import console, print_json
+from cxlens.cli.surveys import fail, store_session
+from cxlens.core.errors import CxlensError
+
+if TYPE_CHECKING:
+    from cxlens.features.insights.engine import TextEngine
+
+themes_app = typer.Typer(help="The company's themes: list, add, edit, merge, delete, accept.")
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+
+#: Tests (and embedders) set this to use another text engine than the default one.
+ENGINE: list[TextEngine] = []
+
+
+def _engine() -> TextEngine:
+    from cxlens.features.insights.engine import default_engine
+
+    if not ENGINE:
+        ENGINE.append(default_engine())
+    return ENGINE[0]
+
+
+def backfill(batch: Annotated[int, typer.Option("--batch", min=1)] = 256) -> None:
+    """Analyse every comment not yet analysed by the current model (resumable)."""
+    from cxlens.core.settings import Settings
+    from cxlens.db import make_engine, upgrade
+    from cxlens.features.insights import backfill as run
+
+    db = make_engine(Settings())
+    try:
+        upgrade(db)
+        with Progress(
+            TextColumn("analysing comments"), BarColumn(), MofNCompleteColumn(),
+            TimeRemainingColumn(), console=console,
+        ) as progress:
+            task = progress.add_task("comments", total=None)
+
+            def start(pending: int, model: str) -> None:
+                progress.update(task, total=pending)
+
+            report = run(
+                db, _engine(), batch=batch, on_start=start,
+                on_batch=lambda n: progress.advance(task, n),
+            )
+    except CxlensError as exc:
+        raise fail(exc) from exc
+    finally:
+        db.dispose()
+    console.print(f"{report.analysed} comments analysed with {report.model}")
+
+
+def label(
+    comment_id: int,
+    sentiment: Annotated[str | None, typer.Option("--sentiment")] = None,
+    theme: Annotated[list[str] | None, typer.Option("--theme")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who labels.")] = None,
+) -> None:
+    """Label a comment's sentiment and/or themes."""
+    from cxlens.features.insights import add_label
+
+    try:
+        with store_session() as session:
+            add_label(session, comment_id, sentiment=sentiment, themes=theme, labelled_by=by)
+    except CxlensError as exc:
+        raise fail(exc) from exc
+    console.print(f"comment {comment_id} labelled")
+
+
+def train_command(json_output: JsonOpt = False) -> None:
+    """Learn from the team's labels: a company sentiment head, theme thresholds."""
+    from cxlens.features.insights import train
+
+    try:
+        with store_session() as session:
+            report = train(session, _engine())
+    except CxlensError as exc:
+        raise fail(exc) from exc
+    data = {
+        "labels": report.labels,
+        "head_version": report.head_version,
+        "head_active": report.head_active,
+        "accuracy_base": report.accuracy_base,
+        "accuracy_head": report.accuracy_head,
+        "thresholds": report.thresholds,
+    }
+    if json_output:
+        print_json(data)
+        return
+    for key, value in data.items():
+        console.print(f"{key}: {value}")
+
+
+def discover_command(json_output: JsonOpt = False) -> None:
+    """Propose new themes from the comments no theme matched."""
+    from cxlens.features.insights import discover
+
+    try:
+        with store_session() as session:
+            found = discover(session, _engine())
+    except CxlensError as exc:
+        raise fail(exc) from exc
+    items = [
+        {"key": p.key, "keywords": list(p.keywords), "size": p.size, "verbatims": list(p.verbatims)}
+        for p in found
+    ]
+    if json_output:
+        print_json({"proposals": items})
+        return
+    for p in items:
+        console.print(f"[bold]{p['key']}[/bold] ({p['size']}): {', '.join(p['keywords'])}")
+        for verbatim in p["verbatims"]:
+            console.print(f"  “{verbatim}”", highlight=False)
+
+
+@themes_app.command("list")
+def themes_list(
+    status: Annotated[str, typer.Option("--status")] = "active", json_output: JsonOpt = False
+) -> None:
+    """List themes (active, proposed or merged)."""
+    from cxlens.features.insights import repository
+    from cxlens.features.insights.service import ensure_themes
+
+    with store_session() as session:
+        ensure_themes(session)
+        rows = [(t.key, t.name, t.source, t.status) for t in repository.themes(session, status=status)]
+    if json_output:
+        print_json({"themes": [dict(zip(("key", "name", "source", "status"), r, strict=True)) for r in rows]})
+        return
+    table = Table(title="Themes", title_justify="left")
+    for column in ("key", "name", "source", "status"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+@themes_app.command("add")
+def themes_add(
+    name: str,
+    description: Annotated[str, typer.Option("--description")] = "",
+    example: Annotated[list[str] | None, typer.Option("--example")] = None,
+) -> None:
+    """Add a theme; comments are re-scored from their cached embeddings."""
+    from cxlens.features.insights import add_theme, rescore
+
+    try:
+        with store_session() as session:
+            row = add_theme(session, name, description, list(example or []))
+            key = row.key
+            count = rescore(session, _engine())
+    except CxlensError as exc:
+        raise fail(exc) from exc
+    console.print(f"theme {key} added; {count} comments re-scored")
+
+
+@themes_app.command("edit")
+def themes_edit(
+    key: str,
+    name: Annotated[str | None, typer.Option("--name")] = None,
+    description: Annotated[str | None, typer.Option("--description")] = None,
+    example: Annotated[list[str] | None, typer.Option("--example")] = None,
+    accept: Annotated[bool, typer.Option("--accept", help="Apply a proposed theme.")] = False,
+) -> None:
+    """Edit a theme (or accept a proposed one); comments are re-scored."""
+    from cxlens.features.insights import accept_theme, edit_theme, rescore
+
+    try:
+        with store_session() as session:
+            if accept:
+                accept_theme(session, key)
+            edit_theme(session, key, name=name, description=description, examples=example)
+            rescore(session, _engine())
+    except CxlensError as exc:
+        raise fail(exc) from exc
+    console.print(f"theme {key} saved")
+
+
+@themes_app.command("merge")
+def themes_merge(
+    keys: list[str],
+    into: Annotated[str, typer.Option("--into")],
+    name: Annotated[str | None, typer.Option("--name")] = None,
+) -> None:
+    """Merge themes into one; comments are re-scored."""
+    from cxlens.features.insights import merge_themes, rescore
+
+    try:
+        with store_session() as session:
+            merge_themes(session, keys, into=into, name=name)
+            rescore(session, _engine())
+    except CxlensError as exc:
+        raise fail(exc) from exc
+    console.print(f"merged into {into}")
+
+
+@themes_app.command("delete")
+def themes_delete(key: str) -> None:
+    """Delete a theme and its hits."""
+    from cxlens.features.insights import delete_theme
+
+    try:
+        with store_session() as session:
+            delete_theme(session, key)
+    except CxlensError as exc:
+        raise fail(exc) from exc
+    console.print(f"theme {key} deleted")
+
+
+def register_commands(text_app: typer.Typer) -> None:
+    """Add backfill, label, train, discover and the ``themes`` group to ``text_app``."""
+    text_app.command("backfill")(backfill)
+    text_app.command("label")(label)
+    text_app.command("train")(train_command)
+    text_app.command("discover")(discover_command)
+    text_app.add_typer(themes_app, name="themes")
+
+
+insights_app = typer.Typer(help="Text analytics in the store.", no_args_is_help=True)
+register_commands(insights_app)
