@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from cxlens.core.errors import InputError, NotFoundError
 from cxlens.core.settings import Settings
 from cxlens.core.signing import Purpose
+from cxlens.db import unit_of_work
 from cxlens.features.collection import responses as saving
 from cxlens.features.collection.forms import SurveyForm, latest_form
 from cxlens.features.collection.incentives import incentive_code
@@ -47,6 +48,7 @@ from cxlens.web.deps import get_session, get_settings
 from cxlens.web.pages.i18n import choose_language, gettext_for, language_name
 from cxlens.web.pages.ratelimit import allowed
 from cxlens.web.pages.render import SECURITY_HEADERS, render
+from cxlens.web.pages.writegate import write_gate
 
 router = APIRouter(include_in_schema=False)
 
@@ -335,12 +337,21 @@ def survey_page(
 
 
 @router.post("/s/{token}")
-async def survey_submit(
-    token: str, request: Request, session: SessionDep, settings: SettingsDep
-) -> Response:
-    """Save the answer of one page (CSRF-checked) and go on."""
+async def survey_submit(token: str, request: Request, settings: SettingsDep) -> Response:
+    """Save the answer of one page (CSRF-checked) and go on.
+
+    The whole transaction (begin … commit) runs in one pool thread behind the SQLite write
+    gate, and the redirect goes out only after the commit.
+    """
     fields = await _form_fields(request)
-    return await run_in_threadpool(_survey_submit, token, request, session, settings, fields)
+    return await run_in_threadpool(_survey_submit_committed, token, request, settings, fields)
+
+
+def _survey_submit_committed(
+    token: str, request: Request, settings: Settings, fields: Mapping[str, list[str]]
+) -> Response:
+    with write_gate(request), unit_of_work(request.app.state.engine) as session:
+        return _survey_submit(token, request, session, settings, fields)
 
 
 def _survey_submit(
