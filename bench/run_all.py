@@ -18,6 +18,7 @@ BENCHES = (
     ("import_csv.py", "--rows", 1_000_000),
     ("store_import.py", "--rows", 1_000_000),
     ("metrics_engine.py", "--rows", 10_000_000),
+    ("survey_submit.py", "--seconds", 20),
 )
 
 
