@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from features.insights.helpers import OTHER, PARKING, add_comments, engine
 from typer.testing import CliRunner
 
 from cxlens.cli import insights
 from cxlens.db import engine_for_url, unit_of_work, upgrade
+from features.insights.helpers import OTHER, PARKING, add_comments, engine
 
 runner = CliRunner()
 
@@ -30,10 +30,14 @@ def test_backfill_themes_label_and_train(database_url: str, tmp_path: Path) -> N
     try:
         assert "8 comments analysed" in run("backfill", "--batch", "3")
         assert "0 comments analysed" in run("backfill")
-        assert "8 comments re-scored" in run("themes", "add", "Parking", "--example", "parking lot full")
+        assert "8 comments re-scored" in run(
+            "themes", "add", "Parking", "--example", "parking lot full"
+        )
         assert "parking" in run("themes", "list")
         run("label", str(ids[0]), "--sentiment", "negative", "--theme", "parking")
-        bad = runner.invoke(insights.insights_app, ["label", str(ids[0]), "--sentiment", "angry"], env=env)
+        bad = runner.invoke(
+            insights.insights_app, ["label", str(ids[0]), "--sentiment", "angry"], env=env
+        )
         assert bad.exit_code == 2
         assert "labels: 1" in run("train")
         run("themes", "delete", "parking")

@@ -12,7 +12,6 @@ from cxlens.db import unit_of_work
 from cxlens.features.insights import analyse_pending
 from cxlens.web.api_text import router
 from cxlens.web.app import create_app
-
 from features.insights.helpers import OTHER, PARKING, add_comments, engine
 
 
@@ -30,8 +29,11 @@ def test_a_theme_added_over_the_api_shows_in_the_comments(
         everything = client.get("/api/v1/comments").json()
         added = client.post(
             "/api/v1/themes",
-            json={"name": "Parking", "description": "parking the car near the shop",
-                  "examples": ["parking lot full", "no parking spaces"]},
+            json={
+                "name": "Parking",
+                "description": "parking the car near the shop",
+                "examples": ["parking lot full", "no parking spaces"],
+            },
         )
         again = client.post("/api/v1/themes", json={"name": "Parking"})
         parking = client.get("/api/v1/comments", params={"theme": "parking"}).json()

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cxlens.cli.output import console, print_json
-from cxlens.cli.surveys import fail, store_session
+from cxlens.cli.surveys import fail, store_session  # type: ignore[attr-defined]
 from cxlens.core.errors import CxlensError
 
 if TYPE_CHECKING:
@@ -44,8 +44,11 @@ def backfill(batch: Annotated[int, typer.Option("--batch", min=1)] = 256) -> Non
     try:
         upgrade(db)
         with Progress(
-            TextColumn("analysing comments"), BarColumn(), MofNCompleteColumn(),
-            TimeRemainingColumn(), console=console,
+            TextColumn("analysing comments"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
         ) as progress:
             task = progress.add_task("comments", total=None)
 
@@ -53,7 +56,10 @@ def backfill(batch: Annotated[int, typer.Option("--batch", min=1)] = 256) -> Non
                 progress.update(task, total=pending)
 
             report = run(
-                db, _engine(), batch=batch, on_start=start,
+                db,
+                _engine(),
+                batch=batch,
+                on_start=start,
                 on_batch=lambda n: progress.advance(task, n),
             )
     except CxlensError as exc:
@@ -113,16 +119,24 @@ def discover_command(json_output: JsonOpt = False) -> None:
             found = discover(session, _engine())
     except CxlensError as exc:
         raise fail(exc) from exc
-    items = [
-        {"key": p.key, "keywords": list(p.keywords), "size": p.size, "verbatims": list(p.verbatims)}
-        for p in found
-    ]
     if json_output:
-        print_json({"proposals": items})
+        print_json(
+            {
+                "proposals": [
+                    {
+                        "key": p.key,
+                        "keywords": list(p.keywords),
+                        "size": p.size,
+                        "verbatims": list(p.verbatims),
+                    }
+                    for p in found
+                ]
+            }
+        )
         return
-    for p in items:
-        console.print(f"[bold]{p['key']}[/bold] ({p['size']}): {', '.join(p['keywords'])}")
-        for verbatim in p["verbatims"]:
+    for p in found:
+        console.print(f"[bold]{p.key}[/bold] ({p.size}): {', '.join(p.keywords)}")
+        for verbatim in p.verbatims:
             console.print(f"  “{verbatim}”", highlight=False)
 
 
@@ -136,9 +150,17 @@ def themes_list(
 
     with store_session() as session:
         ensure_themes(session)
-        rows = [(t.key, t.name, t.source, t.status) for t in repository.themes(session, status=status)]
+        rows = [
+            (t.key, t.name, t.source, t.status) for t in repository.themes(session, status=status)
+        ]
     if json_output:
-        print_json({"themes": [dict(zip(("key", "name", "source", "status"), r, strict=True)) for r in rows]})
+        print_json(
+            {
+                "themes": [
+                    dict(zip(("key", "name", "source", "status"), r, strict=True)) for r in rows
+                ]
+            }
+        )
         return
     table = Table(title="Themes", title_justify="left")
     for column in ("key", "name", "source", "status"):

@@ -92,9 +92,7 @@ class TextLabel(Base):
     __tablename__ = "text_labels"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    answer_id: Mapped[int] = mapped_column(
-        ForeignKey("answers.id", ondelete="CASCADE"), index=True
-    )
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), index=True)
     sentiment: Mapped[str | None] = mapped_column(String(16))
     themes: Mapped[list[str] | None] = mapped_column(JSON)
     labelled_by: Mapped[str | None] = mapped_column(String(200))

@@ -9,8 +9,8 @@ from cxlens.features.insights import (
     accept_theme,
     add_label,
     add_theme,
-    delete_theme,
     analyse_pending,
+    delete_theme,
     discover,
     rescore,
     train,
@@ -46,8 +46,11 @@ def test_unthemed_comments_become_proposals_applied_only_when_accepted(session: 
 
 def test_labels_train_a_company_head_that_changes_the_model(session: Session) -> None:
     text = engine()
-    ids = add_comments(session, [f"the parcel arrived squashed {i}" for i in range(4)]
-                       + [f"amazing friendly team {i}" for i in range(4)])
+    ids = add_comments(
+        session,
+        [f"the parcel arrived squashed {i}" for i in range(4)]
+        + [f"amazing friendly team {i}" for i in range(4)],
+    )
     before = analyse_pending(session, text, batch=100).model
     for answer_id in ids[:4]:
         add_label(session, answer_id, sentiment="negative", labelled_by="anna")

@@ -31,9 +31,13 @@ def test_the_worker_analyses_new_comments_and_polls_again(migrated_engine: Engin
     Worker(migrated_engine, registry=registry).drain()
     assert _analysed(migrated_engine) == len(OTHER)
     with unit_of_work(migrated_engine) as session:
-        queued = session.execute(
-            select(Job).where(Job.kind == ANALYZE, Job.status == JobStatus.QUEUED.value)
-        ).scalars().all()
+        queued = (
+            session.execute(
+                select(Job).where(Job.kind == ANALYZE, Job.status == JobStatus.QUEUED.value)
+            )
+            .scalars()
+            .all()
+        )
         assert len(queued) == 1  # the successor polls again after a few seconds
         add_comments(session, PARKING, start=100)
         queued[0].run_at = queued[0].created_at  # due now

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from cxlens.features.insights import add_theme, analyse_pending, pending_count, rescore
 from cxlens.features.insights import repository as repo
 from cxlens.models.text import TextAnalysis, TextEmbedding, TextThemeHit
+
 from .helpers import OTHER, PARKING, CountingEmbedder, add_comments, engine
 
 
@@ -21,7 +22,9 @@ def test_comments_are_analysed_once_per_model_and_cached_as_int8(session: Sessio
     assert pending_count(session, text)[0] == 0
     rows = session.execute(select(TextAnalysis)).scalars().all()
     assert {r.answer_id for r in rows} == set(ids)
-    assert all(r.model == first.model and r.sentiment in {"negative", "neutral", "positive"} for r in rows)
+    assert all(
+        r.model == first.model and r.sentiment in {"negative", "neutral", "positive"} for r in rows
+    )
     vectors = session.execute(select(TextEmbedding)).scalars().all()
     assert len(vectors) == len(ids) and all(len(v.vector) == 384 for v in vectors)
 
@@ -32,12 +35,15 @@ def test_a_new_theme_appears_after_adding_it_without_re_embedding(session: Sessi
     analyse_pending(session, text, batch=100)
     assert isinstance(text.embedder, CountingEmbedder)
     comments_before = len(text.embedder.embedded)
-    parking_hits = select(func.count()).select_from(TextThemeHit).where(
-        TextThemeHit.theme_key == "parking"
+    parking_hits = (
+        select(func.count()).select_from(TextThemeHit).where(TextThemeHit.theme_key == "parking")
     )
     assert session.execute(parking_hits).scalar_one() == 0
     theme = add_theme(
-        session, "Parking", "parking the car near the shop", ["parking lot full", "no parking spaces"]
+        session,
+        "Parking",
+        "parking the car near the shop",
+        ["parking lot full", "no parking spaces"],
     )
     rescored = rescore(session, text)
     assert rescored == len(ids)
@@ -46,5 +52,7 @@ def test_a_new_theme_appears_after_adding_it_without_re_embedding(session: Sessi
     assert len(new_texts) <= 3
     latest = repo.latest_analyses(session, ids)
     hits = repo.hits_of(session, [a.id for a in latest.values()])
-    with_parking = {a.answer_id for a in latest.values() if any(h.theme_key == theme.key for h in hits[a.id])}
+    with_parking = {
+        a.answer_id for a in latest.values() if any(h.theme_key == theme.key for h in hits[a.id])
+    }
     assert with_parking == set(ids[len(OTHER) :])

@@ -31,4 +31,5 @@ def decode_many(rows: Sequence[tuple[float, bytes]], dim: int) -> Vectors:
         out[i] = np.frombuffer(data, dtype=np.int8).astype(np.float32) * np.float32(scale)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (out / norms).astype(np.float32)
+    result: Vectors = (out / norms).astype(np.float32)
+    return result

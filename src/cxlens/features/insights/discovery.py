@@ -8,6 +8,7 @@ and the verbatims closest to its centroid. Proposals are stored as themes with s
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -26,15 +27,129 @@ from cxlens.text.types import Vectors
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 #: Words too common in customer comments, in our languages, to name a theme.
 STOPWORDS = frozenset(
-    "the and but for was were are not you your our with this that have has had very too "
-    "all get got its it's they them their there then than just from what when would could "
-    "della delle dello degli che con per non una uno sono era molto anche come più "
-    "het een van dat die niet met voor zijn maar ook wel nog bij "
-    "les des une est pas que qui pour avec sur mais très été "
-    "der die das und nicht ist ein eine mit für war aber sehr auch "
-    "los las una que con por para pero muy está fue "
-    "este sunt care din pentru foarte dar nou mai "
-    "wie wat mar net dat hie mei foar".split()
+    [
+        "the",
+        "and",
+        "but",
+        "for",
+        "was",
+        "were",
+        "are",
+        "not",
+        "you",
+        "your",
+        "our",
+        "with",
+        "this",
+        "that",
+        "have",
+        "has",
+        "had",
+        "very",
+        "too",
+        "all",
+        "get",
+        "got",
+        "its",
+        "it's",
+        "they",
+        "them",
+        "their",
+        "there",
+        "then",
+        "than",
+        "just",
+        "from",
+        "what",
+        "when",
+        "would",
+        "could",
+        "della",
+        "delle",
+        "dello",
+        "degli",
+        "che",
+        "con",
+        "per",
+        "non",
+        "una",
+        "uno",
+        "sono",
+        "era",
+        "molto",
+        "anche",
+        "come",
+        "più",
+        "het",
+        "een",
+        "van",
+        "dat",
+        "die",
+        "niet",
+        "met",
+        "voor",
+        "zijn",
+        "maar",
+        "ook",
+        "wel",
+        "nog",
+        "bij",
+        "les",
+        "des",
+        "une",
+        "est",
+        "pas",
+        "que",
+        "qui",
+        "pour",
+        "avec",
+        "sur",
+        "mais",
+        "très",
+        "été",
+        "der",
+        "die",
+        "das",
+        "und",
+        "nicht",
+        "ist",
+        "ein",
+        "eine",
+        "mit",
+        "für",
+        "war",
+        "aber",
+        "sehr",
+        "auch",
+        "los",
+        "las",
+        "una",
+        "que",
+        "con",
+        "por",
+        "para",
+        "pero",
+        "muy",
+        "está",
+        "fue",
+        "este",
+        "sunt",
+        "care",
+        "din",
+        "pentru",
+        "foarte",
+        "dar",
+        "nou",
+        "mai",
+        "wie",
+        "wat",
+        "mar",
+        "net",
+        "dat",
+        "hie",
+        "mei",
+        "foar",
+    ]
 )
 
 
@@ -83,7 +198,7 @@ def keywords(texts: Sequence[str], background: Sequence[str], *, top: int = 4) -
 
     def grams(text: str) -> set[str]:
         words = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
-        return set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+        return set(words) | {f"{a} {b}" for a, b in itertools.pairwise(words)}
 
     inside = Counter(g for t in texts for g in grams(t))
     overall = Counter(g for t in background for g in grams(t))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, exists, func, select
+from sqlalchemy import and_, delete, exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -31,7 +31,7 @@ class Comment:
     language: str | None
 
 
-def _comments() -> Select[tuple[int, str | None, str | None]]:
+def _comments() -> Any:
     return (
         select(Answer.id, Answer.text, Response.language)
         .join(Question, Question.id == Answer.question_id)
@@ -50,10 +50,7 @@ def _unanalysed(model: str) -> Any:
 def pending_comments(session: Session, model: str, *, after_id: int, limit: int) -> list[Comment]:
     """Up to ``limit`` comments with no analysis by ``model``, ids above ``after_id``."""
     rows = session.execute(
-        _comments()
-        .where(Answer.id > after_id, _unanalysed(model))
-        .order_by(Answer.id)
-        .limit(limit)
+        _comments().where(Answer.id > after_id, _unanalysed(model)).order_by(Answer.id).limit(limit)
     ).all()
     return [Comment(int(r[0]), str(r[1]), r[2]) for r in rows]
 
@@ -207,7 +204,7 @@ def replace_hits(session: Session, analysis_id: int, hits: Iterable[dict[str, An
     insert_hits(session, analysis_id, hits)
 
 
-def latest_analysis_ids() -> Select[tuple[int]]:
+def latest_analysis_ids() -> Any:
     """A subquery: the id of the latest analysis of every answer."""
     latest = select(
         TextAnalysis.answer_id, func.max(TextAnalysis.id).label("analysis_id")

@@ -133,7 +133,10 @@ def comment_vectors(
 
 
 def _embedded(
-    session: Session, engine: TextEngine, comments: Sequence[repo.Comment], languages: list[str | None]
+    session: Session,
+    engine: TextEngine,
+    comments: Sequence[repo.Comment],
+    languages: list[str | None],
 ) -> Embedded:
     """Comment vectors (cached) and clause vectors of multi-clause comments (embedded now)."""
     vectors = comment_vectors(session, engine, comments)

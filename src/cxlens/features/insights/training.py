@@ -11,6 +11,7 @@ A new head changes the analyses' model (``…+head.company-N``): the worker re-a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -21,12 +22,12 @@ from cxlens.features.insights import repository as repo
 from cxlens.features.insights.engine import TextEngine
 from cxlens.features.insights.service import (
     SENTIMENT_HEAD,
-    company_taxonomy,
     comment_vectors,
+    company_taxonomy,
     now,
     rescore,
 )
-from cxlens.models.text import TextHead
+from cxlens.models.text import TextHead, TextLabel
 from cxlens.text import SENTIMENTS, SentimentHead, embed_taxonomy, theme_similarities
 from cxlens.text.sentiment import default_head
 from cxlens.text.types import Vectors
@@ -115,22 +116,22 @@ def train(session: Session, engine: TextEngine) -> TrainReport:
 def _train_sentiment(
     session: Session,
     engine: TextEngine,
-    labels: list[object],
+    labels: list[TextLabel],
     vectors: Vectors,
     row_of: dict[int, int],
-) -> dict[str, object]:
+) -> dict[str, Any]:
     rows = [r for r in labels if getattr(r, "sentiment", None) in SENTIMENTS]
-    empty: dict[str, object] = {
+    empty: dict[str, Any] = {
         "head_version": None,
         "head_active": False,
         "accuracy_base": None,
         "accuracy_head": None,
     }
-    classes = {getattr(r, "sentiment") for r in rows}
+    classes = {r.sentiment for r in rows}
     if len(rows) < MIN_LABELS or len(classes) < 2:
         return empty
-    x = vectors[[row_of[getattr(r, "answer_id")] for r in rows]]
-    y = np.asarray([SENTIMENTS.index(getattr(r, "sentiment")) for r in rows], dtype=np.intp)
+    x = vectors[[row_of[r.answer_id] for r in rows]]
+    y = np.asarray([SENTIMENTS.index(r.sentiment) for r in rows], dtype=np.intp)
     base = engine.base_head or default_head()
     base_accuracy = _accuracy(base, x, y)
     head_accuracy = _cross_validated(base, x, y)
@@ -165,7 +166,7 @@ def _train_sentiment(
 def _train_themes(
     session: Session,
     engine: TextEngine,
-    labels: list[object],
+    labels: list[TextLabel],
     vectors: Vectors,
     row_of: dict[int, int],
     comments: dict[int, repo.Comment],
@@ -174,8 +175,8 @@ def _train_themes(
     if not themed:
         return {}
     for row in repo.themes(session):
-        positives = [r for r in themed if row.key in (getattr(r, "themes") or [])]
-        learned = [comments[getattr(r, "answer_id")].text for r in positives]
+        positives = [r for r in themed if row.key in (r.themes or [])]
+        learned = [comments[r.answer_id].text for r in positives]
         if learned:
             examples = {k: list(v) for k, v in (row.examples or {}).items()}
             current = examples.get("learned", [])
@@ -185,11 +186,11 @@ def _train_themes(
     session.flush()
     taxonomy = company_taxonomy(session)
     tax_vectors = embed_taxonomy(taxonomy, engine.embedder, cache=engine.theme_cache)
-    x = vectors[[row_of[getattr(r, "answer_id")] for r in themed]]
+    x = vectors[[row_of[r.answer_id] for r in themed]]
     sims = theme_similarities(x, tax_vectors)
     thresholds: dict[str, float] = {}
     for j, key in enumerate(taxonomy.keys):
-        truth = np.asarray([key in (getattr(r, "themes") or []) for r in themed])
+        truth = np.asarray([key in (r.themes or []) for r in themed])
         if truth.all() or not truth.any():
             continue
         threshold = best_threshold(sims[:, j], truth)

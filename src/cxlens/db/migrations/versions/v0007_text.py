@@ -81,9 +81,7 @@ def upgrade() -> None:
         sa.Column("created_at", _TZ, nullable=False),
         _answer_fk("text_embeddings"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_text_embeddings")),
-        sa.UniqueConstraint(
-            "answer_id", "model", name=op.f("uq_text_embeddings_answer_id_model")
-        ),
+        sa.UniqueConstraint("answer_id", "model", name=op.f("uq_text_embeddings_answer_id_model")),
     )
     op.create_index(
         op.f("ix_text_embeddings_model_answer_id"), "text_embeddings", ["model", "answer_id"]
