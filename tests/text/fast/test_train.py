@@ -9,7 +9,7 @@ from .teacher import CORPUS, THEMES, keyword_teacher
 
 
 def test_distilled_model_reproduces_its_teacher() -> None:
-    model = distil(CORPUS, keyword_teacher, bits=12, l2=1e-5, max_iter=200, version="t")
+    model = distil(CORPUS, keyword_teacher, bits=10, l2=1e-5, max_iter=60, version="t")
     assert model.themes == THEMES
     assert model.teacher == "keywords@1"
     sentiment, hits = fidelity(model, CORPUS, keyword_teacher(CORPUS))
@@ -23,9 +23,9 @@ def test_distilled_model_reproduces_its_teacher() -> None:
 
 
 def test_weights_round_trip_through_npz() -> None:
-    model = distil(CORPUS, keyword_teacher, bits=12, max_iter=50, version="t")
+    model = distil(CORPUS, keyword_teacher, bits=10, max_iter=20, version="t")
     back = FastModel.from_bytes(model.to_bytes())
-    assert (back.bits, back.themes, back.teacher, back.version) == (12, THEMES, "keywords@1", "t")
+    assert (back.bits, back.themes, back.teacher, back.version) == (10, THEMES, "keywords@1", "t")
     a, b = model.predict(CORPUS[:20]), back.predict(CORPUS[:20])
     assert np.abs(a[0] - b[0]).max() < 0.02  # int8 quantisation
     assert np.abs(a[1] - b[1]).max() < 0.02

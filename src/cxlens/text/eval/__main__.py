@@ -12,6 +12,7 @@ import argparse
 import os
 import platform
 import sys
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from cxlens.text.eval.analyzers import ANALYZERS
 from cxlens.text.eval.report import replace_section, table
 from cxlens.text.eval.runner import Evaluation, evaluate
 from cxlens.text.eval.themes import DEFAULT_MAPPING
-from cxlens.text.types import BackendUnavailable
+from cxlens.text.types import BackendUnavailable, TextAnalyzer
 
 SECTION = "Evaluation"
 
@@ -101,8 +102,14 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the harness; the exit status is 0 when something was measured or skipped cleanly."""
+def main(
+    argv: list[str] | None = None,
+    analyzers: Mapping[str, Callable[[], TextAnalyzer]] = ANALYZERS,
+) -> int:
+    """Run the harness; the exit status is 0 when something was measured or skipped cleanly.
+
+    ``analyzers`` maps the names ``--analyzers`` accepts to factories.
+    """
     args = _parser().parse_args(argv)
     data: Path = args.data
     if not ((data / "umsab").is_dir() or (data / "semeval2016").is_dir()):
@@ -113,14 +120,14 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
     names = [n.strip() for n in args.analyzers.split(",") if n.strip()]
-    unknown = [n for n in names if n not in ANALYZERS]
+    unknown = [n for n in names if n not in analyzers]
     if unknown:
         print(f"eval-text: unknown analyzer {', '.join(unknown)}", file=sys.stderr)
         return 2
     evaluations: list[Evaluation] = []
     for name in names:
         try:
-            analyzer = ANALYZERS[name]()
+            analyzer = analyzers[name]()
         except BackendUnavailable as exc:
             print(f"eval-text: {name}: cannot run here: {exc}", file=sys.stderr)
             continue

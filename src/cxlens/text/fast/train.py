@@ -1,10 +1,11 @@
 """``python -m cxlens.text.fast.train``: distil the fast path from the default analyzer.
 
 The corpus is text the project may ship: comments written by the demo generator in its 8
-languages (and their clauses), never the research-only evaluation sets. The default
-analyzer labels it (sentiment probabilities and every theme's calibrated score) and a
-linear model over hashed character n-grams learns to reproduce those outputs (soft-target
-cross-entropy for sentiment, soft-target logistic loss per theme, L2 penalty, L-BFGS).
+languages, the sentences the project wrote for the default sentiment head, and the clauses
+of both; never the research-only evaluation sets. The default analyzer labels it
+(sentiment probabilities and every theme's calibrated score) and a linear model over
+hashed character n-grams learns to reproduce those outputs (soft-target cross-entropy for
+sentiment, soft-target logistic loss per theme, L2 penalty, L-BFGS).
 The weights are written to ``cxlens/text/fast/weights.npz``.
 """
 
@@ -169,18 +170,28 @@ def demo_corpus(per_language: int, seed: int = 4) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
+def project_sentences() -> list[str]:
+    """The sentences the project wrote to train the default sentiment head (all languages)."""
+    from cxlens.text.training import shipped_examples
+
+    return [example.text for example in shipped_examples()]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Regenerate the shipped weights (minutes on 2 cores: the teacher is the slow part)."""
     p = argparse.ArgumentParser(prog="python -m cxlens.text.fast.train", description=__doc__)
-    p.add_argument("--per-language", type=int, default=1500, help="demo comments per language")
+    p.add_argument("--per-language", type=int, default=400, help="demo comments per language")
     p.add_argument("--bits", type=int, default=BITS)
     p.add_argument("--l2", type=float, default=1e-4)
     p.add_argument("--max-iter", type=int, default=300)
     p.add_argument("--out", type=Path, default=Path(__file__).with_name(WEIGHTS_FILE))
     args = p.parse_args(argv)
     t0 = time.perf_counter()
-    texts = with_clauses(demo_corpus(args.per_language))
-    print(f"corpus: {len(texts)} texts (demo comments and their clauses)", file=sys.stderr)
+    corpus = [*demo_corpus(args.per_language), *project_sentences()]
+    texts = list(dict.fromkeys(with_clauses(corpus)))
+    print(
+        f"corpus: {len(texts)} texts (demo comments, project sentences, clauses)", file=sys.stderr
+    )
     teacher = default_teacher()
     targets = teacher(texts)
     print(f"teacher labelled in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
