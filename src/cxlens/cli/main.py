@@ -357,13 +357,13 @@ def serve(
     stop = threading.Event()
     thread: threading.Thread | None = None
     if worker:
-        from cxlens.worker import load_feature_handlers, run_worker
+        from cxlens.worker import load_feature_handlers, run_worker, start_feature_pipelines
 
         load_feature_handlers(settings)
         thread = threading.Thread(
             target=run_worker,
             args=(settings,),
-            kwargs={"stop": stop, "handle_signals": False},
+            kwargs={"stop": stop, "handle_signals": False, "on_start": start_feature_pipelines},
             name="cxlens-worker",
             daemon=True,
         )
@@ -389,7 +389,7 @@ def worker_command(
     ] = 0.5,
 ) -> None:
     """Run jobs: sends, reminders, schedules. Stops cleanly on Ctrl-C or SIGTERM."""
-    from cxlens.worker import load_feature_handlers, run_worker
+    from cxlens.worker import load_feature_handlers, run_worker, start_feature_pipelines
 
     settings = _settings()
     handlers = load_feature_handlers(settings)
@@ -398,7 +398,12 @@ def worker_command(
         highlight=False,
     )
     try:
-        run_worker(settings, concurrency=concurrency, poll_interval=poll_interval)
+        run_worker(
+            settings,
+            concurrency=concurrency,
+            poll_interval=poll_interval,
+            on_start=start_feature_pipelines,
+        )
     except CxlensError as error:
         raise _fail(error) from None
 

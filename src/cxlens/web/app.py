@@ -15,7 +15,7 @@ from cxlens import __version__
 from cxlens.core.settings import Settings
 from cxlens.db import current_revision, make_engine
 from cxlens.features.distribution.pressure import widget_pressure
-from cxlens.web import api, api_distribution, pages
+from cxlens.web import api, api_distribution, api_text, pages
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -65,4 +65,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(pages.widget_router)
     app.include_router(api_distribution.router)
+    app.include_router(api_text.router)
     return app

@@ -8,6 +8,7 @@ import random
 import socket
 import threading
 import uuid
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import timedelta
 
@@ -181,8 +182,12 @@ def run_worker(
     retry: RetryPolicy | None = None,
     worker_id: str | None = None,
     handle_signals: bool = True,
+    on_start: Callable[[Engine], None] | None = None,
 ) -> None:
     """Run a worker on the database of ``settings`` until ``stop`` is set or SIGINT/SIGTERM.
+
+    ``on_start`` runs once, after the schema check and before the first claim (the CLI
+    passes the features' start-up hooks, e.g. the text-analysis chain).
 
     On a signal the worker claims nothing more, finishes the jobs it runs and returns.
     The database must be migrated (``cxlens db upgrade``); the handlers are those of
@@ -197,6 +202,8 @@ def run_worker(
                 f"the database is at revision {current or 'none'}, not {head}: "
                 "run `cxlens db upgrade` first"
             )
+        if on_start is not None:
+            on_start(engine)
         stop = stop or threading.Event()
         worker = Worker(
             engine,

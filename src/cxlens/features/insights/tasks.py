@@ -105,3 +105,8 @@ def start_pipeline(session: Session) -> None:
     ensure_schedule(session)
     if not _other_chain_job(session, -1):
         enqueue_analysis(session)
+
+
+def on_worker_start(session: Session) -> None:
+    """The worker's start-up hook (``cxlens.worker.handlers``): keep the analysis chain running."""
+    start_pipeline(session)
