@@ -12,8 +12,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from cxlens.cli.common import fail, store_session
 from cxlens.cli.output import console, print_json
-from cxlens.cli.surveys import fail, store_session  # type: ignore[attr-defined]
 from cxlens.core.errors import CxlensError
 
 if TYPE_CHECKING:
