@@ -45,10 +45,8 @@ def split_clauses(text: str, language: str | None = None) -> list[str]:
                 pieces.append(piece)
     clauses: list[str] = []
     for piece in pieces:
-        short = (
-            len(piece.split()) < _MIN_WORDS
-            or (bool(clauses)
-            and len(clauses[-1].split()) < _MIN_WORDS)
+        short = len(piece.split()) < _MIN_WORDS or (
+            bool(clauses) and len(clauses[-1].split()) < _MIN_WORDS
         )
         if clauses and short:
             clauses[-1] = f"{clauses[-1]} {piece}"
