@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Engine, inspect, select
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import NotFoundError
@@ -91,6 +94,58 @@ def load_form(session: Session, survey_version_id: int) -> SurveyForm:
     )
     definition = SurveyDefinition.model_validate(version.definition) if version.definition else None
     return SurveyForm(survey, version, definition, questions)
+
+
+_Row = TypeVar("_Row", Survey, SurveyVersion, Question)
+
+#: How many versions' forms one process keeps per database.
+FORM_CACHE_SIZE = 256
+
+_cache_lock = threading.Lock()
+_caches: weakref.WeakKeyDictionary[Engine, OrderedDict[int, SurveyForm]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def frozen_form(db: Session | Connection, survey_version_id: int) -> SurveyForm:
+    """The form of a version that is in use (an invitation or response points at it).
+
+    A version in use never changes (edits make a new version), so its form is loaded once
+    per process and database and then served from memory, as copies of its rows that belong
+    to no session (read only). Use :func:`load_form` for a version that may still be a draft.
+    Raises ``NotFoundError`` if there is no such version.
+    """
+    engine = db.engine if isinstance(db, Connection) else db.get_bind()
+    if not isinstance(engine, Engine):  # pragma: no cover - a session bound to a connection
+        engine = engine.engine
+    with _cache_lock:
+        cache = _caches.setdefault(engine, OrderedDict())
+        form = cache.get(survey_version_id)
+        if form is not None:
+            cache.move_to_end(survey_version_id)
+            return form
+    if isinstance(db, Connection):
+        with Session(bind=db) as session:
+            loaded = load_form(session, survey_version_id)
+    else:
+        loaded = load_form(db, survey_version_id)
+    form = SurveyForm(
+        _copy(loaded.survey),
+        _copy(loaded.version),
+        loaded.definition,
+        [_copy(q) for q in loaded.questions],
+    )
+    with _cache_lock:
+        cache[survey_version_id] = form
+        while len(cache) > FORM_CACHE_SIZE:
+            cache.popitem(last=False)
+    return form
+
+
+def _copy(row: _Row) -> _Row:
+    """A copy of a loaded row that belongs to no session (its column values only)."""
+    mapper = inspect(type(row))
+    return type(row)(**{a.key: getattr(row, a.key) for a in mapper.column_attrs})
 
 
 def latest_form(session: Session, survey_key: str) -> SurveyForm:

@@ -14,13 +14,14 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import InputError, Location
 from cxlens.features.collection.forms import SurveyForm
 from cxlens.features.collection.logic import AnswerValue, visible_questions
+from cxlens.features.collection.state import InvitationState
 from cxlens.features.surveys.schemas import CHOICE_TYPES, SCORE_TYPES
 from cxlens.models import Answer, Invitation, Question, Response
 
@@ -31,6 +32,23 @@ MAX_TEXT = 5000
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def dialect_insert(
+    dialect: str, target: Table | type[Answer] | type[Response]
+) -> postgresql.Insert | sqlite.Insert:
+    """``INSERT`` into ``target`` in ``dialect`` (``postgresql``, else SQLite), so that
+    ``on_conflict_do_nothing`` / ``on_conflict_do_update`` can be added."""
+    if dialect == "postgresql":
+        return postgresql.insert(target)
+    return sqlite.insert(target)
+
+
+def upsert(
+    session: Session, model: type[Answer] | type[Response]
+) -> postgresql.Insert | sqlite.Insert:
+    """``INSERT`` into ``model``'s table in the session's dialect, ready for ``ON CONFLICT``."""
+    return dialect_insert(session.get_bind().dialect.name, model)
 
 
 def response_for_invitation(
@@ -45,7 +63,7 @@ def response_for_invitation(
     if found is not None or not create:
         return found
     hidden = getattr(invitation, "hidden_fields", None)
-    response = Response(
+    insert = upsert(session, Response).values(
         survey_version_id=invitation.survey_version_id,
         invitation_id=invitation.id,
         customer_id=invitation.customer_id,
@@ -56,16 +74,11 @@ def response_for_invitation(
         language=language,
         touchpoint_id=invitation.touchpoint_id,
         dimensions=dict(hidden) if isinstance(hidden, Mapping) else {},
+        created_at=_now(),
     )
-    try:
-        with session.begin_nested():
-            session.add(response)
-    except IntegrityError:  # another request created it first
-        found = session.scalar(query)
-        if found is None:  # pragma: no cover - the conflict was something else
-            raise
-        return found
-    return response
+    # another request may create it at the same time: theirs is kept, both use it
+    session.execute(insert.on_conflict_do_nothing(index_elements=["source", "response_ref"]))
+    return session.scalar(query)
 
 
 def new_link_response(
@@ -100,19 +113,24 @@ def current_answers(
         return {}
     by_id = {q.id: q.key for q in form.questions}
     out: dict[str, AnswerValue] = {}
-    for answer in session.scalars(select(Answer).where(Answer.response_id == response.id)):
-        key = by_id.get(answer.question_id)
+    rows = session.execute(
+        select(Answer.question_id, Answer.value, Answer.text).where(
+            Answer.response_id == response.id
+        )
+    )
+    for question_id, value, text in rows:
+        key = by_id.get(question_id)
         if key is None:
             continue
-        if answer.value is not None:
-            out[key] = answer.value
-        elif answer.text is not None:
-            out[key] = answer.text
+        if value is not None:
+            out[key] = value
+        elif text is not None:
+            out[key] = text
     return out
 
 
 def known_values(
-    response: Response | None, answers: Mapping[str, AnswerValue]
+    response: Response | InvitationState | None, answers: Mapping[str, AnswerValue]
 ) -> dict[str, AnswerValue]:
     """Answers plus the response's hidden fields: what conditional logic may test."""
     known: dict[str, AnswerValue] = {}
@@ -157,43 +175,45 @@ def save_answer(
     session: Session, response: Response, question: Question, value: AnswerValue | None
 ) -> None:
     """Upsert (or, for ``None``, remove) the response's answer to ``question``."""
-    existing = session.scalar(
-        select(Answer).where(Answer.response_id == response.id, Answer.question_id == question.id)
-    )
     if value is None:
-        if existing is not None:
-            session.delete(existing)
+        session.execute(
+            delete(Answer).where(
+                Answer.response_id == response.id, Answer.question_id == question.id
+            )
+        )
     else:
         number = value if isinstance(value, float) else None
         text = value if isinstance(value, str) else None
-        if existing is not None:
-            existing.value, existing.text = number, text
-        else:
-            answer = Answer(
-                response_id=response.id, question_id=question.id, value=number, text=text
+        insert = upsert(session, Answer).values(
+            response_id=response.id, question_id=question.id, value=number, text=text
+        )
+        session.execute(  # a concurrent request's answer to the same question is overwritten
+            insert.on_conflict_do_update(
+                index_elements=["response_id", "question_id"],
+                set_={"value": insert.excluded.value, "text": insert.excluded.text},
             )
-            try:
-                with session.begin_nested():
-                    session.add(answer)
-            except IntegrityError:  # a concurrent request saved it first: update theirs
-                other = session.scalar(
-                    select(Answer).where(
-                        Answer.response_id == response.id, Answer.question_id == question.id
-                    )
-                )
-                if other is None:  # pragma: no cover
-                    raise
-                other.value, other.text = number, text
+        )
     if response.started_at is None:
         response.started_at = _now()
     session.flush()
 
 
-def refresh_hash(session: Session, form: SurveyForm, response: Response) -> None:
-    """Recompute the response's content hash from its answers."""
-    answers = current_answers(session, form, response)
+def hash_answers(answers: Mapping[str, AnswerValue]) -> str:
+    """The content hash of a response with these answers (by question key)."""
     canonical = json.dumps(answers, sort_keys=True, ensure_ascii=False, default=str)
-    response.content_hash = hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def refresh_hash(
+    session: Session,
+    form: SurveyForm,
+    response: Response,
+    answers: Mapping[str, AnswerValue] | None = None,
+) -> None:
+    """Recompute the response's content hash from its answers (read unless given)."""
+    if answers is None:
+        answers = current_answers(session, form, response)
+    response.content_hash = hash_answers(answers)
 
 
 def next_question(
@@ -211,12 +231,20 @@ def next_question(
 
 
 def complete(
-    session: Session, form: SurveyForm, response: Response, invitation: Invitation | None
+    session: Session,
+    form: SurveyForm,
+    response: Response,
+    invitation: Invitation | None,
+    answers: Mapping[str, AnswerValue] | None = None,
 ) -> None:
-    """Mark the response submitted: answers to questions the logic now hides are dropped."""
-    answers = current_answers(session, form, response)
+    """Mark the response submitted: answers to questions the logic now hides are dropped.
+
+    ``answers`` are the response's saved answers when the caller has them (else read).
+    """
+    if answers is None:
+        answers = current_answers(session, form, response)
     shown = {q.id for q in visible_questions(form.questions, known_values(response, answers))}
-    hidden_ids = [q.id for q in form.questions if q.id not in shown]
+    hidden_ids = [q.id for q in form.questions if q.id not in shown and q.key in answers]
     if hidden_ids:
         session.execute(
             delete(Answer).where(
@@ -226,7 +254,8 @@ def complete(
     now = _now()
     response.started_at = response.started_at or now
     response.submitted_at = response.submitted_at or now
-    refresh_hash(session, form, response)
+    kept = {q.key for q in form.questions if q.id in shown}
+    refresh_hash(session, form, response, {k: v for k, v in answers.items() if k in kept})
     if invitation is not None:
         invitation.started_at = invitation.started_at or now
         invitation.completed_at = invitation.completed_at or now

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from cxlens.core.errors import NotFoundError
 from cxlens.core.signing import Purpose, Signer, TokenClaims, TokenError
-from cxlens.features.collection.forms import SurveyForm, load_form
+from cxlens.features.collection.forms import SurveyForm, frozen_form
 from cxlens.features.collection.responses import (
     current_answers,
     known_values,
@@ -48,7 +48,8 @@ def open_invitation(
     invitation = session.get(Invitation, claims.invitation_id)
     if invitation is None:
         raise NotFoundError("this link is not valid")
-    return InvitationVisit(invitation, load_form(session, invitation.survey_version_id), claims)
+    # an invitation points at the version, so it is in use and will not change
+    return InvitationVisit(invitation, frozen_form(session, invitation.survey_version_id), claims)
 
 
 def invitation_language(session: Session, invitation: Invitation) -> str | None:
@@ -83,9 +84,9 @@ def record_vote(session: Session, signer: Signer, token: str) -> tuple[Invitatio
     response = response_for_invitation(session, visit.invitation, create=True, language=language)
     assert response is not None
     save_answer(session, response, question, float(score))
-    refresh_hash(session, form, response)
-    mark_started(visit.invitation)
     answers = current_answers(session, form, response)
+    refresh_hash(session, form, response, answers)
+    mark_started(visit.invitation)
     following = next_question(form, known_values(response, answers), question.key)
     return visit, None if following is None else following.key
 

@@ -16,14 +16,15 @@ from urllib.parse import parse_qs, urlencode
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import InputError, NotFoundError
 from cxlens.core.settings import Settings
-from cxlens.core.signing import Purpose
+from cxlens.core.signing import Purpose, TokenError
 from cxlens.db import unit_of_work
 from cxlens.features.collection import responses as saving
-from cxlens.features.collection.forms import SurveyForm, latest_form
+from cxlens.features.collection.forms import SurveyForm, frozen_form, latest_form
 from cxlens.features.collection.incentives import incentive_code
 from cxlens.features.collection.links import signer_for
 from cxlens.features.collection.logic import AnswerValue, visible_questions
@@ -41,6 +42,8 @@ from cxlens.features.collection.service import (
     record_vote,
     unsubscribe,
 )
+from cxlens.features.collection.state import InvitationState
+from cxlens.features.collection.submission import answers_by_key, load_state, save_page
 from cxlens.features.surveys.schemas import SCORE_TYPES
 from cxlens.models import Invitation, Question
 from cxlens.models import Response as ResponseRow
@@ -184,7 +187,7 @@ def _is_last(form: SurveyForm, known: Mapping[str, AnswerValue], q: Question) ->
 def _page(
     flow: Flow,
     lang: str,
-    response: ResponseRow | None,
+    response: ResponseRow | InvitationState | None,
     answers: Mapping[str, AnswerValue],
     question: Question,
     *,
@@ -288,15 +291,17 @@ def _submit(
     response: ResponseRow = response_of(True)
     response.language = lang
     saving.save_answer(session, response, question, value)
-    saving.refresh_hash(session, flow.form, response)
+    answers = {k: v for k, v in answers.items() if k != question.key}
+    if value is not None:
+        answers[question.key] = value
+    saving.refresh_hash(session, flow.form, response, answers)
     if invitation is not None:
         saving.mark_started(invitation)
-    answers = saving.current_answers(session, flow.form, response)
     following = saving.next_question(
         flow.form, saving.known_values(response, answers), question.key
     )
     if following is None:
-        saving.complete(session, flow.form, response, invitation)
+        saving.complete(session, flow.form, response, invitation, answers)
         return RedirectResponse(_url(flow.path, lang=lang, **redirect_extra), status_code=303)
     return RedirectResponse(
         _url(flow.path, q=following.key, lang=lang, **redirect_extra), status_code=303
@@ -340,55 +345,86 @@ def survey_page(
 async def survey_submit(token: str, request: Request, settings: SettingsDep) -> Response:
     """Save the answer of one page (CSRF-checked) and go on.
 
-    The whole transaction (begin … commit) runs in one pool thread behind the SQLite write
-    gate, and the redirect goes out only after the commit.
+    The token and form token are checked first; then the whole transaction (begin …
+    commit) runs in one pool thread behind the SQLite write gate, and the redirect goes out
+    only after the commit.
     """
     fields = await _form_fields(request)
-    return await run_in_threadpool(_survey_submit_committed, token, request, settings, fields)
-
-
-def _survey_submit_committed(
-    token: str, request: Request, settings: Settings, fields: Mapping[str, list[str]]
-) -> Response:
-    with write_gate(request), unit_of_work(request.app.state.engine) as session:
-        return _survey_submit(token, request, session, settings, fields)
+    return await run_in_threadpool(_survey_submit, token, request, settings, fields)
 
 
 def _survey_submit(
-    token: str,
-    request: Request,
-    session: Session,
-    settings: Settings,
-    fields: Mapping[str, list[str]],
+    token: str, request: Request, settings: Settings, fields: Mapping[str, list[str]]
 ) -> Response:
     """The blocking part of :func:`survey_submit`, run off the event loop."""
     if not allowed(request, "survey"):
         return _too_many(request)
     try:
-        visit = open_invitation(session, signer_for(settings), token, Purpose.INVITATION)
-    except NotFoundError:
+        claims = signer_for(settings).verify(token, purpose=Purpose.INVITATION)
+    except TokenError:
         return _not_found(request)
-    invitation = visit.invitation
-    subject = f"invitation:{invitation.id}"
-    if not csrf_valid(settings, subject, _first(fields, "csrf")):
-        return _csrf_failed(visit.form.default_language)
-    flow = Flow(f"/s/{token}", visit.form, csrf_token(settings, subject))
-    language = invitation_language(session, invitation)
+    subject = f"invitation:{claims.invitation_id}"
+    csrf_ok = csrf_valid(settings, subject, _first(fields, "csrf"))
+    with write_gate(request), request.app.state.engine.begin() as connection:
+        state = load_state(connection, claims.invitation_id)
+        if state is None:
+            return _not_found(request)
+        form = frozen_form(connection, state.survey_version_id)
+        if not csrf_ok:
+            return _csrf_failed(form.default_language)
+        flow = Flow(f"/s/{token}", form, csrf_token(settings, subject))
+        return _submit_invitation(connection, flow, fields, state)
 
-    def response_of(create: bool) -> ResponseRow | None:
-        return saving.response_for_invitation(session, invitation, create=create, language=language)
 
-    return _submit(session, flow, fields, response_of, invitation, {})
+def _submit_invitation(
+    connection: Connection, flow: Flow, fields: Mapping[str, list[str]], state: InvitationState
+) -> Response:
+    """:func:`_submit` for an invitation, on plain data read once (the hot path)."""
+    form = flow.form
+    lang = _first(fields, "lang") or form.default_language
+    if lang not in form.languages:
+        lang = form.default_language
+    answers = answers_by_key(form, state.answers)
+    shown = visible_questions(form.questions, saving.known_values(state, answers))
+    key = _first(fields, "q")
+    question = next((x for x in shown if x.key == key), None)
+    if question is None:
+        return RedirectResponse(_url(flow.path, lang=lang), status_code=303)
+    try:
+        value = saving.parse_answer(form, question, fields.get("answer", []))
+    except InputError as exc:
+        _ = gettext_for(lang)
+        required = exc.problem == "an answer is required"
+        error = _("Please choose an answer.") if required else _("This answer is not valid.")
+        return _page(flow, lang, state, answers, question, error=error, status=422)
+    after = {k: v for k, v in answers.items() if k != question.key}
+    if value is not None:
+        after[question.key] = value
+    following = saving.next_question(form, saving.known_values(state, after), question.key)
+    save_page(connection, form, state, question, value, language=lang, finish=following is None)
+    return RedirectResponse(
+        _url(flow.path, q=None if following is None else following.key, lang=lang),
+        status_code=303,
+    )
 
 
 # ---------------------------------------------------------------- vote, pixel, unsubscribe
 
 
 @router.get("/v/{token}")
-def vote(token: str, request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    """Record a vote link's score, then 303 to the follow-up page of the survey."""
+def vote(token: str, request: Request, settings: SettingsDep) -> Response:
+    """Record a vote link's score, then 303 to the follow-up page of the survey.
+
+    Runs behind the SQLite write gate (a vote always writes) and commits before the
+    redirect goes out.
+    """
     if not allowed(request, "vote"):
         return _too_many(request)
+    with write_gate(request), unit_of_work(request.app.state.engine) as session:
+        return _vote(token, request, session, settings)
+
+
+def _vote(token: str, request: Request, session: Session, settings: Settings) -> Response:
     signer = signer_for(settings)
     try:
         visit, following = record_vote(session, signer, token)
