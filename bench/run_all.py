@@ -19,6 +19,7 @@ BENCHES = (
     ("store_import.py", "--rows", 1_000_000),
     ("metrics_engine.py", "--rows", 10_000_000),
     ("survey_submit.py", "--seconds", 20),
+    ("text_throughput.py", "--comments", 20_000),
 )
 
 
