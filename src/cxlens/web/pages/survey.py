@@ -51,7 +51,7 @@ from cxlens.web.deps import get_session, get_settings
 from cxlens.web.pages.i18n import choose_language, gettext_for, language_name
 from cxlens.web.pages.ratelimit import allowed
 from cxlens.web.pages.render import SECURITY_HEADERS, render
-from cxlens.web.pages.writegate import write_gate
+from cxlens.web.pages.writegate import write_gate, write_queue
 
 router = APIRouter(include_in_schema=False)
 
@@ -345,18 +345,11 @@ def survey_page(
 async def survey_submit(token: str, request: Request, settings: SettingsDep) -> Response:
     """Save the answer of one page (CSRF-checked) and go on.
 
-    The token and form token are checked first; then the whole transaction (begin …
-    commit) runs in one pool thread behind the SQLite write gate, and the redirect goes out
-    only after the commit.
+    The link's token and the form token are checked on the event loop (no database); the
+    database work runs in the write queue's thread, committed with the other submissions
+    waiting (group commit), and the redirect goes out only after that commit.
     """
     fields = await _form_fields(request)
-    return await run_in_threadpool(_survey_submit, token, request, settings, fields)
-
-
-def _survey_submit(
-    token: str, request: Request, settings: Settings, fields: Mapping[str, list[str]]
-) -> Response:
-    """The blocking part of :func:`survey_submit`, run off the event loop."""
     if not allowed(request, "survey"):
         return _too_many(request)
     try:
@@ -365,22 +358,29 @@ def _survey_submit(
         return _not_found(request)
     subject = f"invitation:{claims.invitation_id}"
     csrf_ok = csrf_valid(settings, subject, _first(fields, "csrf"))
-    with write_gate(request), request.app.state.engine.begin() as connection:
+    path = f"/s/{token}"
+
+    def job(connection: Connection) -> Response:
         state = load_state(connection, claims.invitation_id)
         if state is None:
             return _not_found(request)
         form = frozen_form(connection, state.survey_version_id)
         if not csrf_ok:
             return _csrf_failed(form.default_language)
-        flow = Flow(f"/s/{token}", form, csrf_token(settings, subject))
-        return _submit_invitation(connection, flow, fields, state)
+        return _submit_invitation(connection, path, form, fields, state, settings)
+
+    return await write_queue(request).run(job)
 
 
 def _submit_invitation(
-    connection: Connection, flow: Flow, fields: Mapping[str, list[str]], state: InvitationState
+    connection: Connection,
+    path: str,
+    form: SurveyForm,
+    fields: Mapping[str, list[str]],
+    state: InvitationState,
+    settings: Settings,
 ) -> Response:
     """:func:`_submit` for an invitation, on plain data read once (the hot path)."""
-    form = flow.form
     lang = _first(fields, "lang") or form.default_language
     if lang not in form.languages:
         lang = form.default_language
@@ -389,13 +389,14 @@ def _submit_invitation(
     key = _first(fields, "q")
     question = next((x for x in shown if x.key == key), None)
     if question is None:
-        return RedirectResponse(_url(flow.path, lang=lang), status_code=303)
+        return RedirectResponse(_url(path, lang=lang), status_code=303)
     try:
         value = saving.parse_answer(form, question, fields.get("answer", []))
     except InputError as exc:
         _ = gettext_for(lang)
         required = exc.problem == "an answer is required"
         error = _("Please choose an answer.") if required else _("This answer is not valid.")
+        flow = Flow(path, form, csrf_token(settings, f"invitation:{state.invitation_id}"))
         return _page(flow, lang, state, answers, question, error=error, status=422)
     after = {k: v for k, v in answers.items() if k != question.key}
     if value is not None:
@@ -403,7 +404,7 @@ def _submit_invitation(
     following = saving.next_question(form, saving.known_values(state, after), question.key)
     save_page(connection, form, state, question, value, language=lang, finish=following is None)
     return RedirectResponse(
-        _url(flow.path, q=None if following is None else following.key, lang=lang),
+        _url(path, q=None if following is None else following.key, lang=lang),
         status_code=303,
     )
 

@@ -1,32 +1,188 @@
-"""One write transaction at a time per process on SQLite, queued on a lock.
+"""Writes of the public pages: one SQLite writer at a time, and group commit.
 
 SQLite lets one writer in at a time; the others wait in its busy handler, which sleeps in
-growing steps (1, 2, 5 … 100 ms) instead of waking when the lock is free. Under many
-concurrent submissions most of the time went to those sleeps. Taking this lock around the
-whole unit of work (begin … commit, in one thread) makes the writers of this process queue
-on a Python lock and start as soon as the previous one commits. Other processes (more
-workers) still meet in SQLite's own lock. PostgreSQL needs no gate.
+growing steps (1, 2, 5 … 100 ms) instead of waking when the lock is free. The *write gate*
+makes writers queue instead: a lock per process and, for a database file, an exclusive
+``flock`` on ``<database>-gate`` shared by all the server's worker processes, so a writer
+starts as soon as the previous one commits. PostgreSQL needs no gate.
+
+The *write queue* runs survey submissions in one writer thread per process: it takes every
+submission waiting, runs them one after the other in one transaction behind the gate, and
+commits once (group commit); each request is answered only after that commit. A failed
+batch is rolled back and its submissions are run again one transaction each, so one
+failure fails only its own request.
 """
 
 from __future__ import annotations
 
+import asyncio
+import queue
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
 
 from fastapi import Request
+from sqlalchemy import Connection, Engine
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX
+    fcntl = None  # type: ignore[assignment]
 
 STATE_KEY = "cxlens_sqlite_write_gate"
+QUEUE_KEY = "cxlens_write_queue"
+#: Most submissions committed together.
+MAX_BATCH = 256
+#: A writer thread with nothing to do for this long stops (a new one starts on demand).
+IDLE_SECONDS = 5.0
+
+T = TypeVar("T")
 _CREATE = threading.Lock()
 
 
-def write_gate(request: Request) -> AbstractContextManager[object]:
-    """The app's SQLite write lock (made on first use), or a no-op on other databases."""
-    state = request.app.state
-    if state.engine.dialect.name != "sqlite":
+class WriteGate:
+    """A lock per process plus, for an SQLite file, an ``flock`` across processes."""
+
+    def __init__(self, lock_file: Path | None) -> None:
+        self._lock = threading.Lock()
+        self._path = lock_file
+        self._fd: Any = None
+
+    def __enter__(self) -> WriteGate:
+        self._lock.acquire()
+        if self._path is not None and fcntl is not None:
+            try:
+                if self._fd is None:
+                    self._fd = open(self._path, "a+b")
+                fcntl.flock(self._fd.fileno(), fcntl.LOCK_EX)
+            except BaseException:
+                self._lock.release()
+                raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._fd is not None and fcntl is not None:
+                fcntl.flock(self._fd.fileno(), fcntl.LOCK_UN)
+        finally:
+            self._lock.release()
+
+
+def _lock_file(engine: Engine) -> Path | None:
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser().with_name(Path(database).name + "-gate")
+
+
+def gate_for(state: Any) -> AbstractContextManager[object]:
+    """The write gate of an app's state (made on first use); a no-op off SQLite."""
+    engine: Engine = state.engine
+    if engine.dialect.name != "sqlite":
         return nullcontext()
     with _CREATE:
         gate = getattr(state, STATE_KEY, None)
         if gate is None:
-            gate = threading.Lock()
+            gate = WriteGate(_lock_file(engine))
             setattr(state, STATE_KEY, gate)
     return gate
+
+
+def write_gate(request: Request) -> AbstractContextManager[object]:
+    """The app's SQLite write gate (made on first use), or a no-op on other databases."""
+    return gate_for(request.app.state)
+
+
+Job = Callable[[Connection], Any]
+
+
+class WriteQueue:
+    """Runs write jobs in one thread, many per transaction, one commit per batch."""
+
+    def __init__(self, engine: Engine, gate: AbstractContextManager[object]) -> None:
+        self._engine = engine
+        self._gate = gate
+        self._jobs: queue.SimpleQueue[tuple[Job, Future[Any]]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._running = False
+
+    def submit(self, job: Callable[[Connection], T]) -> Future[T]:
+        """Queue ``job``; its future resolves after the transaction that ran it committed."""
+        future: Future[T] = Future()
+        with self._lock:
+            self._jobs.put((job, future))
+            if not self._running:
+                self._running = True
+                threading.Thread(target=self._run, name="cxlens-writer", daemon=True).start()
+        return future
+
+    async def run(self, job: Callable[[Connection], T]) -> T:
+        """:meth:`submit` from the event loop, awaiting the commit."""
+        return await asyncio.wrap_future(self.submit(job))
+
+    def _run(self) -> None:
+        while True:
+            try:
+                first = self._jobs.get(timeout=IDLE_SECONDS)
+            except queue.Empty:
+                with self._lock:
+                    if self._jobs.empty():
+                        self._running = False
+                        return
+                continue
+            batch = [first]
+            while len(batch) < MAX_BATCH:
+                try:
+                    batch.append(self._jobs.get_nowait())
+                except queue.Empty:
+                    break
+            self._commit(batch)
+
+    def _commit(self, batch: list[tuple[Job, Future[Any]]]) -> None:
+        try:
+            with self._gate, self._engine.begin() as connection:
+                results = [job(connection) for job, _ in batch]
+        except Exception as exc:
+            if len(batch) == 1:
+                batch[0][1].set_exception(exc)
+                return
+            for item in batch:  # find the failing job: each one alone, in its own transaction
+                self._alone(item)
+            return
+        for (_, future), result in zip(batch, results, strict=True):
+            future.set_result(result)
+
+    def _alone(self, item: tuple[Job, Future[Any]]) -> None:
+        job, future = item
+        try:
+            with self._gate, self._engine.begin() as connection:
+                result = job(connection)
+        except BaseException as exc:  # handed to the request that queued the job
+            future.set_exception(exc)
+        else:
+            future.set_result(result)
+
+
+def write_queue(request: Request) -> WriteQueue:
+    """The app's write queue (made on first use)."""
+    state = request.app.state
+    with _CREATE:
+        found = getattr(state, QUEUE_KEY, None)
+    if isinstance(found, WriteQueue):
+        return found
+    gate = gate_for(state)
+    with _CREATE:
+        found = getattr(state, QUEUE_KEY, None)
+        if not isinstance(found, WriteQueue):
+            found = WriteQueue(state.engine, gate)
+            setattr(state, QUEUE_KEY, found)
+    return found
