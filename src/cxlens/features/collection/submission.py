@@ -11,11 +11,11 @@ on a connection: no ORM unit of work. Commits are the caller's.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, and_, bindparam, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from cxlens.features.collection.forms import SurveyForm
 from cxlens.features.collection.logic import AnswerValue, visible_questions
@@ -67,6 +67,99 @@ def invitation_ref(invitation_id: int) -> str:
     return f"invitation:{invitation_id}"
 
 
+def _coalesce_now(column: Any) -> Any:
+    return func.coalesce(column, bindparam("now", type_=column.type))
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """The writes of a submission, built once per dialect (only parameters change)."""
+
+    insert_response: Any
+    insert_answer: Any
+    upsert_answer: Any
+    delete_answers: Any
+    update_response: dict[bool, Any]
+    update_invitation: dict[bool, Any]
+
+    @classmethod
+    def build(cls, dialect: str) -> _Statements:
+        new_response = dialect_insert(dialect, RESPONSES).values(
+            {c: bindparam(c, type_=RESPONSES.c[c].type) for c in _RESPONSE_COLUMNS}
+        )
+        answer = dialect_insert(dialect, ANSWERS).values(
+            response_id=bindparam("response_id"),
+            question_id=bindparam("question_id"),
+            value=bindparam("value", type_=ANSWERS.c.value.type),
+            text=bindparam("text", type_=ANSWERS.c.text.type),
+        )
+        by_id = RESPONSES.c.id == bindparam("response_id")
+        response_common = {
+            "language": bindparam("language"),
+            "content_hash": bindparam("content_hash"),
+            "started_at": _coalesce_now(RESPONSES.c.started_at),
+        }
+        invitation = update(INVITATIONS).where(INVITATIONS.c.id == bindparam("invitation_id"))
+        invitation_common = {
+            "opened_at": _coalesce_now(INVITATIONS.c.opened_at),
+            "started_at": _coalesce_now(INVITATIONS.c.started_at),
+        }
+        return cls(
+            insert_response=new_response.on_conflict_do_nothing(
+                index_elements=["source", "response_ref"]
+            ).returning(RESPONSES.c.id),
+            insert_answer=answer,
+            upsert_answer=answer.on_conflict_do_update(
+                index_elements=["response_id", "question_id"],
+                set_={"value": answer.excluded.value, "text": answer.excluded.text},
+            ),
+            delete_answers=delete(ANSWERS).where(
+                ANSWERS.c.response_id == bindparam("response_id"),
+                ANSWERS.c.question_id.in_(bindparam("question_ids", expanding=True)),
+            ),
+            update_response={
+                False: update(RESPONSES).where(by_id).values(response_common),
+                True: update(RESPONSES)
+                .where(by_id)
+                .values(
+                    {**response_common, "submitted_at": _coalesce_now(RESPONSES.c.submitted_at)}
+                ),
+            },
+            update_invitation={
+                False: invitation.values(invitation_common),
+                True: invitation.values(
+                    {**invitation_common, "completed_at": _coalesce_now(INVITATIONS.c.completed_at)}
+                ),
+            },
+        )
+
+
+_RESPONSE_COLUMNS = (
+    "survey_version_id",
+    "invitation_id",
+    "customer_id",
+    "response_ref",
+    "content_hash",
+    "source",
+    "channel",
+    "language",
+    "touchpoint_id",
+    "dimensions",
+    "started_at",
+    "submitted_at",
+    "created_at",
+)
+_BY_DIALECT: dict[str, _Statements] = {}
+
+
+def _statements(connection: Connection) -> _Statements:
+    name = connection.dialect.name
+    found = _BY_DIALECT.get(name)
+    if found is None:
+        found = _BY_DIALECT[name] = _Statements.build(name)
+    return found
+
+
 def load_state(connection: Connection, invitation_id: int) -> InvitationState | None:
     """The invitation with its response and answers (one query); ``None`` if no invitation."""
     state: InvitationState | None = None
@@ -92,10 +185,6 @@ def answers_by_key(form: SurveyForm, answers: Mapping[int, StoredValue]) -> dict
     return {q.key: answers[q.id] for q in form.questions if q.id in answers}
 
 
-def _insert(connection: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
-    return dialect_insert(connection.dialect.name, table)
-
-
 def save_page(
     connection: Connection,
     form: SurveyForm,
@@ -119,16 +208,14 @@ def save_page(
         _create_response(connection, form, state, question, value, language, finish, now)
     else:
         _update_response(connection, form, state, question, value, language, finish, now)
-    changes: dict[str, Any] = {}
-    if state.opened_at is None:
-        changes["opened_at"] = func.coalesce(INVITATIONS.c.opened_at, now)
-    if state.started_at is None:
-        changes["started_at"] = func.coalesce(INVITATIONS.c.started_at, now)
-    if finish and state.completed_at is None:
-        changes["completed_at"] = func.coalesce(INVITATIONS.c.completed_at, now)
-    if changes:
+    if (
+        state.opened_at is None
+        or state.started_at is None
+        or (finish and state.completed_at is None)
+    ):
         connection.execute(
-            update(INVITATIONS).where(INVITATIONS.c.id == state.invitation_id).values(changes)
+            _statements(connection).update_invitation[finish],
+            {"invitation_id": state.invitation_id, "now": now},
         )
 
 
@@ -166,23 +253,22 @@ def _create_response(
     now: datetime,
 ) -> None:
     answers, _ = _after(form, state, question, value, finish)
-    insert = _insert(connection, RESPONSES).values(
-        survey_version_id=state.survey_version_id,
-        invitation_id=state.invitation_id,
-        customer_id=state.customer_id,
-        response_ref=invitation_ref(state.invitation_id),
-        content_hash=hash_answers(answers_by_key(form, answers)),
-        source=INVITATION_SOURCE,
-        channel=state.channel,
-        language=language,
-        touchpoint_id=state.touchpoint_id,
-        dimensions={},
-        started_at=now,
-        submitted_at=now if finish else None,
-        created_at=now,
-    )
-    statement = insert.on_conflict_do_nothing(index_elements=["source", "response_ref"])
-    response_id = connection.execute(statement.returning(RESPONSES.c.id)).scalar()
+    row: dict[str, Any] = {
+        "survey_version_id": state.survey_version_id,
+        "invitation_id": state.invitation_id,
+        "customer_id": state.customer_id,
+        "response_ref": invitation_ref(state.invitation_id),
+        "content_hash": hash_answers(answers_by_key(form, answers)),
+        "source": INVITATION_SOURCE,
+        "channel": state.channel,
+        "language": language,
+        "touchpoint_id": state.touchpoint_id,
+        "dimensions": {},
+        "started_at": now,
+        "submitted_at": now if finish else None,
+        "created_at": now,
+    }
+    response_id = connection.execute(_statements(connection).insert_response, row).scalar()
     if response_id is None:  # another request created it meanwhile: continue on theirs
         fresh = load_state(connection, state.invitation_id)
         if fresh is None or fresh.response_id is None:  # pragma: no cover - deleted meanwhile
@@ -214,34 +300,33 @@ def _update_response(
     if question.id in answers:
         _upsert_answer(connection, response_id, question.id, answers[question.id], new=False)
     drop = [*hidden, *([question.id] if value is None and question.id in state.answers else [])]
+    statements = _statements(connection)
     if drop:
         connection.execute(
-            delete(ANSWERS).where(
-                ANSWERS.c.response_id == response_id, ANSWERS.c.question_id.in_(drop)
-            )
+            statements.delete_answers, {"response_id": response_id, "question_ids": drop}
         )
-    changes: dict[str, Any] = {
-        "language": language,
-        "content_hash": hash_answers(answers_by_key(form, answers)),
-    }
-    if state.response_started_at is None:
-        changes["started_at"] = func.coalesce(RESPONSES.c.started_at, now)
-    if finish and state.submitted_at is None:
-        changes["submitted_at"] = func.coalesce(RESPONSES.c.submitted_at, now)
-    connection.execute(update(RESPONSES).where(RESPONSES.c.id == response_id).values(changes))
+    connection.execute(
+        statements.update_response[finish],
+        {
+            "response_id": response_id,
+            "language": language,
+            "content_hash": hash_answers(answers_by_key(form, answers)),
+            "now": now,
+        },
+    )
 
 
 def _upsert_answer(
     connection: Connection, response_id: int, question_id: int, value: StoredValue, *, new: bool
 ) -> None:
-    number = value if isinstance(value, float) else None
-    text = value if isinstance(value, str) else None
-    insert = _insert(connection, ANSWERS).values(
-        response_id=response_id, question_id=question_id, value=number, text=text
+    statements = _statements(connection)
+    # an existing answer (a concurrent request's too) is overwritten
+    connection.execute(
+        statements.insert_answer if new else statements.upsert_answer,
+        {
+            "response_id": response_id,
+            "question_id": question_id,
+            "value": value if isinstance(value, float) else None,
+            "text": value if isinstance(value, str) else None,
+        },
     )
-    if not new:  # a concurrent request's answer to the same question is overwritten
-        insert = insert.on_conflict_do_update(
-            index_elements=["response_id", "question_id"],
-            set_={"value": insert.excluded.value, "text": insert.excluded.text},
-        )
-    connection.execute(insert)
