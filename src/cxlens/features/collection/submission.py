@@ -59,6 +59,7 @@ _STATE = (
         ),
     )
     .outerjoin(ANSWERS, ANSWERS.c.response_id == RESPONSES.c.id)
+    .where(INVITATIONS.c.id == bindparam("invitation_id"))
 )
 
 
@@ -164,7 +165,7 @@ def load_state(connection: Connection, invitation_id: int) -> InvitationState | 
     """The invitation with its response and answers (one query); ``None`` if no invitation."""
     state: InvitationState | None = None
     rows = connection.execute(
-        _STATE.where(INVITATIONS.c.id == invitation_id), {"ref": invitation_ref(invitation_id)}
+        _STATE, {"invitation_id": invitation_id, "ref": invitation_ref(invitation_id)}
     )
     for row in rows:
         if state is None:

@@ -342,13 +342,15 @@ def survey_page(
 
 
 @router.post("/s/{token}")
-async def survey_submit(token: str, request: Request, settings: SettingsDep) -> Response:
+async def survey_submit(token: str, request: Request) -> Response:
     """Save the answer of one page (CSRF-checked) and go on.
 
     The link's token and the form token are checked on the event loop (no database); the
     database work runs in the write queue's thread, committed with the other submissions
-    waiting (group commit), and the redirect goes out only after that commit.
+    waiting (group commit), and the redirect goes out only after that commit. No FastAPI
+    dependencies: a sync one would cost a thread-pool round trip per request.
     """
+    settings = get_settings(request)
     fields = await _form_fields(request)
     if not allowed(request, "survey"):
         return _too_many(request)
