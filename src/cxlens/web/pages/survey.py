@@ -341,15 +341,15 @@ def survey_page(
     return _show(session, flow, chosen, response, q)
 
 
-@router.post("/s/{token}")
-async def survey_submit(token: str, request: Request) -> Response:
-    """Save the answer of one page (CSRF-checked) and go on.
+async def survey_submit(request: Request) -> Response:
+    """``POST /s/{token}``: save the answer of one page (CSRF-checked) and go on.
 
     The link's token and the form token are checked on the event loop (no database); the
     database work runs in the write queue's thread, committed with the other submissions
-    waiting (group commit), and the redirect goes out only after that commit. No FastAPI
-    dependencies: a sync one would cost a thread-pool round trip per request.
+    waiting (group commit), and the redirect goes out only after that commit. A plain
+    Starlette route (the hot path): no FastAPI dependency solving or validation.
     """
+    token: str = request.path_params["token"]
     settings = get_settings(request)
     fields = await _form_fields(request)
     if not allowed(request, "survey"):
@@ -372,6 +372,9 @@ async def survey_submit(token: str, request: Request) -> Response:
         return _submit_invitation(connection, path, form, fields, state, settings)
 
     return await write_queue(request).run(job)
+
+
+router.add_route("/s/{token}", survey_submit, methods=["POST"], include_in_schema=False)
 
 
 def _submit_invitation(
