@@ -6,8 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from cxlens.db import unit_of_work
 from cxlens.features.surveys import create_survey, get_survey
 from cxlens.models import Customer, Invitation, SurveyVersion
 
@@ -73,3 +75,10 @@ def new_invitation(session: Session) -> Callable[..., Invitation]:
         return make_invitation(session, locale=locale, ref=ref)
 
     return make
+
+
+@pytest.fixture
+def committed_version(migrated_engine: Engine) -> int:
+    """The id of the test survey's version, in use by a committed invitation."""
+    with unit_of_work(migrated_engine) as session:
+        return make_invitation(session).survey_version_id

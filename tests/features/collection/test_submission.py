@@ -1,0 +1,99 @@
+"""The survey page's hot path on SQLite and PostgreSQL: one response, upserts, logic, races."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cxlens.features.collection import responses as saving
+from cxlens.features.collection.forms import frozen_form
+from cxlens.features.collection.submission import load_state, save_page
+from cxlens.models import Answer, Invitation, Response
+
+New = Callable[..., Invitation]
+
+
+def _count(session: Session, model: type) -> int:
+    return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def _page(
+    session: Session, inv: Invitation, key: str, value: float | str | None, **kw: bool
+) -> None:
+    connection = session.connection()
+    state = load_state(connection, inv.id)
+    assert state is not None
+    form = frozen_form(connection, state.survey_version_id)
+    question = form.question(key)
+    assert question is not None
+    save_page(
+        connection, form, state, question, value, language="nl", finish=kw.get("finish", False)
+    )
+
+
+def test_first_page_creates_the_response_and_a_replay_updates_it(
+    session: Session, new_invitation: New
+) -> None:
+    inv = new_invitation()
+    _page(session, inv, "nps", 4.0)
+    _page(session, inv, "nps", 9.0)  # double submit / replay with another score
+    assert _count(session, Response) == 1 and _count(session, Answer) == 1
+    assert session.scalar(select(Answer.value)) == 9.0
+    response = session.scalars(select(Response)).one()
+    assert response.language == "nl" and response.started_at is not None
+    assert response.submitted_at is None  # partial: not submitted yet
+    started, completed = session.execute(
+        select(Invitation.started_at, Invitation.completed_at).where(Invitation.id == inv.id)
+    ).one()
+    assert started is not None and completed is None
+
+
+def test_finish_drops_answers_the_logic_hides_and_hashes_what_is_kept(
+    session: Session, new_invitation: New
+) -> None:
+    inv = new_invitation()
+    _page(session, inv, "nps", 4.0)
+    _page(session, inv, "fix", "late")  # shown: nps <= 6
+    _page(session, inv, "nps", 10.0, finish=True)  # fix is now hidden
+    assert _count(session, Answer) == 1
+    response = session.scalars(select(Response)).one()
+    assert response.submitted_at is not None
+    assert response.content_hash == saving.hash_answers({"nps": 10.0})
+    completed = session.scalar(select(Invitation.completed_at).where(Invitation.id == inv.id))
+    assert completed is not None
+    state = load_state(session.connection(), inv.id)
+    assert state is not None and state.submitted_at == response.submitted_at
+
+
+def test_a_blank_answer_removes_the_saved_one(session: Session, new_invitation: New) -> None:
+    inv = new_invitation()
+    _page(session, inv, "nps", 3.0)
+    _page(session, inv, "fix", "broken")
+    _page(session, inv, "fix", None)
+    assert _count(session, Answer) == 1 and session.scalar(select(Answer.value)) == 3.0
+
+
+def test_a_response_created_meanwhile_is_reused_with_its_answers(
+    session: Session, new_invitation: New
+) -> None:
+    inv = new_invitation()
+    connection = session.connection()
+    stale = load_state(connection, inv.id)  # read before the other request wrote
+    assert stale is not None and stale.response_id is None
+    form = frozen_form(connection, stale.survey_version_id)
+    other = saving.response_for_invitation(session, inv, create=True)
+    nps, fix = form.question("nps"), form.question("fix")
+    assert other is not None and nps is not None and fix is not None
+    saving.save_answer(session, other, nps, 2.0)
+    save_page(connection, form, stale, fix, "late", language="en", finish=False)
+    assert _count(session, Response) == 1 and _count(session, Answer) == 2
+    fresh = load_state(connection, inv.id)
+    assert fresh is not None and fresh.answers == {nps.id: 2.0, fix.id: "late"}
+    row = session.execute(select(Response.content_hash).where(Response.id == other.id)).one()
+    assert row.content_hash == saving.hash_answers({"nps": 2.0, "fix": "late"})
+
+
+def test_no_state_for_an_unknown_invitation(session: Session) -> None:
+    assert load_state(session.connection(), 987654) is None
