@@ -7,7 +7,6 @@ the real app under uvicorn, and headless Chromium.
 
 from __future__ import annotations
 
-import shutil
 import socket
 import threading
 import time
@@ -20,7 +19,6 @@ from typing import Any
 import pytest
 import uvicorn
 from aiosmtpd.controller import Controller
-from playwright.sync_api import Browser, sync_playwright
 from typer.testing import CliRunner
 
 from cxlens.cli.main import app
@@ -28,14 +26,6 @@ from cxlens.core.settings import Settings
 from cxlens.jobs import HandlerRegistry
 from cxlens.web.app import create_app
 from cxlens.worker import Worker, load_feature_handlers, run_worker
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 
 
 def free_port() -> int:
@@ -192,17 +182,3 @@ def write_file(tmp_path: Path) -> WriteFile:
         return path
 
     return write
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Headless Chromium (skipped only when /usr/bin/chromium is missing)."""
-    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
-        pytest.skip(f"browser tests need Chromium at {CHROMIUM}")
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-    finally:
-        playwright.stop()
