@@ -16,6 +16,7 @@ failure fails only its own request.
 from __future__ import annotations
 
 import asyncio
+import os
 import queue
 import threading
 from collections.abc import Callable
@@ -50,15 +51,19 @@ class WriteGate:
     def __init__(self, lock_file: Path | None) -> None:
         self._lock = threading.Lock()
         self._path = lock_file
-        self._fd: Any = None
+        self._fd: int | None = None
 
     def __enter__(self) -> WriteGate:
         self._lock.acquire()
         if self._path is not None and fcntl is not None:
             try:
-                if self._fd is None:
-                    self._fd = open(self._path, "a+b")
-                fcntl.flock(self._fd.fileno(), fcntl.LOCK_EX)
+                fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+                except BaseException:
+                    os.close(fd)
+                    raise
+                self._fd = fd
             except BaseException:
                 self._lock.release()
                 raise
@@ -71,8 +76,9 @@ class WriteGate:
         tb: TracebackType | None,
     ) -> None:
         try:
-            if self._fd is not None and fcntl is not None:
-                fcntl.flock(self._fd.fileno(), fcntl.LOCK_UN)
+            if self._fd is not None:
+                fd, self._fd = self._fd, None
+                os.close(fd)  # releases the flock
         finally:
             self._lock.release()
 

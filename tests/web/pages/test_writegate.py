@@ -1,0 +1,91 @@
+"""The write gate (across processes via flock) and the write queue (group commit)."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, create_engine, event, text
+
+from cxlens.web.pages.writegate import WriteGate, WriteQueue
+
+
+def test_two_gates_on_one_file_exclude_each_other(tmp_path: Path) -> None:
+    lock = tmp_path / "db.sqlite-gate"
+    first, second = WriteGate(lock), WriteGate(lock)  # as two worker processes would
+    entered = threading.Event()
+
+    def other() -> None:
+        with second:
+            entered.set()
+
+    with first:
+        thread = threading.Thread(target=other)
+        thread.start()
+        assert not entered.wait(0.3)  # blocked on the flock while the first holds it
+    assert entered.wait(5)
+    thread.join()
+
+
+def test_waiting_jobs_commit_together_and_a_failure_fails_only_its_own(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'q.db'}")
+    with engine.begin() as c:
+        c.execute(text("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
+    commits: list[int] = []
+    event.listen(engine, "commit", lambda _conn: commits.append(1))
+    queue = WriteQueue(engine, WriteGate(tmp_path / "q.db-gate"))
+    release = threading.Event()
+
+    def blocker(connection: Connection) -> int:
+        release.wait(5)
+        return 0
+
+    def insert(n: int) -> object:
+        def job(connection: Connection) -> int:
+            if n == 7:
+                raise ValueError("bad job")
+            connection.execute(text("INSERT INTO t (n) VALUES (:n)"), {"n": n})
+            return n
+
+        return job
+
+    first = queue.submit(blocker)
+    futures: list[Future[int]] = [queue.submit(insert(n)) for n in range(1, 11)]  # type: ignore[arg-type]
+    release.set()
+    assert first.result(5) == 0
+    with pytest.raises(ValueError, match="bad job"):
+        futures[6].result(5)
+    assert [f.result(5) for i, f in enumerate(futures) if i != 6] == [
+        1, 2, 3, 4, 5, 6, 8, 9, 10
+    ]  # fmt: skip
+    with engine.connect() as c:
+        stored = list(c.execute(text("SELECT n FROM t ORDER BY n")).scalars())
+    assert stored == [1, 2, 3, 4, 5, 6, 8, 9, 10]  # the failed batch rolled back, then alone
+    # blocker alone, the batch of ten (rolled back), then nine good jobs alone
+    assert len(commits) == 1 + 9
+    engine.dispose()
+
+
+def test_a_batch_of_waiting_jobs_is_one_commit(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'q.db'}")
+    with engine.begin() as c:
+        c.execute(text("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
+    commits: list[int] = []
+    event.listen(engine, "commit", lambda _conn: commits.append(1))
+    queue = WriteQueue(engine, WriteGate(None))
+    release = threading.Event()
+    first = queue.submit(lambda connection: release.wait(5))
+    futures = [
+        queue.submit(
+            lambda connection, n=n: (
+                connection.execute(text("INSERT INTO t (n) VALUES (:n)"), {"n": n}).rowcount
+            )
+        )
+        for n in range(50)
+    ]
+    release.set()
+    assert first.result(5) is True and [f.result(5) for f in futures] == [1] * 50
+    assert len(commits) <= 2  # the 50 that waited share one commit (or the first job's)
+    engine.dispose()
