@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     signing_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
+    # Who is asking (e-mail and SMS texts)
+    company_name: str | None = None
+    email_signature: str | None = None
+
     # Email (docs/channels.md)
     smtp_host: str | None = None
     smtp_port: int = 587

@@ -278,3 +278,18 @@ def test_an_invalid_number_at_twilio_is_a_bounce(
         assert session.get_one(InvitationDispatch, invitation_id).status == "failed"
         suppression = session.execute(select(ContactSuppression)).scalar_one()
         assert (suppression.channel, suppression.address) == ("sms", "+393470000000")
+
+
+def test_branding_names_the_company_and_signs_with_the_signature() -> None:
+    from cxlens.features.distribution.messages import Branding
+
+    both = Branding.from_settings(
+        Settings(
+            email_from_name="Anna from Acme",
+            company_name="Acme",
+            email_signature="Anna Rossi, Customer Care",
+        )
+    )
+    assert (both.company, both.signature) == ("Acme", "Anna Rossi, Customer Care")
+    fallback = Branding.from_settings(Settings(email_from_name="Anna from Acme"))
+    assert (fallback.company, fallback.signature) == ("Anna from Acme", "Anna from Acme")

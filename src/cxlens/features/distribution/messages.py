@@ -33,9 +33,13 @@ class Branding:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Branding:
-        """Company and signature from the sender name (``CXLENS_EMAIL_FROM_NAME``)."""
-        name = settings.email_from_name or "cxlens"
-        return cls(company=name, signature=name)
+        """Company (``CXLENS_COMPANY_NAME``) and signature (``CXLENS_EMAIL_SIGNATURE``),
+        each falling back to the sender name (``CXLENS_EMAIL_FROM_NAME``)."""
+        sender = settings.email_from_name or settings.company_name or "cxlens"
+        return cls(
+            company=settings.company_name or sender,
+            signature=settings.email_signature or sender,
+        )
 
 
 def _vote(question: Question, language: str) -> VoteQuestion | None:
