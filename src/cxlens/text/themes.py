@@ -31,6 +31,10 @@ MIN_THRESHOLD, MAX_THRESHOLD = 0.026, 0.036
 DEFAULT_THRESHOLD = 0.028
 #: A threshold sits this far above the 95th percentile of the other themes' texts.
 MARGIN = 0.007
+#: A comment with no hit still gets its best theme (at :data:`HIT`) when that theme scores
+#: at least this much and leads the runner-up by :data:`DOMINANT_LEAD`.
+DOMINANT_FLOOR = 0.3
+DOMINANT_LEAD = 0.1
 
 
 @dataclass(frozen=True)
@@ -125,11 +129,27 @@ def theme_similarities(comment_vectors: Vectors, taxonomy: TaxonomyVectors) -> V
 def score_themes(comment_vectors: Vectors, taxonomy: TaxonomyVectors) -> Vectors:
     """Calibrated theme scores ``(n, k)`` in [0, 1]; a score >= :data:`HIT` is a hit.
 
-    Works on cached comment vectors: nothing is embedded here.
+    Works on cached comment vectors: nothing is embedded here. A comment below
+    :data:`HIT` everywhere whose best theme clearly dominates (see :data:`DOMINANT_FLOOR`)
+    gets that theme raised to :data:`HIT`, so a clear topic is not lost to a strict threshold.
     """
     sims = theme_similarities(comment_vectors, taxonomy)
     z = (sims - taxonomy.thresholds[None, :]) / TEMPERATURE
     out: Vectors = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+    return lift_dominant(out)
+
+
+def lift_dominant(scores: Vectors) -> Vectors:
+    """``scores`` with each hit-less row's clearly dominant theme raised to :data:`HIT`."""
+    n, k = scores.shape
+    if n == 0 or k == 0:
+        return scores
+    out = scores.copy()
+    best = np.argmax(out, axis=1)
+    top = out[np.arange(n), best]
+    second = np.sort(out, axis=1)[:, -2] if k > 1 else np.zeros(n, dtype=np.float32)
+    lift = (top < HIT) & (top >= DOMINANT_FLOOR) & (top - second >= DOMINANT_LEAD)
+    out[np.arange(n)[lift], best[lift]] = HIT
     return out
 
 
