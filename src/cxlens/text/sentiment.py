@@ -1,7 +1,7 @@
 """Sentiment: a logistic-regression head over e5 embeddings (negative / neutral / positive).
 
 The head is trained by cxlens from comments the project wrote itself
-(``cxlens/text/data/sentiment/*.tsv``) and ships as ``sentiment_head.npz``;
+(``cxlens/text/data/sentiment/*.txt``) and ships as ``sentiment_head.npz``;
 ``python -m cxlens.text.train_default`` regenerates it.
 """
 
