@@ -3,8 +3,10 @@
 Any table goes in (pyarrow Table, pandas or polars DataFrame, Ibis table, DuckDB relation);
 it is handed to DuckDB zero-copy where the library allows it. One ``GROUP BY`` over the
 dimensions (and the period) produces, for every score column, n, top and bottom boxes,
-sum and sum of squares, plus min and max to validate the scale in the same pass. Only
-when a value falls outside its scale is the first offending row located, to name it.
+sum and sum of squares, plus min and max to validate the scale in the same pass (for a
+pyarrow table, numpy checks the scales from the value buffers instead, beside the scan:
+:mod:`cxlens.analytics.raw_bounds`). Only when a value falls outside its scale is the
+first offending row located, to name it.
 
 Periods are numbered by comparing each row's integer epoch with the zone's period
 boundaries (:mod:`cxlens.analytics.period_buckets`), not by a time-zone conversion per row;
@@ -16,17 +18,20 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 import numpy as np
+import pyarrow as pa
 
 from cxlens.analytics import compare as cmp
 from cxlens.analytics import formulas as f
 from cxlens.analytics.counts import NpsCounts, ScoreCounts
 from cxlens.analytics.period_buckets import MAX_US, MIN_US, PeriodBuckets, period_buckets
 from cxlens.analytics.periods import check_period, previous_label, zone
+from cxlens.analytics.raw_bounds import within_bounds
 from cxlens.analytics.results import Comparison, MetricValue
 from cxlens.analytics.scales import MetricKind, Scale
 from cxlens.core.errors import ConfigurationError, InputError, Location
@@ -163,9 +168,10 @@ def _nps_scale_check(sc: ScoreColumn) -> None:
         )
 
 
-def _aggregates(i: int, sc: ScoreColumn) -> list[str]:
+def _aggregates(i: int, sc: ScoreColumn, *, bounds: bool = True) -> list[str]:
     x = f"__s{i}"
-    aggs = [f"count({x})", f"min({x})", f"max({x})"]
+    # Without ``bounds`` (scales already checked) min and max stay as constant NULLs.
+    aggs = [f"count({x})", f"min({x})", f"max({x})"] if bounds else [f"count({x})", "NULL", "NULL"]
     if sc.kind is MetricKind.NPS:
         aggs += [f"count_if({x} >= 9)", f"count_if({x} <= 6)", f"count_if({x} <= 1)"]
         return aggs
@@ -241,13 +247,13 @@ def compute_counts(
         inner.append(f"{key} AS __p")
         keys.append("__p")
 
-    def scan(nan_as_null: bool) -> list[tuple[Any, ...]]:
+    def scan(nan_as_null: bool, bounds: bool = True) -> list[tuple[Any, ...]]:
         columns = list(inner)
         aggs: list[str] = []
         for i, sc in enumerate(spec.scores):
             expr = _score_expr(sc.column, dtypes[sc.column], nan_as_null=nan_as_null)
             columns.append(f"{expr} AS __s{i}")
-            aggs += _aggregates(i, sc)
+            aggs += _aggregates(i, sc, bounds=bounds)
         select = ", ".join([*keys, *aggs]) if aggs else ", ".join([*keys, "count(*)"])
         sql = f"SELECT {select} FROM (SELECT {', '.join(columns)} FROM __cx_source)"
         if keys:
@@ -257,9 +263,21 @@ def compute_counts(
 
     # NaN is missing, like NULL. Filtering it costs a comparison per value, so it is only
     # done when a first scan finds NaN (DuckDB sorts NaN above every number: it is the max).
-    rows = scan(nan_as_null=False)
-    if _has_nan(spec, rows, len(keys)):
-        rows = scan(nan_as_null=True)
+    # For a pyarrow table the scales (and the absence of NaN) are usually checked far more
+    # cheaply from the value buffers, on a thread beside a scan without min/max; only when
+    # that check cannot vouch for the data does the full scan below run.
+    rows: list[tuple[Any, ...]] = []
+    checked = False
+    if spec.scores and isinstance(table, pa.Table | pa.RecordBatch):
+        bounds = [(sc.column, float(sc.scale.low), float(sc.scale.high)) for sc in spec.scores]
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            check = pool.submit(within_bounds, table, bounds)
+            rows = scan(nan_as_null=False, bounds=False)
+            checked = check.result()
+    if not checked:
+        rows = scan(nan_as_null=False)
+        if _has_nan(spec, rows, len(keys)):
+            rows = scan(nan_as_null=True)
 
     nkeys = len(keys)
     _validate(table, spec, rows, nkeys)
