@@ -10,12 +10,15 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import text
+from starlette.middleware.errors import ServerErrorMiddleware
+from starlette.types import ASGIApp
 
 from cxlens import __version__
 from cxlens.core.settings import Settings
 from cxlens.db import current_revision, make_engine
 from cxlens.features.distribution.pressure import widget_pressure
 from cxlens.web import api, api_distribution, api_text, pages
+from cxlens.web.pages.fastpath import SubmitFastPath
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -66,4 +69,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.widget_router)
     app.include_router(api_distribution.router)
     app.include_router(api_text.router)
+    _serve_submit_directly(app)
     return app
+
+
+def _serve_submit_directly(app: FastAPI) -> None:
+    """Put :class:`SubmitFastPath` just inside the error middleware when the stack is built."""
+    build = app.build_middleware_stack
+
+    def build_with_fast_path() -> ASGIApp:
+        stack = build()
+        if isinstance(stack, ServerErrorMiddleware):
+            stack.app = SubmitFastPath(stack.app)
+        return stack
+
+    app.build_middleware_stack = build_with_fast_path  # type: ignore[method-assign]

@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, create_engine, event, text
 
-from cxlens.web.pages.writegate import WriteGate, WriteQueue
+from cxlens.web.pages.writegate import (
+    SQLITE_AUTOCHECKPOINT,
+    Checkpointer,
+    WriteGate,
+    WriteQueue,
+)
 
 
 def test_two_gates_on_one_file_exclude_each_other(tmp_path: Path) -> None:
@@ -88,4 +93,28 @@ def test_a_batch_of_waiting_jobs_is_one_commit(tmp_path: Path) -> None:
     release.set()
     assert first.result(5) is True and [f.result(5) for f in futures] == [1] * 50
     assert len(commits) <= 2  # the 50 that waited share one commit (or the first job's)
+    engine.dispose()
+
+
+def test_the_checkpoint_thread_checkpoints_and_batches_leave_sqlites_default(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "w.db"
+    engine = create_engine(f"sqlite:///{database}")
+    with engine.begin() as c:
+        c.exec_driver_sql("PRAGMA journal_mode=WAL")
+        c.execute(text("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
+    queue = WriteQueue(engine, WriteGate(tmp_path / "w.db-gate"))
+
+    def insert(connection: Connection) -> int:
+        connection.execute(text("INSERT INTO t DEFAULT VALUES"))
+        return 1
+
+    assert sum(queue.submit(insert).result(5) for _ in range(5)) == 5
+    with engine.connect() as c:  # the writer's pooled connection, autocheckpoint restored
+        assert c.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == SQLITE_AUTOCHECKPOINT
+    busy, frames, done = Checkpointer(database).checkpoint()
+    assert (busy, done) == (0, frames) and frames > 0
+    with engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM t")).scalar() == 5
     engine.dispose()

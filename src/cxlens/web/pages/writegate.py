@@ -11,6 +11,11 @@ submission waiting, runs them one after the other in one transaction behind the 
 commits once (group commit); each request is answered only after that commit. A failed
 batch is rolled back and its submissions are run again one transaction each, so one
 failure fails only its own request.
+
+On an SQLite file the queue's transactions skip SQLite's automatic WAL checkpoint (which
+would copy the WAL into the database and ``fsync`` inside a commit, holding every waiting
+submission for tens of milliseconds); a :class:`Checkpointer` thread of the process runs a
+``PASSIVE`` checkpoint every :data:`CHECKPOINT_EVERY` batches instead, beside the writers.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import os
 import queue
+import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -40,6 +46,10 @@ QUEUE_KEY = "cxlens_write_queue"
 MAX_BATCH = 256
 #: A writer thread with nothing to do for this long stops (a new one starts on demand).
 IDLE_SECONDS = 5.0
+#: Batches committed between two WAL checkpoints of the checkpoint thread.
+CHECKPOINT_EVERY = 64
+#: SQLite's own default, restored on a connection once a batch has committed.
+SQLITE_AUTOCHECKPOINT = 1000
 
 T = TypeVar("T")
 _CREATE = threading.Lock()
@@ -108,6 +118,60 @@ def write_gate(request: Request) -> AbstractContextManager[object]:
     return gate_for(request.app.state)
 
 
+class Checkpointer:
+    """``PRAGMA wal_checkpoint(PASSIVE)`` of an SQLite file, in a thread of its own.
+
+    A passive checkpoint neither waits for nor blocks the writers; the thread stops after
+    :data:`IDLE_SECONDS` without a request and starts again on the next one.
+    """
+
+    def __init__(self, database: Path) -> None:
+        self._database = database
+        self._wanted = threading.Event()
+        self._lock = threading.Lock()
+        self._running = False
+
+    def request(self) -> None:
+        """Ask for a checkpoint soon (requests made meanwhile share one checkpoint)."""
+        self._wanted.set()
+        with self._lock:
+            if not self._running:
+                self._running = True
+                threading.Thread(target=self._run, name="cxlens-checkpoint", daemon=True).start()
+
+    def checkpoint(self) -> tuple[int, int, int]:
+        """Checkpoint now: SQLite's ``(busy, WAL frames, frames checkpointed)``."""
+        connection = sqlite3.connect(self._database, timeout=1.0)
+        try:
+            row = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        finally:
+            connection.close()
+        return int(row[0]), int(row[1]), int(row[2])
+
+    def _run(self) -> None:
+        while True:
+            if not self._wanted.wait(IDLE_SECONDS):
+                with self._lock:
+                    if not self._wanted.is_set():
+                        self._running = False
+                        return
+                continue
+            self._wanted.clear()
+            try:
+                self.checkpoint()
+            except sqlite3.Error:  # pragma: no cover - the next request tries again
+                continue
+
+
+def _database_file(engine: Engine) -> Path | None:
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:"):
+        return None
+    return Path(database).expanduser()
+
+
 Job = Callable[[Connection], Any]
 
 
@@ -120,6 +184,9 @@ class WriteQueue:
         self._jobs: queue.SimpleQueue[tuple[Job, Future[Any]]] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._running = False
+        database = _database_file(engine)
+        self._checkpointer = None if database is None else Checkpointer(database)
+        self._batches = 0
 
     def submit(self, job: Callable[[Connection], T]) -> Future[T]:
         """Queue ``job``; its future resolves after the transaction that ran it committed."""
@@ -154,9 +221,19 @@ class WriteQueue:
             self._commit(batch)
 
     def _commit(self, batch: list[tuple[Job, Future[Any]]]) -> None:
+        checkpointer = self._checkpointer
         try:
-            with self._gate, self._engine.begin() as connection:
-                results = [job(connection) for job, _ in batch]
+            with self._gate, self._engine.connect() as connection:
+                if checkpointer is not None:  # the checkpoint thread does it, off this path
+                    connection.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+                try:
+                    results = [job(connection) for job, _ in batch]
+                    connection.commit()
+                finally:
+                    if checkpointer is not None:  # back to SQLite's default for other users
+                        connection.exec_driver_sql(
+                            f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT}"
+                        )
         except Exception as exc:
             if len(batch) == 1:
                 batch[0][1].set_exception(exc)
@@ -166,6 +243,10 @@ class WriteQueue:
             return
         for (_, future), result in zip(batch, results, strict=True):
             future.set_result(result)
+        if checkpointer is not None:
+            self._batches += 1
+            if self._batches % CHECKPOINT_EVERY == 0:
+                checkpointer.request()
 
     def _alone(self, item: tuple[Job, Future[Any]]) -> None:
         job, future = item
