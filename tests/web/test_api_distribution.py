@@ -51,3 +51,46 @@ def test_events_are_idempotent_and_the_funnel_counts_them(
     assert (row["sent"], row["delivered"], row["completed"]) == (1, 1, 0)
     assert row["response_rate"] == 0.0 and row["low_confidence"] is True
     assert bad.status_code == 422
+
+
+def test_inbound_bounce_takes_a_raw_dsn_once(
+    migrated_engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    from channels.email.dsn_samples import ORIGINAL, dsn
+    from cxlens.features.distribution.messages import bounce_reference
+    from cxlens.features.distribution.service import create_invitation
+    from cxlens.models import Customer
+
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=database_url,
+        signing_keys=["api-test-signing-key-0123456789"],
+    )
+    with unit_of_work(migrated_engine) as session:
+        survey = create_from_template(session, "relationship_nps", company_name="Acme")
+        customer = Customer(customer_ref="c1", email="giulia@example.com")
+        session.add(customer)
+        session.flush()
+        invitation = create_invitation(
+            session, settings, customer_id=customer.id, survey_key=survey.key, channel="email"
+        )
+        ref = bounce_reference(settings, invitation.id)
+        invitation_id = invitation.id
+    original = ORIGINAL.format(recipient="giulia@example.com") + f"X-Cxlens-Invitation: {ref}\n"
+    raw = dsn("postfix", original=original)
+    headers = {"Content-Type": "message/rfc822"}
+    with TestClient(create_app(settings)) as client:
+        first = client.post("/api/v1/inbound/bounces", content=raw, headers=headers)
+        second = client.post("/api/v1/inbound/bounces", content=raw, headers=headers)
+        other = client.post("/api/v1/inbound/bounces", content=dsn("autoreply"))
+        empty = client.post("/api/v1/inbound/bounces", content=b"")
+    assert first.status_code == 200, first.text
+    assert first.json() == {
+        "outcome": "bounced",
+        "invitation_id": invitation_id,
+        "address": "giulia@example.com",
+        "status": "5.1.1",
+    }
+    assert second.json()["outcome"] == "already"
+    assert other.json()["outcome"] == "not_dsn"
+    assert empty.status_code == 422

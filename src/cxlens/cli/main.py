@@ -27,6 +27,7 @@ db_app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 
+from cxlens.cli.bounces import bounces_app  # noqa: E402
 from cxlens.cli.distribution import distribution_app  # noqa: E402
 from cxlens.cli.insights import register_commands as register_insights  # noqa: E402
 from cxlens.cli.surveys import survey_app  # noqa: E402
@@ -35,6 +36,7 @@ from cxlens.cli.text import text_app  # noqa: E402
 register_insights(text_app)
 app.add_typer(survey_app, name="survey")
 app.add_typer(distribution_app)
+app.add_typer(bounces_app, name="bounces")
 app.add_typer(text_app, name="text")
 
 

@@ -71,6 +71,8 @@ class Purpose(IntEnum):
     """Record that an email was opened (a tracking pixel, where one is wanted)."""
     PREFERENCES = 4
     """Open the contact-preferences page."""
+    BOUNCE = 5
+    """Name the invitation of a returned email (VERP bounce address, ``X-Cxlens-Invitation``)."""
 
 
 class TokenError(CxlensError):

@@ -168,7 +168,7 @@ class InvitationDispatch(Base):
     reminder_interval_seconds: Mapped[int] = mapped_column(default=0)
     reminders_sent: Mapped[int] = mapped_column(default=0)
     last_sent_at: Mapped[datetime | None]
-    provider_id: Mapped[str | None] = mapped_column(String(300))
+    provider_id: Mapped[str | None] = mapped_column(String(300), index=True)
     failure_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

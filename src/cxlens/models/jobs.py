@@ -17,7 +17,8 @@ class JobStatus(StrEnum):
     """Where a job is in its life.
 
     queued → running → done; a failure goes back to queued (retry), to ``dead`` after the
-    last attempt, or to ``failed`` at once for a permanent error.
+    last attempt, or to ``failed`` at once for a permanent error. A queued job that is no
+    longer wanted (a reminder of a completed invitation) is ``cancelled`` and never runs.
     """
 
     QUEUED = "queued"
@@ -25,6 +26,7 @@ class JobStatus(StrEnum):
     DONE = "done"
     FAILED = "failed"
     DEAD = "dead"
+    CANCELLED = "cancelled"
 
 
 class DeliveryState(StrEnum):

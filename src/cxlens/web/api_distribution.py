@@ -1,20 +1,35 @@
-"""REST API of distribution: ``POST /api/v1/events`` (hot campaigns), ``GET /api/v1/funnel``."""
+"""REST API of distribution: ``POST /api/v1/events`` (hot campaigns), ``GET /api/v1/funnel``,
+``POST /api/v1/inbound/bounces`` (returned emails from an MTA pipe or an inbound-mail hook)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import InputError, NotFoundError
 from cxlens.core.settings import Settings
+from cxlens.features.distribution.bounces import process_dsn
 from cxlens.features.distribution.funnel import DIMENSIONS, funnel
-from cxlens.features.distribution.schemas import EventIn, EventResult, FunnelRow
+from cxlens.features.distribution.schemas import BounceReply, EventIn, EventResult, FunnelRow
 from cxlens.features.distribution.service import record_event
 from cxlens.web.deps import get_session, get_settings
 
 router = APIRouter(prefix="/api/v1", tags=["distribution"])
+
+#: The largest returned email taken (the original message comes back inside it).
+MAX_BOUNCE_BYTES = 10 * 1024 * 1024
+
+
+async def raw_message(request: Request) -> bytes:
+    """The request body: one RFC 822 message, at most :data:`MAX_BOUNCE_BYTES`."""
+    body = await request.body()
+    if not body.strip():
+        raise HTTPException(status_code=422, detail="the body is empty: send the raw message")
+    if len(body) > MAX_BOUNCE_BYTES:
+        raise HTTPException(status_code=413, detail="the message is larger than 10 MB")
+    return body
 
 
 @router.post("/events", response_model=EventResult, summary="Record an event (hot survey)")
@@ -45,3 +60,32 @@ def get_funnel(
         raise HTTPException(status_code=422, detail=str(exc)) from exc
     except NotFoundError as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc
+
+
+@router.post(
+    "/inbound/bounces",
+    response_model=BounceReply,
+    summary="Take a returned email (DSN)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"message/rfc822": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+def post_bounce(
+    raw: Annotated[bytes, Depends(raw_message)],
+    session: Annotated[Session, Depends(get_session)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> BounceReply:
+    """The raw returned message (any content type; ``message/rfc822`` preferred). A permanent
+    failure (5.x.x) of an invitation email suppresses the address; a delay, a message that
+    is not a DSN, or one without a genuine cxlens reference changes nothing. Sending the
+    same message twice answers ``already``."""
+    result = process_dsn(session, settings, raw)
+    return BounceReply(
+        outcome=result.outcome.value,
+        invitation_id=result.invitation_id,
+        address=result.address,
+        status=result.status,
+    )

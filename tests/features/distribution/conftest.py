@@ -36,6 +36,7 @@ START = datetime(2030, 3, 16, 10, 0, tzinfo=UTC)
 class Received:
     rcpt_tos: list[str]
     data: bytes
+    mail_from: str = ""
 
 
 @dataclass
@@ -54,7 +55,9 @@ class Smtp:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(Received(list(envelope.rcpt_tos), bytes(envelope.original_content)))
+        self.messages.append(
+            Received(list(envelope.rcpt_tos), bytes(envelope.original_content), envelope.mail_from)
+        )
         return "250 OK: queued"
 
 

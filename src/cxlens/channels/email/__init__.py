@@ -8,6 +8,7 @@ from cxlens.channels.email.compose import (
     stable_message_id,
 )
 from cxlens.channels.email.dkim import DkimKey, dkim_sign
+from cxlens.channels.email.dsn import DeliveryReport, FailedRecipient, parse_dsn
 from cxlens.channels.email.sender import EmailSender, InMemoryEmailSender, SentEmail
 from cxlens.channels.email.smtp import (
     SmtpConfig,
@@ -15,6 +16,12 @@ from cxlens.channels.email.smtp import (
     SmtpSecurity,
     classify_smtp_error,
     serialise,
+)
+from cxlens.channels.email.verp import (
+    REFERENCE_HEADER,
+    tokens_in_addresses,
+    tokens_in_headers,
+    verp_address,
 )
 from cxlens.channels.email.vote import (
     LinkBuilder,
@@ -25,9 +32,12 @@ from cxlens.channels.email.vote import (
 )
 
 __all__ = [
+    "REFERENCE_HEADER",
+    "DeliveryReport",
     "DkimKey",
     "EmailSender",
     "EmailTemplate",
+    "FailedRecipient",
     "InMemoryEmailSender",
     "InvitationEmail",
     "LinkBuilder",
@@ -41,8 +51,12 @@ __all__ = [
     "classify_smtp_error",
     "compose_invitation",
     "dkim_sign",
+    "parse_dsn",
     "render_vote_html",
     "render_vote_text",
     "serialise",
     "stable_message_id",
+    "tokens_in_addresses",
+    "tokens_in_headers",
+    "verp_address",
 ]

@@ -21,8 +21,9 @@ class SentEmail:
 class EmailSender(Protocol):
     """Hands a composed message to a mail server. Raises :class:`DeliveryError`."""
 
-    def send(self, message: EmailMessage) -> SentEmail:
-        """Send ``message`` to its To/Cc/Bcc recipients."""
+    def send(self, message: EmailMessage, *, envelope_from: str | None = None) -> SentEmail:
+        """Send ``message`` to its To/Cc/Bcc recipients; ``envelope_from`` (a per-message
+        VERP bounce address) replaces the configured envelope sender."""
         ...
 
 
@@ -45,8 +46,9 @@ class InMemoryEmailSender:
 
     sent: list[EmailMessage] = field(default_factory=list)
     failures: dict[str, DeliveryError] = field(default_factory=dict)
+    envelope_senders: list[str | None] = field(default_factory=list)
 
-    def send(self, message: EmailMessage) -> SentEmail:
+    def send(self, message: EmailMessage, *, envelope_from: str | None = None) -> SentEmail:
         """Record ``message`` (or raise the failure configured for its recipient)."""
         recipients = envelope_recipients(message)
         for address in recipients:
@@ -54,6 +56,7 @@ class InMemoryEmailSender:
             if failure is not None:
                 raise failure
         self.sent.append(message)
+        self.envelope_senders.append(envelope_from)
         return SentEmail(message_id=str(message["Message-ID"]), recipients=recipients)
 
     def to(self, address: str) -> list[EmailMessage]:

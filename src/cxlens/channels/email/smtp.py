@@ -186,14 +186,19 @@ class SmtpEmailSender:
             )
         return smtplib.SMTP(c.host, c.port, local_hostname=c.local_hostname, timeout=c.timeout)
 
-    def send(self, message: EmailMessage) -> SentEmail:
-        """Send ``message``; raises :class:`DeliveryError` when the server does not take it."""
+    def send(self, message: EmailMessage, *, envelope_from: str | None = None) -> SentEmail:
+        """Send ``message``; raises :class:`DeliveryError` when the server does not take it.
+
+        ``envelope_from`` (``MAIL FROM``, e.g. a VERP address) wins over the configured one.
+        """
         recipients = envelope_recipients(message)
         if not recipients:
             raise DeliveryError(
                 FailureKind.REJECTED, "the message has no recipient", provider=PROVIDER
             )
-        envelope_from = self._config.envelope_from or parseaddr(str(message["From"]))[1]
+        envelope_from = (
+            envelope_from or self._config.envelope_from or parseaddr(str(message["From"]))[1]
+        )
         data = serialise(message, self._dkim)
         c = self._config
         try:

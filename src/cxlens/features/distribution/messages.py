@@ -8,12 +8,21 @@ from html import escape
 
 from sqlalchemy.orm import Session
 
-from cxlens.channels.email import InvitationEmail, Mailbox, VoteQuestion, compose_invitation
+from cxlens.channels.email import (
+    REFERENCE_HEADER,
+    InvitationEmail,
+    Mailbox,
+    VoteQuestion,
+    compose_invitation,
+    verp_address,
+)
 from cxlens.channels.sms import ComposedSms, compose_sms
 from cxlens.core.errors import ConfigurationError
 from cxlens.core.settings import Settings
+from cxlens.core.signing import Purpose
 from cxlens.features.collection.links import (
     open_pixel_url,
+    signer_for,
     survey_url,
     unsubscribe_url,
     vote_url,
@@ -110,9 +119,23 @@ def build_email(
         reply_to=Mailbox(settings.email_reply_to) if settings.email_reply_to else None,
     )
     message = compose_invitation(email)
+    message[REFERENCE_HEADER] = bounce_reference(settings, invitation_id)
     if branding.track_opens:
         _with_pixel(message, open_pixel_url(settings, invitation_id))
     return message
+
+
+def bounce_reference(settings: Settings, invitation_id: int) -> str:
+    """The signed reference (purpose ``BOUNCE``) that a returned email is traced back by."""
+    return signer_for(settings).sign(invitation_id, purpose=Purpose.BOUNCE)
+
+
+def envelope_sender(settings: Settings, invitation_id: int) -> str | None:
+    """The VERP bounce address of an invitation (``bounces+<ref>@domain``), or ``None``
+    without ``CXLENS_EMAIL_BOUNCE_ADDRESS`` (then the From address gets the bounces)."""
+    if not settings.email_bounce_address:
+        return None
+    return verp_address(settings.email_bounce_address, bounce_reference(settings, invitation_id))
 
 
 def build_sms(

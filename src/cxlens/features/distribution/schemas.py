@@ -160,3 +160,13 @@ class SuppressionRow(BaseModel):
     rule: str
     action: str
     reason: str
+
+
+class BounceReply(BaseModel):
+    """What one returned email (or delivery report) did: ``bounced``, ``already``,
+    ``transient``, ``unmatched`` or ``not_dsn`` (for SMS: ``delivered``, ``ignored`` …)."""
+
+    outcome: str
+    invitation_id: int | None = None
+    address: str | None = None
+    status: str | None = None

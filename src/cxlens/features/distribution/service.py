@@ -22,7 +22,14 @@ from cxlens.core.errors import InputError, Location
 from cxlens.core.settings import Settings
 from cxlens.features.collection.links import signer_for
 from cxlens.features.distribution import repository as repo
-from cxlens.features.distribution.pressure import HOT_OVER_COLD, Suppress, log_decision
+from cxlens.features.distribution.pressure import (
+    HOT_OVER_COLD,
+    OPT_OUT,
+    SUPPRESSED_ADDRESS,
+    Suppress,
+    log_decision,
+)
+from cxlens.features.distribution.reminders import cancel_customer_reminders
 from cxlens.features.distribution.schemas import CustomerIn, EventIn, EventResult
 from cxlens.jobs import enqueue
 from cxlens.models import Customer, Invitation
@@ -302,16 +309,28 @@ def record_opt_out(
     detail: str | None = None,
     clock: Clock | None = None,
 ) -> ContactSuppression:
-    """The customer wants no more invitations (on ``channel``, or on any with ``None``)."""
+    """The customer wants no more invitations (on ``channel``, or on any with ``None``).
+
+    Their queued reminders (on that channel) are cancelled in the same transaction.
+    """
+    now = (clock or SystemClock()).now()
     row = ContactSuppression(
         customer_id=customer_id,
         channel=_channel(channel) if channel is not None else None,
         reason=SuppressionReason.OPT_OUT.value,
         detail=detail,
-        created_at=(clock or SystemClock()).now(),
+        created_at=now,
     )
     session.add(row)
     session.flush()
+    cancel_customer_reminders(
+        session,
+        customer_id,
+        channel=row.channel,
+        rule=OPT_OUT,
+        reason="the customer opted out: reminder cancelled",
+        now=now,
+    )
     return row
 
 
@@ -324,17 +343,29 @@ def record_bounce(
     detail: str,
     clock: Clock | None = None,
 ) -> ContactSuppression:
-    """``address`` bounced: no more sends to it on ``channel``."""
+    """``address`` bounced: no more sends to it on ``channel``.
+
+    The customer's queued reminders on ``channel`` are cancelled in the same transaction.
+    """
+    now = (clock or SystemClock()).now()
     row = ContactSuppression(
         customer_id=customer_id,
         channel=_channel(channel),
         address=address,
         reason=SuppressionReason.BOUNCE.value,
         detail=detail[:2000],
-        created_at=(clock or SystemClock()).now(),
+        created_at=now,
     )
     session.add(row)
     session.flush()
+    cancel_customer_reminders(
+        session,
+        customer_id,
+        channel=row.channel,
+        rule=SUPPRESSED_ADDRESS,
+        reason=f"{address} bounced: reminder cancelled",
+        now=now,
+    )
     return row
 
 

@@ -1,4 +1,5 @@
-"""Job handlers: ``email.send``, ``sms.send`` (invitations and reminders), ``campaign.wave``.
+"""Job handlers: ``email.send``, ``sms.send`` (invitations and reminders), ``campaign.wave``,
+``reminders.sweep`` (cancels reminders no longer wanted, :mod:`.reminders`).
 
 Handlers need settings and senders, which exist only once an entry point built them, so
 they are registered by :func:`register` (the worker command calls it), not at import.
@@ -27,8 +28,10 @@ from cxlens.features.distribution.messages import (
     Branding,
     build_email,
     build_sms,
+    envelope_sender,
     invitation_language,
 )
+from cxlens.features.distribution.reminders import REMINDER_SWEEP, schedule_sweep, sweep
 from cxlens.features.distribution.senders import email_sender, sms_sender
 from cxlens.features.distribution.service import record_bounce, send_job_key
 from cxlens.jobs import (
@@ -95,6 +98,8 @@ class InvitationSender:
                 idempotency_key=f"{send_job_key(invitation_id, attempt)}:at:"
                 f"{decision.until.isoformat()}",
             )
+            if reminder:
+                schedule_sweep(session, decision.until)
             return
         if isinstance(decision, pressure.Suppress):
             pressure.log_decision(session, invitation, dispatch, decision, now=now)
@@ -146,7 +151,9 @@ class InvitationSender:
                 attempt=attempt,
                 branding=self.branding,
             )
-            sent = self.email.send(message)
+            sent = self.email.send(
+                message, envelope_from=envelope_sender(self.settings, invitation.id)
+            )
             return sent.message_id
         if self.sms is None:
             raise PermanentJobError("no SMS sender: set CXLENS_SMS_PROVIDER")
@@ -205,13 +212,15 @@ class InvitationSender:
         done = dispatch.reminders_sent
         if done < dispatch.reminder_count and dispatch.reminder_interval_seconds > 0:
             attempt = f"reminder-{done + 1}"
+            due = now + timedelta(seconds=dispatch.reminder_interval_seconds)
             enqueue(
                 session,
                 kind,
                 {"invitation_id": invitation.id, "attempt": attempt},
-                run_at=now + timedelta(seconds=dispatch.reminder_interval_seconds),
+                run_at=due,
                 idempotency_key=send_job_key(invitation.id, attempt),
             )
+            schedule_sweep(session, due)
         session.flush()
         if invitation.customer_id is not None:
             pressure.refresh_silent_flag(
@@ -227,7 +236,7 @@ def register(
     sms: SmsSender | None = None,
     branding: Branding | None = None,
 ) -> InvitationSender:
-    """Register ``email.send``, ``sms.send`` and ``campaign.wave`` in ``registry``.
+    """Register ``email.send``, ``sms.send``, ``campaign.wave`` and ``reminders.sweep``.
 
     Senders default to those the settings describe (SMTP, Twilio or an HTTP gateway).
     """
@@ -246,4 +255,10 @@ def register(
         start_wave(session, settings, int(payload["campaign_id"]), when, clock=context.clock)
 
     registry.register(CAMPAIGN_WAVE, wave)
+
+    def sweep_reminders(session: Session, payload: dict[str, Any], context: JobContext) -> None:
+        until = datetime.fromisoformat(str(payload["until"]))
+        sweep(session, until=until, now=context.clock.now())
+
+    registry.register(REMINDER_SWEEP, sweep_reminders)
     return sender

@@ -1,0 +1,198 @@
+"""Cancel queued reminder jobs that are no longer wanted: status ``cancelled`` in the outbox.
+
+Two ways, both outside the survey-submission hot path:
+
+* **In the same transaction** as the change, where that change happens in distribution:
+  :func:`cancel_customer_reminders` is called by ``record_opt_out``, ``record_bounce`` and
+  the processing of bounce reports (DSNs, SMS delivery reports).
+* **A sweep just before the reminders are due** (:func:`sweep`, job ``reminders.sweep``):
+  whenever a reminder is queued (or deferred), a sweep is queued for the start of its
+  15-minute slot (one per slot, by idempotency key), one second ahead. It cancels every
+  queued reminder due before the end of the slot whose invitation was completed, failed or
+  suppressed, or whose customer opted out (in any way: the unsubscribe link included) or
+  bounced on that channel. Completing a survey therefore costs nothing more at submit time.
+
+A reminder that slips past both (the sweep's job failed) is still not sent: the send job
+checks the same rules when it runs (``pressure.decide``) and logs ``completed``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from cxlens.features.distribution import pressure
+from cxlens.jobs import enqueue
+from cxlens.models import Customer, Invitation, Job, JobStatus
+from cxlens.models.distribution import DispatchStatus, InvitationDispatch, SuppressionLogEntry
+
+REMINDER_SWEEP = "reminders.sweep"
+#: The slot one sweep covers.
+SWEEP_SLOT = timedelta(minutes=15)
+SEND_KINDS = ("email.send", "sms.send")
+_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+#: The suppression-log action of a cancelled reminder.
+CANCELLED = "cancelled"
+
+
+def reminder_keys(invitation_id: int, count: int) -> list[str]:
+    """The idempotency keys of the reminder jobs of an invitation with ``count`` reminders."""
+    return [f"invitation:{invitation_id}:reminder-{n}" for n in range(1, count + 1)]
+
+
+def _cancel_jobs(session: Session, where: Any, reason: str, now: datetime) -> list[int]:
+    rows = session.execute(
+        update(Job)
+        .where(where, Job.status == JobStatus.QUEUED.value)
+        .values(status=JobStatus.CANCELLED.value, finished_at=now, last_error=reason[:4000])
+        .returning(Job.id, Job.payload)
+        .execution_options(synchronize_session=False)
+    ).all()
+    return sorted({int((row.payload or {}).get("invitation_id", 0)) for row in rows} - {0})
+
+
+def _log(
+    session: Session, invitation_ids: Iterable[int], rule: str, reason: str, now: datetime
+) -> None:
+    for invitation_id in invitation_ids:
+        invitation = session.get(Invitation, invitation_id)
+        dispatch = session.get(InvitationDispatch, invitation_id)
+        if invitation is None or dispatch is None:
+            continue
+        session.add(
+            SuppressionLogEntry(
+                customer_id=invitation.customer_id,
+                survey_id=dispatch.survey_id,
+                invitation_id=invitation_id,
+                channel=invitation.channel,
+                rule=rule,
+                action=CANCELLED,
+                reason=reason,
+                at=now,
+            )
+        )
+    session.flush()
+
+
+def cancel_reminders(
+    session: Session, invitation_ids: Iterable[int], *, rule: str, reason: str, now: datetime
+) -> int:
+    """Cancel the queued reminder jobs of these invitations; returns how many were cancelled.
+
+    Each cancellation is logged in the suppression log (``rule``, action ``cancelled``).
+    """
+    wanted = sorted(set(invitation_ids))
+    if not wanted:
+        return 0
+    counts = session.execute(
+        select(InvitationDispatch.invitation_id, InvitationDispatch.reminder_count).where(
+            InvitationDispatch.invitation_id.in_(wanted)
+        )
+    ).all()
+    keys = [k for invitation_id, n in counts for k in reminder_keys(invitation_id, n)]
+    if not keys:
+        return 0
+    cancelled = _cancel_jobs(session, Job.idempotency_key.in_(keys), reason, now)
+    _log(session, cancelled, rule, reason, now)
+    return len(cancelled)
+
+
+def cancel_customer_reminders(
+    session: Session,
+    customer_id: int,
+    *,
+    channel: str | None,
+    rule: str,
+    reason: str,
+    now: datetime,
+) -> int:
+    """Cancel the queued reminders of a customer's invitations (on ``channel``, or all)."""
+    query = (
+        select(InvitationDispatch.invitation_id)
+        .join(Invitation, Invitation.id == InvitationDispatch.invitation_id)
+        .where(
+            InvitationDispatch.customer_id == customer_id,
+            InvitationDispatch.reminders_sent < InvitationDispatch.reminder_count,
+        )
+    )
+    if channel is not None:
+        query = query.where(Invitation.channel == channel)
+    ids = list(session.execute(query).scalars())
+    return cancel_reminders(session, ids, rule=rule, reason=reason, now=now)
+
+
+def _slot(moment: datetime) -> datetime:
+    moment = moment.astimezone(UTC)
+    slots = (moment - _EPOCH) // SWEEP_SLOT
+    return _EPOCH + slots * SWEEP_SLOT
+
+
+def schedule_sweep(session: Session, due: datetime) -> Job:
+    """Queue the sweep of the slot of a reminder due at ``due`` (once per slot)."""
+    start = _slot(due)
+    return enqueue(
+        session,
+        REMINDER_SWEEP,
+        {"until": (start + SWEEP_SLOT).isoformat()},
+        run_at=start - timedelta(seconds=1),
+        idempotency_key=f"{REMINDER_SWEEP}:{start.isoformat()}",
+    )
+
+
+def _why(
+    session: Session,
+    invitation: Invitation | None,
+    dispatch: InvitationDispatch | None,
+) -> tuple[str, str] | None:
+    """``(rule, reason)`` when a reminder of this invitation must not go out, else ``None``."""
+    if invitation is None or dispatch is None:
+        return ("missing", "the invitation no longer exists")
+    if invitation.completed_at is not None:
+        return (pressure.COMPLETED, "the invitation was completed: reminder cancelled")
+    if dispatch.status in (DispatchStatus.FAILED.value, DispatchStatus.SUPPRESSED.value):
+        return (dispatch.status, f"the invitation is {dispatch.status}: reminder cancelled")
+    customer = session.get(Customer, invitation.customer_id) if invitation.customer_id else None
+    if customer is None:
+        return None
+    channel = invitation.channel
+    if pressure.opted_out(session, customer.id, channel):
+        return (pressure.OPT_OUT, f"the customer opted out of {channel}: reminder cancelled")
+    address = pressure.address_of(customer, channel)
+    if address is not None and pressure.address_suppressed(session, customer.id, channel, address):
+        return (pressure.SUPPRESSED_ADDRESS, f"{address} bounced: reminder cancelled")
+    return None
+
+
+def sweep(session: Session, *, until: datetime, now: datetime) -> int:
+    """Cancel queued reminders due before ``until`` that must not go out; returns the count.
+
+    Reads only queued send jobs up to ``until`` (the ``(status, run_at)`` index).
+    """
+    rows = session.execute(
+        select(Job.id, Job.payload).where(
+            Job.status == JobStatus.QUEUED.value,
+            Job.run_at < until,
+            Job.kind.in_(SEND_KINDS),
+            Job.idempotency_key.like("invitation:%:reminder-%"),
+        )
+    ).all()
+    cancelled = 0
+    for job_id, payload in rows:
+        invitation_id = int((payload or {}).get("invitation_id", 0))
+        why = _why(
+            session,
+            session.get(Invitation, invitation_id),
+            session.get(InvitationDispatch, invitation_id),
+        )
+        if why is None:
+            continue
+        rule, reason = why
+        done = _cancel_jobs(session, Job.id == job_id, reason, now)
+        if done:
+            _log(session, done, rule, reason, now)
+            cancelled += 1
+    return cancelled
