@@ -1,7 +1,8 @@
 """Training data and training of the sentiment head (multinomial logistic regression).
 
-The training comments are written by the cxlens project (``data/sentiment/<lang>.txt``,
-sections ``[negative]``, ``[neutral]``, ``[positive]``) and may be redistributed with it.
+The training comments are written by the cxlens project (``data/sentiment/<lang>/*.txt``,
+one file per register, sections ``[negative]``, ``[neutral]``, ``[positive]``) and may be
+redistributed with it.
 Short comments are also joined in pairs of the same polarity, as customers often write
 two remarks in one comment. The research-only evaluation sets are never used here.
 """
@@ -35,13 +36,17 @@ class Example:
 
 
 def parse_examples(text: str, language: str, source: str = "<text>") -> list[Example]:
-    """Examples from the ``[label]``-sectioned text format (one comment per line)."""
+    """Examples from the ``[label]``-sectioned text format (one comment per line).
+
+    Blank lines and comment lines (``#`` alone or followed by a space) are skipped; a line
+    that starts with a hashtag (``#fail``) is a text.
+    """
     label: Sentiment | None = None
     out: list[Example] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
+        if not line or line == "#" or line.startswith("# "):
+            continue  # a comment; "#fail ..." (a hashtag) is a text
         if line.startswith("[") and line.endswith("]"):
             name = line[1:-1]
             if name not in SENTIMENTS:
@@ -67,8 +72,13 @@ def shipped_examples(languages: Sequence[str] = TRAINING_LANGUAGES) -> list[Exam
     root = resources.files("cxlens.text.data").joinpath("sentiment")
     out: list[Example] = []
     for language in languages:
-        name = f"{language}.txt"
-        out.extend(parse_examples(root.joinpath(name).read_text("utf-8"), language, name))
+        folder = root.joinpath(language)
+        files = sorted(
+            (f for f in folder.iterdir() if f.name.endswith(".txt")), key=lambda f: f.name
+        )
+        for file in files:
+            name = f"{language}/{file.name}"
+            out.extend(parse_examples(file.read_text("utf-8"), language, name))
     return out
 
 
