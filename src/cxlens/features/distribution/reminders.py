@@ -7,13 +7,14 @@ Two ways, both outside the survey-submission hot path:
   the processing of bounce reports (DSNs, SMS delivery reports).
 * **A sweep just before the reminders are due** (:func:`sweep`, job ``reminders.sweep``):
   whenever a reminder is queued (or deferred), a sweep is queued for the start of its
-  15-minute slot (one per slot, by idempotency key), one second ahead. It cancels every
+  15-minute slot (one per slot, by idempotency key), a minute ahead. It cancels every
   queued reminder due before the end of the slot whose invitation was completed, failed or
   suppressed, or whose customer opted out (in any way: the unsubscribe link included) or
   bounced on that channel. Completing a survey therefore costs nothing more at submit time.
 
-A reminder that slips past both (the sweep's job failed) is still not sent: the send job
-checks the same rules when it runs (``pressure.decide``) and logs ``completed``.
+A reminder that slips past both (the sweep failed, or a worker far behind claimed the sweep
+and the reminder in one batch) is still not sent: the send job checks the same rules when
+it runs (``pressure.decide``) and logs ``completed`` (action ``suppressed``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from cxlens.models.distribution import DispatchStatus, InvitationDispatch, Suppr
 REMINDER_SWEEP = "reminders.sweep"
 #: The slot one sweep covers.
 SWEEP_SLOT = timedelta(minutes=15)
+#: How long before its slot a sweep runs (so a worker claims it alone, ahead of the slot).
+SWEEP_LEAD = timedelta(minutes=1)
 SEND_KINDS = ("email.send", "sms.send")
 _EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 #: The suppression-log action of a cancelled reminder.
@@ -138,7 +141,7 @@ def schedule_sweep(session: Session, due: datetime) -> Job:
         session,
         REMINDER_SWEEP,
         {"until": (start + SWEEP_SLOT).isoformat()},
-        run_at=start - timedelta(seconds=1),
+        run_at=start - SWEEP_LEAD,
         idempotency_key=f"{REMINDER_SWEEP}:{start.isoformat()}",
     )
 
