@@ -68,8 +68,10 @@ class Settings(BaseSettings):
     sms_gateway_auth_header: str = "Authorization"
     sms_gateway_auth_value: str | None = None
     sms_gateway_sender_id: str | None = None
+    sms_gateway_callback_secret: str | None = None
+    sms_gateway_bounce_codes: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
-    @field_validator("signing_keys", mode="before")
+    @field_validator("signing_keys", "sms_gateway_bounce_codes", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):

@@ -21,6 +21,9 @@ PROVIDER = "twilio"
 
 BOUNCE_CODES = frozenset({21211, 21217, 21401, 21407, 21610, 21612, 21614})
 """Invalid or unreachable 'To' number, or the recipient replied STOP: suppress it."""
+DELIVERY_BOUNCE_CODES = BOUNCE_CODES | frozenset({30005, 30006})
+"""Bounce codes in delivery reports: the above, unknown handset (30005), landline or
+unreachable carrier (30006)."""
 CONFIGURATION_CODES = frozenset(
     {20003, 20404, 21212, 21408, 21603, 21606, 21608, 21659, 21660, 21705}
 )

@@ -96,12 +96,12 @@ def _describe(failed: FailedRecipient) -> str:
     return f"bounced later (DSN): {failed.recipient}: {words}"
 
 
-def _already(session: Session, customer_id: int, address: str) -> bool:
+def _already(session: Session, customer_id: int, channel: str, address: str) -> bool:
     rows = session.execute(
         select(ContactSuppression.address).where(
             ContactSuppression.customer_id == customer_id,
             ContactSuppression.reason == SuppressionReason.BOUNCE.value,
-            ContactSuppression.channel == "email",
+            ContactSuppression.channel == channel,
         )
     ).scalars()
     return any(a is None or a.lower() == address.lower() for a in rows)
@@ -131,7 +131,7 @@ def apply_bounce(
     Suppresses the address (once), marks the invitation failed and not delivered (unless
     the customer answered anyway), and logs rule ``bounce``.
     """
-    known = _already(session, customer.id, address)
+    known = _already(session, customer.id, invitation.channel, address)
     failed = dispatch.status == DispatchStatus.FAILED.value and dispatch.failure_reason
     if known and failed:
         return False

@@ -12,6 +12,7 @@ from cxlens.channels.sms import (
 )
 from cxlens.core.errors import ConfigurationError
 from cxlens.core.settings import Settings
+from cxlens.features.distribution.sms_reports import twilio_status_callback
 
 
 def email_sender(settings: Settings) -> EmailSender | None:
@@ -59,7 +60,7 @@ def sms_sender(settings: Settings) -> SmsSender | None:
                 from_number=settings.twilio_from,
                 messaging_service_sid=settings.twilio_messaging_service_sid,
                 base_url=settings.twilio_base_url,
-                status_callback=settings.twilio_status_callback,
+                status_callback=twilio_status_callback(settings),
                 timeout=settings.sms_timeout,
             )
         )
@@ -71,6 +72,7 @@ def sms_sender(settings: Settings) -> SmsSender | None:
             sender_id=settings.sms_gateway_sender_id,
             auth_header=settings.sms_gateway_auth_header,
             auth_value=settings.sms_gateway_auth_value,
+            bounce_codes=frozenset(settings.sms_gateway_bounce_codes),
             timeout=settings.sms_timeout,
         )
     )

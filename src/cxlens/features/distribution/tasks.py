@@ -34,6 +34,7 @@ from cxlens.features.distribution.messages import (
 from cxlens.features.distribution.reminders import REMINDER_SWEEP, schedule_sweep, sweep
 from cxlens.features.distribution.senders import email_sender, sms_sender
 from cxlens.features.distribution.service import record_bounce, send_job_key
+from cxlens.features.distribution.sms_reports import expects_delivery_reports
 from cxlens.jobs import (
     HandlerRegistry,
     JobContext,
@@ -122,6 +123,10 @@ class InvitationSender:
                 mark_sent(ledger, key, clock=context.clock)
         self._sent(session, invitation, dispatch, reminder, now, policy, context.kind)
 
+    def _delivered_on_accept(self, channel: str) -> bool:
+        """Whether acceptance by the server/provider counts as delivered (no reports come)."""
+        return channel != "sms" or not expects_delivery_reports(self.settings)
+
     def _domain(self) -> str:
         address = self.settings.email_from_address or "cxlens.invalid"
         return address.rsplit("@", 1)[-1] or "cxlens.invalid"
@@ -203,7 +208,7 @@ class InvitationSender:
     ) -> None:
         if invitation.sent_at is None:
             invitation.sent_at = now
-        if invitation.delivered_at is None:
+        if invitation.delivered_at is None and self._delivered_on_accept(invitation.channel):
             invitation.delivered_at = now  # accepted by the server / provider = delivered
         dispatch.status = DispatchStatus.SENT.value
         dispatch.last_sent_at = now
