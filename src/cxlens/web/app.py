@@ -17,7 +17,7 @@ from cxlens import __version__
 from cxlens.core.settings import Settings
 from cxlens.db import current_revision, make_engine
 from cxlens.features.distribution.pressure import widget_pressure
-from cxlens.web import api, api_distribution, api_text, pages
+from cxlens.web import api, api_distribution, api_text, pages, webhooks
 from cxlens.web.pages.fastpath import SubmitFastPath
 
 
@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.widget_router)
     app.include_router(api_distribution.router)
     app.include_router(api_text.router)
+    app.include_router(webhooks.router)
     _serve_submit_directly(app)
     return app
 
