@@ -98,6 +98,11 @@ def bench_app() -> Any:
     app = create_app(Settings())
     engine: Engine = app.state.engine
     setattr(app.state, STATE_KEY, RateLimiter(rate=1e12, burst=10**12))
+    trace = os.environ.get("CXLENS_BENCH_TRACE")
+    if trace:
+        from survey_trace import install
+
+        install(app, Path(trace))
     synchronous = os.environ.get("CXLENS_BENCH_SYNCHRONOUS")
     if synchronous and engine.dialect.name == "sqlite":
 
@@ -235,7 +240,9 @@ def free_port() -> int:
 class Server:
     """``uvicorn --factory survey_submit:bench_app`` in a subprocess on a loopback port."""
 
-    def __init__(self, url: str, workers: int, synchronous: str | None) -> None:
+    def __init__(
+        self, url: str, workers: int, synchronous: str | None, trace: Path | None = None
+    ) -> None:
         self.port = free_port()
         env = dict(os.environ)
         env.update(
@@ -246,6 +253,9 @@ class Server:
         env.pop("CXLENS_BENCH_SYNCHRONOUS", None)
         if synchronous:
             env["CXLENS_BENCH_SYNCHRONOUS"] = synchronous
+        env.pop("CXLENS_BENCH_TRACE", None)
+        if trace is not None:
+            env["CXLENS_BENCH_TRACE"] = str(trace)
         command = [
             sys.executable, "-m", "uvicorn", "--factory", "survey_submit:bench_app",
             "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers),
@@ -303,6 +313,7 @@ class Outcome:
 
     seconds: float
     latencies: list[float]
+    sent: list[float]  # perf_counter() when each request went out (same order)
     statuses: dict[int, int]
     acknowledged: list[int]  # indexes into the request list answered with 303
     client_cpu: float
@@ -345,6 +356,7 @@ async def _client(
             if length:
                 await reader.readexactly(length)
             out.latencies.append(time.perf_counter() - t0)
+            out.sent.append(t0)
             out.statuses[status] = out.statuses.get(status, 0) + 1
             if status == 303:
                 out.acknowledged.append(index)
@@ -355,7 +367,7 @@ async def _client(
 async def _load(
     port: int, requests: Sequence[tuple[str, bytes]], clients: int, seconds: float
 ) -> Outcome:
-    out = Outcome(0.0, [], {}, [], 0.0, 0.0)
+    out = Outcome(0.0, [], [], {}, [], 0.0, 0.0)
     per = len(requests) // clients
     start = time.perf_counter()
     await asyncio.gather(
@@ -390,6 +402,11 @@ def load_average() -> str:
     return " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def label_slug(label: str) -> str:
+    """A directory name for a configuration's label."""
+    return "".join(c if c.isalnum() else "-" for c in label).strip("-")
+
+
 def run_config(
     backend_url: str,
     label: str,
@@ -400,7 +417,8 @@ def run_config(
 ) -> list[tuple[str, ...]]:
     """Seed, serve, load the survey route and the baseline route, check the store."""
     seeded = seed(backend_url, args.invitations, settings)
-    server = Server(backend_url, workers, synchronous)
+    trace = None if args.trace is None else Path(args.trace) / label_slug(label)
+    server = Server(backend_url, workers, synchronous, trace)
     try:
         warm = seeded.requests[-args.clients * 20 :]
         load(server, warm, args.clients, 2.0)  # warm-up on invitations kept out of the run
@@ -414,6 +432,10 @@ def run_config(
         final = stored(backend_url)
     finally:
         server.stop()
+    if trace is not None:
+        with (trace / "client.tsv").open("w") as f:
+            for t0, latency in zip(survey.sent, survey.latencies, strict=True):
+                f.write(f"request\t{t0:.6f}\t{latency * 1000:.3f}\n")
     acked_ids = {seeded.invitation_ids[i] for i in survey.acknowledged}
     done_ids = completed_ids(backend_url) - {
         seeded.invitation_ids[i] for i in range(len(main_requests), len(seeded.invitation_ids))
@@ -463,6 +485,9 @@ def main() -> None:
     p.add_argument("--workers", default="1,2", help="uvicorn worker processes to try")
     p.add_argument("--invitations", type=int, default=0, help="default: enough for 6,000/s")
     p.add_argument("--synchronous", default="NORMAL,FULL", help="SQLite pragmas to try")
+    p.add_argument(
+        "--trace", default=None, help="directory for a trace of GC pauses and write batches"
+    )
     args = p.parse_args()
     if not args.invitations:
         args.invitations = int(6_000 * args.seconds) + args.clients * 20

@@ -14,13 +14,17 @@ from cxlens.core.settings import Settings
 
 #: How long SQLite waits for a lock held by another connection before failing (ms).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: The size SQLite cuts the WAL file back to when the WAL starts over (after a burst of
+#: writes grew it past this); below it the WAL reuses the file from its start as it is.
+SQLITE_WAL_SIZE_LIMIT = 256 * 1024 * 1024
 
 
 def make_engine(settings: Settings) -> Engine:
     """The engine for ``settings.resolved_database_url()``.
 
-    SQLite: the file's directory is created if missing; every connection uses WAL, foreign
-    keys on and a busy timeout. PostgreSQL: psycopg 3 with pre-ping.
+    SQLite: the file's directory is created if missing; every connection uses WAL (its file
+    cut back to :data:`SQLITE_WAL_SIZE_LIMIT` when it starts over), foreign keys on and a
+    busy timeout. PostgreSQL: psycopg 3 with pre-ping.
     """
     return engine_for_url(settings.resolved_database_url())
 
@@ -57,5 +61,6 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA journal_size_limit={SQLITE_WAL_SIZE_LIMIT}")
     finally:
         cursor.close()

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, create_engine, event, text
 
+from cxlens.web.pages import writegate
 from cxlens.web.pages.writegate import (
     SQLITE_AUTOCHECKPOINT,
     Checkpointer,
@@ -34,20 +39,58 @@ def test_two_gates_on_one_file_exclude_each_other(tmp_path: Path) -> None:
     thread.join()
 
 
-def test_waiting_jobs_commit_together_and_a_failure_fails_only_its_own(tmp_path: Path) -> None:
+def _waiting_for_the_gate(lock: Path) -> bool:
+    """Whether a gate on ``lock`` has a waiter (it holds the ``-next`` lock meanwhile)."""
+    fd = os.open(lock.with_name(lock.name + "-next"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def _wait_until(condition: Callable[[], bool]) -> None:
+    for _ in range(500):
+        if condition():
+            return
+        time.sleep(0.01)
+    raise AssertionError("still not so after 5 s")
+
+
+def test_a_gate_left_goes_to_the_process_that_was_waiting(tmp_path: Path) -> None:
+    lock = tmp_path / "db.sqlite-gate"
+    first, second = WriteGate(lock), WriteGate(lock)  # as two worker processes would
+    order: list[str] = []
+
+    def other() -> None:
+        with second:
+            order.append("second")
+
+    first.__enter__()
+    thread = threading.Thread(target=other)
+    thread.start()
+    _wait_until(lambda: _waiting_for_the_gate(lock))
+    first.__exit__(None, None, None)
+    with first:  # straight back: it must wait for its turn, after the waiting one
+        order.append("first")
+    thread.join(5)
+    assert order == ["second", "first"]
+
+
+def test_jobs_that_came_while_the_gate_was_taken_commit_together_and_a_failure_fails_only_its_own(
+    tmp_path: Path,
+) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'q.db'}")
     with engine.begin() as c:
         c.execute(text("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
     commits: list[int] = []
     event.listen(engine, "commit", lambda _conn: commits.append(1))
-    queue = WriteQueue(engine, WriteGate(tmp_path / "q.db-gate"))
-    release = threading.Event()
+    lock = tmp_path / "q.db-gate"
+    queue = WriteQueue(engine, WriteGate(lock))
 
-    def blocker(connection: Connection) -> int:
-        release.wait(5)
-        return 0
-
-    def insert(n: int) -> object:
+    def insert(n: int) -> Callable[[Connection], int]:
         def job(connection: Connection) -> int:
             if n == 7:
                 raise ValueError("bad job")
@@ -56,10 +99,9 @@ def test_waiting_jobs_commit_together_and_a_failure_fails_only_its_own(tmp_path:
 
         return job
 
-    first = queue.submit(blocker)
-    futures: list[Future[int]] = [queue.submit(insert(n)) for n in range(1, 11)]  # type: ignore[arg-type]
-    release.set()
-    assert first.result(5) == 0
+    with WriteGate(lock):  # another process writes meanwhile: the jobs queue up
+        futures: list[Future[int]] = [queue.submit(insert(n)) for n in range(1, 11)]
+        _wait_until(lambda: _waiting_for_the_gate(lock))
     with pytest.raises(ValueError, match="bad job"):
         futures[6].result(5)
     assert [f.result(5) for i, f in enumerate(futures) if i != 6] == [
@@ -68,8 +110,8 @@ def test_waiting_jobs_commit_together_and_a_failure_fails_only_its_own(tmp_path:
     with engine.connect() as c:
         stored = list(c.execute(text("SELECT n FROM t ORDER BY n")).scalars())
     assert stored == [1, 2, 3, 4, 5, 6, 8, 9, 10]  # the failed batch rolled back, then alone
-    # blocker alone, the batch of ten (rolled back), then nine good jobs alone
-    assert len(commits) == 1 + 9
+    # the batch of all ten (rolled back), then nine good jobs alone
+    assert len(commits) == 9
     engine.dispose()
 
 
@@ -117,4 +159,41 @@ def test_the_checkpoint_thread_checkpoints_and_batches_leave_sqlites_default(
     assert (busy, done) == (0, frames) and frames > 0
     with engine.connect() as c:
         assert c.execute(text("SELECT count(*) FROM t")).scalar() == 5
+    engine.dispose()
+
+
+class _CountingGate:
+    def __init__(self) -> None:
+        self.entered = 0
+
+    def __enter__(self) -> None:
+        self.entered += 1
+
+    def __exit__(self, *_exc: object) -> None:
+        return None
+
+
+def test_a_large_wal_is_checkpointed_behind_the_gate_and_starts_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = tmp_path / "w.db"
+    engine = create_engine(f"sqlite:///{database}")
+    with engine.begin() as c:
+        c.exec_driver_sql("PRAGMA journal_mode=WAL")
+        c.execute(text("CREATE TABLE t (n INTEGER PRIMARY KEY, s TEXT)"))
+    for _ in range(20):
+        with engine.begin() as c:
+            c.execute(text("INSERT INTO t (s) VALUES (:s)"), {"s": "x" * 5000})
+    gate = _CountingGate()
+    checkpointer = Checkpointer(database, gate)
+    busy, frames, done = checkpointer.checkpoint()  # a small WAL: beside the writers only
+    assert gate.entered == 0 and (busy, done) == (0, frames) and frames > 20
+    monkeypatch.setattr(writegate, "WAL_RESET_BYTES", 0)
+    busy, frames, done = checkpointer.checkpoint()
+    assert gate.entered == 1 and (busy, done) == (0, frames)
+    with engine.begin() as c:  # the next writer starts the WAL over
+        c.execute(text("INSERT INTO t (s) VALUES ('y')"))
+    assert Checkpointer(database).checkpoint()[1] < 5
+    with engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM t")).scalar() == 21
     engine.dispose()

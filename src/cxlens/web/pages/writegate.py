@@ -4,18 +4,28 @@ SQLite lets one writer in at a time; the others wait in its busy handler, which 
 growing steps (1, 2, 5 … 100 ms) instead of waking when the lock is free. The *write gate*
 makes writers queue instead: a lock per process and, for a database file, an exclusive
 ``flock`` on ``<database>-gate`` shared by all the server's worker processes, so a writer
-starts as soon as the previous one commits. PostgreSQL needs no gate.
+starts as soon as the previous one commits. The gate is taken in turns: a writer first
+takes ``<database>-gate-next`` and holds it while it waits for the gate, so a process that
+has just left the gate cannot take it again before a process that was already waiting
+(``flock`` alone wakes the waiter but lets the leaver barge back in). PostgreSQL needs no
+gate.
 
-The *write queue* runs survey submissions in one writer thread per process: it takes every
-submission waiting, runs them one after the other in one transaction behind the gate, and
-commits once (group commit); each request is answered only after that commit. A failed
-batch is rolled back and its submissions are run again one transaction each, so one
-failure fails only its own request.
+The *write queue* runs survey submissions in one writer thread per process: once it holds
+the gate it takes every submission waiting (those that arrived while it waited for the gate
+too), runs them one after the other in one transaction, and commits once (group commit);
+each request is answered only after that commit. A failed batch is rolled back and its
+submissions are run again one transaction each, so one failure fails only its own request.
 
 On an SQLite file the queue's transactions skip SQLite's automatic WAL checkpoint (which
 would copy the WAL into the database and ``fsync`` inside a commit, holding every waiting
 submission for tens of milliseconds); a :class:`Checkpointer` thread of the process runs a
 ``PASSIVE`` checkpoint every :data:`CHECKPOINT_EVERY` batches instead, beside the writers.
+Under steady writes such a checkpoint never catches up with the end of the WAL, and SQLite
+only starts the WAL over when a writer finds it wholly checkpointed, so the WAL would grow
+without end (about 40 MB a second at 2,000 submissions a second). Once the WAL is larger
+than :data:`WAL_RESET_BYTES`, the checkpoint thread passes once more beside the writers and
+then checkpoints *behind the gate*: only the frames written since its last pass are left to
+copy (and two ``fsync``), and the next writer starts the WAL over.
 """
 
 from __future__ import annotations
@@ -50,30 +60,38 @@ IDLE_SECONDS = 5.0
 CHECKPOINT_EVERY = 64
 #: SQLite's own default, restored on a connection once a batch has committed.
 SQLITE_AUTOCHECKPOINT = 1000
+#: A WAL larger than this is checkpointed behind the write gate, so that it starts over.
+WAL_RESET_BYTES = 128 * 1024 * 1024
+_PASSIVE = "PRAGMA wal_checkpoint(PASSIVE)"
+_FRAME_HEADER_BYTES = 24
 
 T = TypeVar("T")
 _CREATE = threading.Lock()
 
 
 class WriteGate:
-    """A lock per process plus, for an SQLite file, an ``flock`` across processes."""
+    """A lock per process plus, for an SQLite file, an ``flock`` across processes.
+
+    Processes take the ``flock`` in turns: a process waits for the gate while holding the
+    ``<lock file>-next`` lock, which a process leaving the gate needs before it can wait
+    again.
+    """
 
     def __init__(self, lock_file: Path | None) -> None:
         self._lock = threading.Lock()
         self._path = lock_file
+        self._next = None if lock_file is None else lock_file.with_name(lock_file.name + "-next")
         self._fd: int | None = None
 
     def __enter__(self) -> WriteGate:
         self._lock.acquire()
-        if self._path is not None and fcntl is not None:
+        if self._path is not None and self._next is not None and fcntl is not None:
             try:
-                fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+                turn = _flock(self._next)  # the next turn is ours: later arrivals wait here
                 try:
-                    fcntl.flock(fd, fcntl.LOCK_EX)
-                except BaseException:
-                    os.close(fd)
-                    raise
-                self._fd = fd
+                    self._fd = _flock(self._path)
+                finally:
+                    os.close(turn)
             except BaseException:
                 self._lock.release()
                 raise
@@ -91,6 +109,17 @@ class WriteGate:
                 os.close(fd)  # releases the flock
         finally:
             self._lock.release()
+
+
+def _flock(path: Path) -> int:
+    """An open descriptor of ``path`` (created if missing), exclusively ``flock``-ed."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 def _lock_file(engine: Engine) -> Path | None:
@@ -121,12 +150,18 @@ def write_gate(request: Request) -> AbstractContextManager[object]:
 class Checkpointer:
     """``PRAGMA wal_checkpoint(PASSIVE)`` of an SQLite file, in a thread of its own.
 
-    A passive checkpoint neither waits for nor blocks the writers; the thread stops after
-    :data:`IDLE_SECONDS` without a request and starts again on the next one.
+    A passive checkpoint neither waits for nor blocks the writers. When the WAL holds more
+    than :data:`WAL_RESET_BYTES` of frames the thread passes once more beside the writers,
+    then checkpoints behind ``gate`` (no writer in, so this pass reaches the WAL's end and
+    the next writer starts it over). The
+    thread stops after :data:`IDLE_SECONDS` without a request and starts again on the next
+    one.
     """
 
-    def __init__(self, database: Path) -> None:
+    def __init__(self, database: Path, gate: AbstractContextManager[object] | None = None) -> None:
         self._database = database
+        self._gate = gate
+        self._frame_bytes: int | None = None
         self._wanted = threading.Event()
         self._lock = threading.Lock()
         self._running = False
@@ -140,13 +175,31 @@ class Checkpointer:
                 threading.Thread(target=self._run, name="cxlens-checkpoint", daemon=True).start()
 
     def checkpoint(self) -> tuple[int, int, int]:
-        """Checkpoint now: SQLite's ``(busy, WAL frames, frames checkpointed)``."""
+        """Checkpoint now: SQLite's ``(busy, WAL frames, frames checkpointed)``.
+
+        Beside the writers; then, if the WAL holds more than :data:`WAL_RESET_BYTES` and
+        there is a gate, once more beside them and once behind the gate (whose figures are
+        the ones returned).
+        """
         connection = sqlite3.connect(self._database, timeout=1.0)
         try:
-            row = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            row = connection.execute(_PASSIVE).fetchone()
+            if self._gate is not None and self._wal_bytes(connection, row[1]) > WAL_RESET_BYTES:
+                # once more beside the writers: what they wrote during the first pass, so
+                # that only the last few milliseconds' frames are left for the gated pass
+                connection.execute(_PASSIVE).fetchone()
+                with self._gate:
+                    row = connection.execute(_PASSIVE).fetchone()
         finally:
             connection.close()
         return int(row[0]), int(row[1]), int(row[2])
+
+    def _wal_bytes(self, connection: sqlite3.Connection, frames: int) -> int:
+        """The bytes of ``frames`` WAL frames (the file itself keeps its largest size)."""
+        if self._frame_bytes is None:
+            page_size = int(connection.execute("PRAGMA page_size").fetchone()[0])
+            self._frame_bytes = page_size + _FRAME_HEADER_BYTES
+        return frames * self._frame_bytes
 
     def _run(self) -> None:
         while True:
@@ -185,7 +238,7 @@ class WriteQueue:
         self._lock = threading.Lock()
         self._running = False
         database = _database_file(engine)
-        self._checkpointer = None if database is None else Checkpointer(database)
+        self._checkpointer = None if database is None else Checkpointer(database, gate)
         self._batches = 0
 
     def submit(self, job: Callable[[Connection], T]) -> Future[T]:
@@ -212,18 +265,22 @@ class WriteQueue:
                         self._running = False
                         return
                 continue
-            batch = [first]
-            while len(batch) < MAX_BATCH:
-                try:
-                    batch.append(self._jobs.get_nowait())
-                except queue.Empty:
-                    break
-            self._commit(batch)
+            self._commit([first])
+
+    def _take_waiting(self, batch: list[tuple[Job, Future[Any]]]) -> None:
+        """Add the jobs waiting now to ``batch``, up to :data:`MAX_BATCH`."""
+        while len(batch) < MAX_BATCH:
+            try:
+                batch.append(self._jobs.get_nowait())
+            except queue.Empty:
+                return
 
     def _commit(self, batch: list[tuple[Job, Future[Any]]]) -> None:
+        """Run ``batch`` plus the jobs waiting once the gate is ours; one commit."""
         checkpointer = self._checkpointer
         try:
             with self._gate, self._engine.connect() as connection:
+                self._take_waiting(batch)  # those that came while we waited for the gate too
                 if checkpointer is not None:  # the checkpoint thread does it, off this path
                     connection.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
                 try:
