@@ -30,7 +30,13 @@ The rate limiter of the public pages (5 requests/s per address and route) is swa
 one with an unreachable limit (still called on every request): 64 clients on one loopback
 address would otherwise be limited, as designed.
 
-    python bench/survey_submit.py [--seconds 20] [--clients 64] [--workers 1,2]
+    python bench/survey_submit.py [--seconds 20] [--clients 64] [--workers 1,2] [--repeat 1]
+        [--synchronous NORMAL,FULL] [--trace DIR]
+
+``--repeat N`` runs each configuration N times (a fresh store and server each time, a row
+per run). ``--trace DIR`` writes what the server did, per worker process, beside the
+clients' request times (``bench/survey_trace.py``): GC pauses, write batches, checkpoints,
+the WAL's size.
 """
 
 from __future__ import annotations
@@ -488,6 +494,7 @@ def main() -> None:
     p.add_argument(
         "--trace", default=None, help="directory for a trace of GC pauses and write batches"
     )
+    p.set_defaults(repeat=1)  # --repeat N: each configuration N times, a row per run
     args = p.parse_args()
     if not args.invitations:
         args.invitations = int(6_000 * args.seconds) + args.clients * 20
@@ -495,22 +502,26 @@ def main() -> None:
     workers = [int(w) for w in args.workers.split(",")]
     rows: list[tuple[str, ...]] = []
     print(f"{machine()}; load average {load_average()}", flush=True)
+    runs = [f", run {r}" if args.repeat > 1 else "" for r in range(1, args.repeat + 1)]
     with tempfile.TemporaryDirectory(prefix="cxlens-bench-") as tmp:
         for sync in args.synchronous.split(","):
             for w in workers:
-                url = f"sqlite:///{tmp}/{sync}-{w}.db"
-                label = f"SQLite WAL synchronous={sync}, {w} worker{'s' if w > 1 else ''}"
-                rows += run_config(url, label, w, sync, args, settings)
+                for i, run in enumerate(runs):
+                    url = f"sqlite:///{tmp}/{sync}-{w}-{i}.db"
+                    label = f"SQLite WAL synchronous={sync}, {w} worker{'s' if w > 1 else ''}{run}"
+                    rows += run_config(url, label, w, sync, args, settings)
     pg_admin = os.environ.get("CXLENS_BENCH_POSTGRES_URL")
     if pg_admin:
         from store_import import fresh_postgres
 
         with fresh_postgres(pg_admin) as new_db:
             for w in workers:
-                label = (
-                    f"PostgreSQL (fsync, synchronous_commit=on), {w} worker{'s' if w > 1 else ''}"
-                )
-                rows += run_config(new_db(), label, w, None, args, settings)
+                for run in runs:
+                    label = (
+                        f"PostgreSQL (fsync, synchronous_commit=on), "
+                        f"{w} worker{'s' if w > 1 else ''}{run}"
+                    )
+                    rows += run_config(new_db(), label, w, None, args, settings)
     print_table(
         f"Survey submissions: {args.clients} clients, {args.seconds:.0f} s per run, "
         f"goal >= {GOAL_RATE:,.0f}/s and p99 < {GOAL_P99_MS:.0f} ms",
