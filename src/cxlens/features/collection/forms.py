@@ -65,6 +65,16 @@ class SurveyForm:
             out.append((str(choice["key"]), str(label)))
         return out
 
+    def title(self, language: str) -> str:
+        """The survey's title in ``language`` (or the default language), else its name."""
+        if self.definition is None:
+            return self.survey.name
+        return self.definition.title_in(language)
+
+    def intro(self, language: str) -> str | None:
+        """The survey's introduction in ``language`` (or the default language), if any."""
+        return None if self.definition is None else self.definition.intro_in(language)
+
     def thank_you(self, language: str) -> str | None:
         """The configured thank-you message in ``language`` (or the default), if any."""
         if self.definition is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from html import escape
 
@@ -28,7 +28,12 @@ from cxlens.features.collection.links import (
     vote_url,
 )
 from cxlens.features.distribution import repository as repo
-from cxlens.features.distribution.texts import email_template, language_for, sms_templates
+from cxlens.features.distribution.texts import (
+    email_template,
+    language_for,
+    reminder_prefix,
+    sms_templates,
+)
 from cxlens.models import Customer, Invitation, Question
 
 
@@ -92,9 +97,13 @@ def build_email(
     language: str,
     attempt: str,
     branding: Branding,
+    title: str | None = None,
 ) -> EmailMessage:
     """The invitation email: greeting in ``language``, the first score question as vote
-    links, List-Unsubscribe, and an open-tracking pixel when ``branding.track_opens``."""
+    links, List-Unsubscribe, and an open-tracking pixel when ``branding.track_opens``.
+
+    ``title`` (the survey's title in ``language``, if it has one) is the subject.
+    """
     if not settings.email_from_address:
         raise ConfigurationError("email invitations need CXLENS_EMAIL_FROM_ADDRESS")
     question = repo.first_score_question(session, invitation.survey_version_id)
@@ -103,10 +112,14 @@ def build_email(
     if "?" not in mailto:
         mailto += "?subject=unsubscribe"
     invitation_id = invitation.id
+    template = email_template(language, branding.signature, reminder=attempt != "initial")
+    if title:
+        subject = (reminder_prefix(language) if attempt != "initial" else "") + _literal(title)
+        template = replace(template, subject=subject, subject_without_name=subject)
     email = InvitationEmail(
         sender=Mailbox(settings.email_from_address, settings.email_from_name),
         recipient=Mailbox(customer.email or "", customer.name),
-        template=email_template(language, branding.signature, reminder=attempt != "initial"),
+        template=template,
         company=branding.company,
         survey_url=survey_url(settings, invitation_id),
         unsubscribe_url=unsubscribe_url(settings, invitation_id),
@@ -145,14 +158,28 @@ def build_sms(
     *,
     language: str,
     branding: Branding,
+    title: str | None = None,
 ) -> ComposedSms:
-    """The invitation SMS: a short text and the signed survey link, one segment if possible."""
+    """The invitation SMS: a short text and the signed survey link, one segment if possible.
+
+    With a ``title`` (the survey's, in ``language``) the text is the title and the link,
+    led by the company where it fits; the usual texts remain as shorter fall-backs.
+    """
+    templates = sms_templates(language)
+    if title:
+        words = _literal(" ".join(title.split()))
+        templates = (f"${{company}}: {words} ${{link}}", f"{words} ${{link}}", *templates)
     return compose_sms(
-        sms_templates(language),
+        templates,
         link=survey_url(settings, invitation.id),
         company=branding.company,
         name=customer.name,
     )
+
+
+def _literal(text: str) -> str:
+    """``text`` safe inside a ``${placeholder}`` template (``$`` doubled)."""
+    return text.replace("$", "$$")
 
 
 def invitation_language(customer: Customer | None, chosen: str | None, default: str) -> str:

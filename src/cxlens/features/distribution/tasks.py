@@ -35,6 +35,7 @@ from cxlens.features.distribution.reminders import REMINDER_SWEEP, schedule_swee
 from cxlens.features.distribution.senders import email_sender, sms_sender
 from cxlens.features.distribution.service import record_bounce, send_job_key
 from cxlens.features.distribution.sms_reports import expects_delivery_reports
+from cxlens.features.surveys.schemas import localized
 from cxlens.jobs import (
     HandlerRegistry,
     JobContext,
@@ -144,6 +145,7 @@ class InvitationSender:
         definition = (version.definition if version is not None else None) or {}
         default = str(definition.get("default_language") or "en")
         language = invitation_language(customer, dispatch.language, default)
+        title = localized(definition.get("title"), language, default)
         if invitation.channel == "email":
             if self.email is None:
                 raise PermanentJobError("no email sender: set CXLENS_SMTP_HOST")
@@ -155,6 +157,7 @@ class InvitationSender:
                 language=language,
                 attempt=attempt,
                 branding=self.branding,
+                title=title,
             )
             sent = self.email.send(
                 message, envelope_from=envelope_sender(self.settings, invitation.id)
@@ -163,7 +166,12 @@ class InvitationSender:
         if self.sms is None:
             raise PermanentJobError("no SMS sender: set CXLENS_SMS_PROVIDER")
         sms = build_sms(
-            self.settings, invitation, customer, language=language, branding=self.branding
+            self.settings,
+            invitation,
+            customer,
+            language=language,
+            branding=self.branding,
+            title=title,
         )
         result = self.sms.send(customer.phone or "", sms.text, idempotency_key=key)
         return result.provider_id

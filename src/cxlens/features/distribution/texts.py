@@ -182,6 +182,11 @@ def email_template(language: str, signature: str, *, reminder: bool = False) -> 
     )
 
 
+def reminder_prefix(language: str) -> str:
+    """What a reminder's subject starts with in ``language`` (``Reminder: ``)."""
+    return WORDS[language_for(language)].reminder_prefix
+
+
 def sms_templates(language: str) -> tuple[str, ...]:
     """The SMS templates of ``language``, longest first."""
     return WORDS[language_for(language)].sms

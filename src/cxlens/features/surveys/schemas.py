@@ -8,6 +8,7 @@ question type, so that a stored definition always states its scales explicitly.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -189,8 +190,24 @@ class Incentive(_Strict):
     labels: dict[Language, Text] = Field(default_factory=dict)
 
 
+def localized(texts: Mapping[str, str] | None, language: str, default: str) -> str | None:
+    """The text of ``language`` (``it-IT`` also finds ``it``), else of ``default``, else None."""
+    if not texts:
+        return None
+    primary = language.replace("_", "-").split("-", 1)[0].lower()
+    for tag in (language, primary, default):
+        if texts.get(tag):
+            return texts[tag]
+    return None
+
+
 class SurveyDefinition(_Strict):
-    """A whole survey: identity, languages, questions, hidden fields and the thank-you page."""
+    """A whole survey: identity, languages, questions, hidden fields and the thank-you page.
+
+    ``title`` (per language; default: ``name``) is what respondents see: the survey page's
+    heading, the invitation e-mail's subject, the SMS. ``intro`` is shown above the first
+    question. Both are optional: definitions without them load as before.
+    """
 
     key: Key
     name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
@@ -201,6 +218,8 @@ class SurveyDefinition(_Strict):
     languages: list[Language] = Field(default_factory=list)
     hidden_fields: list[HiddenField] = Field(default_factory=list)
     questions: list[QuestionDefinition] = Field(min_length=1)
+    title: dict[Language, Text] | None = None
+    intro: dict[Language, Text] | None = None
     thank_you: dict[Language, Text] = Field(default_factory=dict)
     incentive: Incentive | None = None
 
@@ -209,6 +228,14 @@ class SurveyDefinition(_Strict):
         if not self.languages:
             self.languages = [self.default_language]
         return self
+
+    def title_in(self, language: str) -> str:
+        """The title in ``language`` (or the default language), else the survey's name."""
+        return localized(self.title, language, self.default_language) or self.name
+
+    def intro_in(self, language: str) -> str | None:
+        """The introduction in ``language`` (or the default language), if any."""
+        return localized(self.intro, language, self.default_language)
 
     def to_data(self) -> dict[str, Any]:
         """Plain data (JSON types), fields left unset omitted: the exported document."""

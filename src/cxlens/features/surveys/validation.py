@@ -75,6 +75,8 @@ def _languages(d: SurveyDefinition) -> list[Problem]:
         out.append(
             Problem("default_language", f"{d.default_language!r} is not in languages", str(langs))
         )
+    out += _label_languages("title", d.title or {}, d, need_default=False)
+    out += _label_languages("intro", d.intro or {}, d, need_default=False)
     out += _label_languages("thank_you", d.thank_you, d, need_default=False)
     if d.incentive is not None:
         out += _label_languages("incentive.labels", d.incentive.labels, d, need_default=False)

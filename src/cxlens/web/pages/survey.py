@@ -197,13 +197,15 @@ def _page(
 ) -> HTMLResponse:
     known = saving.known_values(response, answers)
     last = _is_last(flow.form, known, question)
-    name = flow.form.survey.name
+    name = flow.form.title(lang)
+    first = bool(flow.form.questions) and question.key == flow.form.questions[0].key
     return render(
         "question.html",
         lang,
         status,
         title=name,
         survey_name=name,
+        intro=flow.form.intro(lang) if first and not answers else None,
         action=flow.path,
         csrf=flow.csrf,
         hidden=flow.hidden,
