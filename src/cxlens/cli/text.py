@@ -4,23 +4,46 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from cxlens.cli.common import fail
 from cxlens.cli.output import console, progress
 from cxlens.core.errors import CxlensError, InputError, Location
 from cxlens.ingest import read_raw
-from cxlens.text import CommentAnalysis, default_analyzer
+from cxlens.text import BackendUnavailable, CommentAnalysis, TextAnalyzer, default_analyzer
 
 text_app = typer.Typer(
     help="Understand comments: language, sentiment, themes (offline).", no_args_is_help=True
 )
 
 BATCH = 64
+
+
+class Backend(StrEnum):
+    """Which analyzer reads the comments (docs/text-analytics.md, "Backends")."""
+
+    default = "default"
+    fast = "fast"
+    gpu = "gpu"
+
+
+#: Comments per call: the GPU backend needs large batches to be fast.
+BATCHES = {Backend.default: BATCH, Backend.fast: 1024, Backend.gpu: 8192}
+
+
+def _analyzer(backend: Backend) -> TextAnalyzer:
+    """The analyzer of ``backend``; ``BackendUnavailable`` (exit 2) if it cannot run here."""
+    if backend is Backend.fast:
+        from cxlens.text.fast import FastAnalyzer
+
+        return FastAnalyzer.load()
+    return default_analyzer(backend=backend.value)
 
 
 def _column(file: Path, column: str) -> list[str | None]:
@@ -42,23 +65,35 @@ def analyze(
     jsonl: Annotated[
         bool, typer.Option("--jsonl", help="One JSON object per row on stdout.")
     ] = False,
+    backend: Annotated[
+        Backend,
+        typer.Option(
+            "--backend",
+            help="default: e5 on the CPU; fast: the distilled n-gram model (bulk); "
+            "gpu: e5 on a CUDA GPU, same results as default (pip install 'cxlens[gpu]').",
+        ),
+    ] = Backend.default,
 ) -> None:
     """Analyse every comment of COLUMN: language, sentiment, themes with their sentiment."""
     try:
+        analyzer = _analyzer(backend)
         values = _column(file, column)
-        analyzer = default_analyzer()
         rows = [(i, v) for i, v in enumerate(values) if v is not None and v.strip()]
         results: list[tuple[int, CommentAnalysis]] = []
+        batch = BATCHES[backend]
         with progress(f"Analysing {len(rows)} comments", enabled=True) as step:
-            for start in range(0, len(rows), BATCH):
-                chunk = rows[start : start + BATCH]
+            for start in range(0, len(rows), batch):
+                chunk = rows[start : start + batch]
                 analysed = analyzer.analyze([text for _, text in chunk])
                 results.extend(zip([i for i, _ in chunk], analysed, strict=True))
                 if jsonl:
                     for index, analysis in results[-len(chunk) :]:
                         print(json.dumps(analysis.to_json(row=index), ensure_ascii=False))
-                done = min(start + BATCH, len(rows))
+                done = min(start + batch, len(rows))
                 step(f"Analysed {done}/{len(rows)} comments", done / max(len(rows), 1))
+    except BackendUnavailable as error:
+        # fail() prints rich markup: keep "cxlens[gpu]" in the install hint visible
+        raise fail(BackendUnavailable(escape(str(error)))) from None
     except (CxlensError, OSError) as error:
         raise fail(error) from None
     if not jsonl:

@@ -189,14 +189,19 @@ def default_analyzer(
 ) -> DefaultAnalyzer:
     """The analyzer cxlens uses unless told otherwise (CPU, offline).
 
-    Other backends live in their own modules (``cxlens.text.fast``, a GPU extra) and raise
+    ``backend="gpu"`` is the same pipeline on the torch e5 embedder (``cxlens.text.gpu``,
+    CUDA). Other backends live in their own modules (``cxlens.text.fast``) and raise
     :class:`~cxlens.text.types.BackendUnavailable` when they cannot run; nothing falls back
     silently.
     """
     from cxlens.text.types import BackendUnavailable
 
+    if backend == "gpu":
+        from cxlens.text.gpu import GpuAnalyzer
+
+        return GpuAnalyzer(taxonomy=taxonomy, embedder=embedder)
     if backend != "default":
         raise BackendUnavailable(
-            f"unknown text backend {backend!r} for default_analyzer (expected 'default')"
+            f"unknown text backend {backend!r} for default_analyzer (expected 'default' or 'gpu')"
         )
     return DefaultAnalyzer(taxonomy=taxonomy, embedder=embedder)

