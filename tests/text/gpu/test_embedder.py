@@ -43,15 +43,16 @@ def test_vectors_match_the_default_embedder(
 def test_a_vector_does_not_depend_on_its_batch(
     torch_embedder: TorchE5Embedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    texts = [*SENTENCES, "word " * 60]
-    monkeypatch.setattr(torch_embedder, "batch_size", 5)
-    together = torch_embedder.embed(texts, kind="query")  # batches of 5, sorted by length
-    alone = np.vstack([torch_embedder.embed([t], kind="query") for t in texts[:3]])
-    np.testing.assert_allclose(together[:3], alone, atol=2e-6)
+    texts = [*SENTENCES[::2], "word " * 60]
+    monkeypatch.setattr(torch_embedder, "batch_size", 1)
+    # one text per batch, in chunks of 8 texts (CHUNK_BATCHES = 8): 8 + 1
+    one_by_one = torch_embedder.embed(texts, kind="query")
     monkeypatch.setattr(torch_embedder, "batch_size", len(texts))  # one padded batch
     order = np.random.default_rng(3).permutation(len(texts))
     shuffled = torch_embedder.embed([texts[i] for i in order], kind="query")
-    np.testing.assert_allclose(shuffled, together[order], atol=2e-6)
+    np.testing.assert_allclose(shuffled, one_by_one[order], atol=2e-6)
+    monkeypatch.setattr(torch_embedder, "batch_size", 3)  # short ones together, long alone
+    np.testing.assert_allclose(torch_embedder.embed(texts, kind="query"), one_by_one, atol=2e-6)
 
 
 def test_nothing_to_embed(torch_embedder: TorchE5Embedder) -> None:

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 DEFAULT_BATCH = 1024
 #: Tokens per forward pass, padding included (bounds activation memory).
 DEFAULT_BATCH_TOKENS = 1 << 17
+#: Batches per chunk: texts are tokenized and sorted by length a chunk at a time.
+CHUNK_BATCHES = 8
 INSTALL = "pip install 'cxlens[gpu]'"
 
 
@@ -77,15 +79,29 @@ class TorchE5Embedder:
             return self._loaded
 
     def embed(self, texts: Sequence[str], *, kind: EmbeddingKind) -> Vectors:
-        """Embed ``texts``; returns float32 ``(len(texts), 384)``, L2-normalised."""
+        """Embed ``texts``; returns float32 ``(len(texts), 384)``, L2-normalised.
+
+        Texts go in chunks of :data:`CHUNK_BATCHES` batches: while the device runs one
+        chunk, the next one is tokenized (nothing waits for the device until the end).
+        """
         if not texts:
             return np.empty((0, self.dim), dtype=np.float32)
+        import torch
+
         tokenizer, encoder = self._load()
-        owners, sequences = self.tokenize(texts, kind=kind)
-        pooled = self._forward(encoder, sequences, tokenizer.pad)
-        weights = np.asarray([max(len(s) - 2, 1) for s in sequences], dtype=np.float32)
+        owners: list[int] = []
+        weights: list[int] = []
+        queued: list[torch.Tensor] = []
+        chunk = self.batch_size * CHUNK_BATCHES
+        with torch.inference_mode():
+            for first in range(0, len(texts), chunk):
+                mine, sequences = self.tokenize(texts[first : first + chunk], kind=kind)
+                queued.append(self._queue(encoder, sequences, tokenizer.pad))
+                owners.extend(first + i for i in mine)
+                weights.extend(max(len(s) - 2, 1) for s in sequences)
+            pooled = torch.cat(queued).float().cpu().numpy()
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        np.add.at(out, np.asarray(owners), pooled * weights[:, None])
+        np.add.at(out, np.asarray(owners), pooled * np.asarray(weights, np.float32)[:, None])
         return normalise(out)
 
     def tokenize(
@@ -113,37 +129,34 @@ class TorchE5Embedder:
                 sequences.append(bos + content[start : start + window] + eos)
         return owners, sequences
 
-    def _forward(self, encoder: Encoder, sequences: list[list[int]], pad: int) -> Vectors:
-        """Mean-pooled vectors of token sequences, batched by length (shortest first).
+    def _queue(self, encoder: Encoder, sequences: list[list[int]], pad: int) -> torch.Tensor:
+        """Mean-pooled vectors of token sequences, in their order, left on the device.
 
-        Batches are queued without waiting for the device (CUDA runs while the next batch
-        is padded); the results come back to the host once, at the end.
+        Sequences run shortest first, padded per batch; on CUDA the batches are queued
+        without waiting for them.
         """
         import torch
 
         order = sorted(range(len(sequences)), key=lambda i: len(sequences[i]))
         pooled: list[torch.Tensor] = []
         start = 0
-        with torch.inference_mode():
-            while start < len(order):
-                stop = start + 1
-                while (
-                    stop < len(order)
-                    and stop - start < self.batch_size
-                    and (stop - start + 1) * len(sequences[order[stop]]) <= self.batch_tokens
-                ):
-                    stop += 1
-                rows = order[start:stop]
-                ids = np.full((len(rows), len(sequences[rows[-1]])), pad, dtype=np.int64)
-                for row, i in enumerate(rows):
-                    ids[row, : len(sequences[i])] = sequences[i]
-                lengths = np.asarray([len(sequences[i]) for i in rows], dtype=np.int64)
-                pooled.append(encoder(self._to_device(ids), self._to_device(lengths)))
-                start = stop
-            vectors = torch.cat(pooled).cpu().numpy()
-        out = np.empty_like(vectors)
-        out[np.asarray(order)] = vectors
-        return out
+        while start < len(order):
+            stop = start + 1
+            while (
+                stop < len(order)
+                and stop - start < self.batch_size
+                and (stop - start + 1) * len(sequences[order[stop]]) <= self.batch_tokens
+            ):
+                stop += 1
+            rows = order[start:stop]
+            ids = np.full((len(rows), len(sequences[rows[-1]])), pad, dtype=np.int64)
+            for row, i in enumerate(rows):
+                ids[row, : len(sequences[i])] = sequences[i]
+            lengths = np.asarray([len(sequences[i]) for i in rows], dtype=np.int64)
+            pooled.append(encoder(self._to_device(ids), self._to_device(lengths)))
+            start = stop
+        inverse = torch.from_numpy(np.argsort(np.asarray(order))).to(self.device)
+        return torch.cat(pooled)[inverse]
 
     def _to_device(self, array: npt.NDArray[np.int64]) -> torch.Tensor:
         """A host array on the device (pinned and asynchronous on CUDA)."""
