@@ -55,6 +55,18 @@ def test_a_vector_does_not_depend_on_its_batch(
     np.testing.assert_allclose(torch_embedder.embed(texts, kind="query"), one_by_one, atol=2e-6)
 
 
+def test_tokenizing_in_worker_processes(
+    torch_embedder: TorchE5Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = [*SENTENCES, "😡a" * 270]
+    alone = torch_embedder.tokenize(texts, kind="query")
+    monkeypatch.setattr(torch_embedder, "tokenize_workers", 2)
+    try:
+        assert torch_embedder.tokenize(texts, kind="query") == alone
+    finally:
+        torch_embedder.close()
+
+
 def test_nothing_to_embed(torch_embedder: TorchE5Embedder) -> None:
     assert torch_embedder.embed([], kind="query").shape == (0, 384)
 

