@@ -7,14 +7,10 @@ are stamped ``cxlens-e5-torch@1.0+head.N`` to tell the backend.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
-
-import numpy as np
-import numpy.typing as npt
+from typing import Any
 
 from cxlens.text.analyzer import ANALYZER_VERSION, DefaultAnalyzer
 from cxlens.text.gpu.embedder import DEFAULT_BATCH, TorchE5Embedder
-from cxlens.text.sentiment import SentimentHead
 from cxlens.text.taxonomy import Taxonomy
 from cxlens.text.types import Embedder
 
@@ -25,37 +21,22 @@ class GpuAnalyzer(DefaultAnalyzer):
     """The default analyzer with multilingual-e5-small on torch (CUDA, float16).
 
     ``embedder`` defaults to ``TorchE5Embedder()`` (CUDA; raises
-    :class:`~cxlens.text.types.BackendUnavailable` without torch or a GPU).
+    :class:`~cxlens.text.types.BackendUnavailable` without torch or a GPU); ``options`` are
+    :class:`DefaultAnalyzer`'s keyword arguments (taxonomy, heads, theme cache).
     """
 
     name = NAME
     version = ANALYZER_VERSION
 
-    def __init__(
-        self,
-        *,
-        embedder: Embedder | None = None,
-        taxonomy: Taxonomy | None = None,
-        head: SentimentHead | None = None,
-        theme_cache: MutableMapping[str, npt.NDArray[np.float32]] | None = None,
-    ) -> None:
-        gpu = embedder or TorchE5Embedder()
-        super().__init__(
-            embedder=gpu,
-            taxonomy=taxonomy,
-            head=head,
-            theme_cache=theme_cache,
-        )
-        self.gpu_embedder = gpu
+    def __init__(self, *, embedder: Embedder | None = None, **options: Any) -> None:
+        super().__init__(embedder=embedder or TorchE5Embedder(), **options)
+        self._options = options
 
     def with_taxonomy(self, taxonomy: Taxonomy) -> GpuAnalyzer:
         """The same analyzer with another taxonomy; theme texts already embedded are reused."""
-        return GpuAnalyzer(
-            embedder=self.gpu_embedder,
-            taxonomy=taxonomy,
-            head=self.head,
-            theme_cache=self._theme_cache,
-        )
+        options = {**self._options, "taxonomy": taxonomy, "head": self.head}
+        options["theme_cache"] = self._theme_cache
+        return GpuAnalyzer(embedder=self.embedder, **options)
 
 
 def gpu_analyzer(
