@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -197,3 +198,16 @@ def test_a_large_wal_is_checkpointed_behind_the_gate_and_starts_over(
     with engine.connect() as c:
         assert c.execute(text("SELECT count(*) FROM t")).scalar() == 21
     engine.dispose()
+
+
+def test_no_gated_pass_when_the_wal_started_over_while_catching_up(tmp_path: Path) -> None:
+    database = tmp_path / "w.db"
+    connection = sqlite3.connect(database)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("CREATE TABLE t (n INTEGER PRIMARY KEY)")
+    connection.commit()
+    gate = _CountingGate()
+    # a WAL said to hold more frames than it now does: it was started over meanwhile
+    busy, frames, _ = writegate._reset(connection, 10**6, gate)
+    assert gate.entered == 0 and busy == 0 and frames < 10**6
+    connection.close()

@@ -23,9 +23,10 @@ submission for tens of milliseconds); a :class:`Checkpointer` thread of the proc
 Under steady writes such a checkpoint never catches up with the end of the WAL, and SQLite
 only starts the WAL over when a writer finds it wholly checkpointed, so the WAL would grow
 without end (about 40 MB a second at 2,000 submissions a second). Once the WAL is larger
-than :data:`WAL_RESET_BYTES`, the checkpoint thread passes once more beside the writers and
-then checkpoints *behind the gate*: only the frames written since its last pass are left to
-copy (and two ``fsync``), and the next writer starts the WAL over.
+than :data:`WAL_RESET_BYTES`, the checkpoint thread passes again beside the writers until
+they write little during a pass, then checkpoints *behind the gate*: only the frames written
+since its last pass are left to copy (and two ``fsync``), and the next writer starts the WAL
+over.
 """
 
 from __future__ import annotations
@@ -62,7 +63,10 @@ CHECKPOINT_EVERY = 64
 SQLITE_AUTOCHECKPOINT = 1000
 #: A WAL larger than this is checkpointed behind the write gate, so that it starts over.
 WAL_RESET_BYTES = 128 * 1024 * 1024
-_PASSIVE = "PRAGMA wal_checkpoint(PASSIVE)"
+#: Before its gated pass, the checkpoint thread passes beside the writers until they wrote at
+#: most this many frames during a pass (or it made this many passes).
+GATED_FRAMES = 256
+CATCH_UP_PASSES = 8
 _FRAME_HEADER_BYTES = 24
 
 T = TypeVar("T")
@@ -151,7 +155,7 @@ class Checkpointer:
     """``PRAGMA wal_checkpoint(PASSIVE)`` of an SQLite file, in a thread of its own.
 
     A passive checkpoint neither waits for nor blocks the writers. When the WAL holds more
-    than :data:`WAL_RESET_BYTES` of frames the thread passes once more beside the writers,
+    than :data:`WAL_RESET_BYTES` of frames the thread passes again beside the writers,
     then checkpoints behind ``gate`` (no writer in, so this pass reaches the WAL's end and
     the next writer starts it over). The
     thread stops after :data:`IDLE_SECONDS` without a request and starts again on the next
@@ -178,21 +182,17 @@ class Checkpointer:
         """Checkpoint now: SQLite's ``(busy, WAL frames, frames checkpointed)``.
 
         Beside the writers; then, if the WAL holds more than :data:`WAL_RESET_BYTES` and
-        there is a gate, once more beside them and once behind the gate (whose figures are
-        the ones returned).
+        there is a gate, to its end behind the gate after catching up (see :func:`_reset`;
+        the gated pass's figures are the ones returned).
         """
         connection = sqlite3.connect(self._database, timeout=1.0)
         try:
-            row = connection.execute(_PASSIVE).fetchone()
+            row = _passive(connection)
             if self._gate is not None and self._wal_bytes(connection, row[1]) > WAL_RESET_BYTES:
-                # once more beside the writers: what they wrote during the first pass, so
-                # that only the last few milliseconds' frames are left for the gated pass
-                connection.execute(_PASSIVE).fetchone()
-                with self._gate:
-                    row = connection.execute(_PASSIVE).fetchone()
+                row = _reset(connection, row[1], self._gate)
         finally:
             connection.close()
-        return int(row[0]), int(row[1]), int(row[2])
+        return row
 
     def _wal_bytes(self, connection: sqlite3.Connection, frames: int) -> int:
         """The bytes of ``frames`` WAL frames (the file itself keeps its largest size)."""
@@ -214,6 +214,32 @@ class Checkpointer:
                 self.checkpoint()
             except sqlite3.Error:  # pragma: no cover - the next request tries again
                 continue
+
+
+def _passive(connection: sqlite3.Connection) -> tuple[int, int, int]:
+    """``PRAGMA wal_checkpoint(PASSIVE)``: ``(busy, WAL frames, frames checkpointed)``."""
+    row = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def _reset(
+    connection: sqlite3.Connection, frames: int, gate: AbstractContextManager[object]
+) -> tuple[int, int, int]:
+    """Checkpoint a WAL of ``frames`` frames to its end behind ``gate`` (it then starts over).
+
+    First more passes beside the writers, each copying what they wrote during the one before,
+    until that is at most :data:`GATED_FRAMES` (or after :data:`CATCH_UP_PASSES`): the gated
+    pass then has only those frames to copy (plus its two ``fsync``).
+    """
+    for _ in range(CATCH_UP_PASSES):
+        row = _passive(connection)
+        if row[1] < frames:  # the WAL started over meanwhile: nothing left to do
+            return row
+        written, frames = row[1] - frames, row[1]
+        if written <= GATED_FRAMES:
+            break
+    with gate:
+        return _passive(connection)
 
 
 def _database_file(engine: Engine) -> Path | None:
