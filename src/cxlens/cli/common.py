@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
+from rich.markup import escape
 from rich.table import Table
 
 from cxlens.cli.output import err_console
@@ -25,7 +26,7 @@ M = TypeVar("M", bound=BaseModel)
 
 def fail(error: Exception) -> typer.Exit:
     """Print ``error`` on stderr; the exit to raise (2 for errors users cause, else 1)."""
-    err_console.print(f"[bold red]error:[/bold red] {error}", highlight=False)
+    err_console.print(f"[bold red]error:[/bold red] {escape(str(error))}", highlight=False)
     return typer.Exit(code=2 if isinstance(error, CxlensError) else 1)
 
 

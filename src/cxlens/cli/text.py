@@ -9,14 +9,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from cxlens.cli.common import fail
 from cxlens.cli.output import console, progress
 from cxlens.core.errors import CxlensError, InputError, Location
 from cxlens.ingest import read_raw
-from cxlens.text import BackendUnavailable, CommentAnalysis, TextAnalyzer, default_analyzer
+from cxlens.text import CommentAnalysis, TextAnalyzer, default_analyzer
 
 text_app = typer.Typer(
     help="Understand comments: language, sentiment, themes (offline).", no_args_is_help=True
@@ -91,9 +90,6 @@ def analyze(
                         print(json.dumps(analysis.to_json(row=index), ensure_ascii=False))
                 done = min(start + batch, len(rows))
                 step(f"Analysed {done}/{len(rows)} comments", done / max(len(rows), 1))
-    except BackendUnavailable as error:
-        # fail() prints rich markup: keep "cxlens[gpu]" in the install hint visible
-        raise fail(BackendUnavailable(escape(str(error)))) from None
     except (CxlensError, OSError) as error:
         raise fail(error) from None
     if not jsonl:
