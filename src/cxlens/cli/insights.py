@@ -6,6 +6,7 @@ its options, calls the insights feature, and renders the result.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -34,12 +35,34 @@ def _engine() -> TextEngine:
     return ENGINE[0]
 
 
-def backfill(batch: Annotated[int, typer.Option("--batch", min=1)] = 256) -> None:
+class BackfillBackend(StrEnum):
+    """Where a backfill embeds comments."""
+
+    default = "default"
+    gpu = "gpu"
+
+
+def backfill(
+    batch: Annotated[int, typer.Option("--batch", min=1)] = 256,
+    backend: Annotated[
+        BackfillBackend,
+        typer.Option(
+            "--backend",
+            help="default: CPU. gpu: the same model on a CUDA GPU (pip install 'cxlens[gpu]'),"
+            " same results and model stamp, for very large backfills.",
+        ),
+    ] = BackfillBackend.default,
+) -> None:
     """Analyse every comment not yet analysed by the current model (resumable)."""
     from cxlens.core.settings import Settings
     from cxlens.db import make_engine, upgrade
     from cxlens.features.insights import backfill as run
+    from cxlens.features.insights.engine import default_engine
 
+    try:
+        engine = _engine() if backend is BackfillBackend.default else default_engine("gpu")
+    except CxlensError as exc:
+        raise fail(exc) from None
     db = make_engine(Settings())
     try:
         upgrade(db)
@@ -57,7 +80,7 @@ def backfill(batch: Annotated[int, typer.Option("--batch", min=1)] = 256) -> Non
 
             report = run(
                 db,
-                _engine(),
+                engine,
                 batch=batch,
                 on_start=start,
                 on_batch=lambda n: progress.advance(task, n),

@@ -22,10 +22,15 @@ class TextEngine:
     embedder: Embedder
     base_head: SentimentHead | None = None
     theme_cache: dict[str, npt.NDArray[np.float32]] = field(default_factory=dict)
+    #: The embedding-cache key when it is not the embedder's own ``name@version``: a backend
+    #: that computes the same model's vectors (the GPU one) shares the default's cache.
+    cache_key: str | None = None
 
     @property
     def embedding_model(self) -> str:
         """``name@version`` of the embedder: the key of the embedding cache."""
+        if self.cache_key is not None:
+            return self.cache_key
         version = getattr(self.embedder, "version", None)
         return f"{self.embedder.name}@{version}" if version else self.embedder.name
 
@@ -39,6 +44,24 @@ class TextEngine:
         )
 
 
-def default_engine() -> TextEngine:
-    """The default engine: multilingual-e5-small on the CPU (offline)."""
-    return TextEngine(embedder=E5Embedder())
+#: The backends an engine can run on.
+BACKENDS = ("default", "gpu")
+
+
+def default_engine(backend: str = "default") -> TextEngine:
+    """The engine: multilingual-e5-small on the CPU (``default``, offline) or on a CUDA GPU.
+
+    ``gpu`` runs the same model on torch (``cxlens.text.gpu``): its vectors are the
+    default's (cosine ≥ 0.999), so it shares the default's embedding cache and its results
+    carry the default's model stamp — a GPU backfill is not redone by the CPU worker. It
+    raises :class:`~cxlens.text.BackendUnavailable` without torch or a GPU, never falling
+    back to the CPU.
+    """
+    if backend == "default":
+        return TextEngine(embedder=E5Embedder())
+    if backend == "gpu":
+        from cxlens.text.gpu import TorchE5Embedder
+
+        cpu = E5Embedder()
+        return TextEngine(embedder=TorchE5Embedder(), cache_key=f"{cpu.name}@{cpu.version}")
+    raise ValueError(f"unknown text backend {backend!r}: choose one of {', '.join(BACKENDS)}")
