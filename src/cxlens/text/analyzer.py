@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +19,7 @@ from cxlens.text.embeddings import E5Embedder
 from cxlens.text.language import detect_language
 from cxlens.text.sentiment import SentimentHead, default_head, label_and_score
 from cxlens.text.taxonomy import Taxonomy, default_taxonomy
+from cxlens.text.theme_head import ThemeHead, default_theme_head
 from cxlens.text.themes import (
     HIT,
     TaxonomyVectors,
@@ -66,10 +68,13 @@ class DefaultAnalyzer:
         taxonomy: Taxonomy | None = None,
         head: SentimentHead | None = None,
         theme_cache: MutableMapping[str, npt.NDArray[np.float32]] | None = None,
+        theme_head: ThemeHead | Literal["default"] | None = "default",
     ) -> None:
         self.embedder: Embedder = embedder or E5Embedder()
         self.taxonomy = taxonomy if taxonomy is not None else default_taxonomy()
         self.head = head or default_head()
+        #: The trained theme head (``None``: similarity only); used for the themes it knows.
+        self.theme_head = default_theme_head() if theme_head == "default" else theme_head
         self._theme_cache: MutableMapping[str, npt.NDArray[np.float32]] = (
             {} if theme_cache is None else theme_cache
         )
@@ -77,20 +82,27 @@ class DefaultAnalyzer:
 
     @property
     def model(self) -> str:
-        """``name@version`` stored with every result."""
-        return f"{self.name}@{self.version}+head.{self.head.version}"
+        """``name@version`` stored with every result (``+themes.N``: the theme head used)."""
+        model = f"{self.name}@{self.version}+head.{self.head.version}"
+        if self.theme_head is not None and (self.theme_head.rows_for(self.taxonomy) >= 0).any():
+            model += f"+themes.{self.theme_head.version}"
+        return model
 
     def with_taxonomy(self, taxonomy: Taxonomy) -> DefaultAnalyzer:
         """The same analyzer with another taxonomy; theme texts already embedded are reused."""
         return DefaultAnalyzer(
-            embedder=self.embedder, taxonomy=taxonomy, head=self.head, theme_cache=self._theme_cache
+            embedder=self.embedder,
+            taxonomy=taxonomy,
+            head=self.head,
+            theme_cache=self._theme_cache,
+            theme_head=self.theme_head,
         )
 
     def taxonomy_vectors(self) -> TaxonomyVectors:
         """The embedded taxonomy (computed once)."""
         if self._taxonomy_vectors is None:
             self._taxonomy_vectors = embed_taxonomy(
-                self.taxonomy, self.embedder, cache=self._theme_cache
+                self.taxonomy, self.embedder, cache=self._theme_cache, head=self.theme_head
             )
         return self._taxonomy_vectors
 

@@ -1,9 +1,16 @@
-"""Theme scoring by cosine similarity, from cached comment embeddings.
+"""Theme scoring from cached comment embeddings: cosine similarity plus a trained head.
 
 Comments and theme texts are embedded with the e5 ``query: `` prefix on both sides. A
 theme's similarity to a comment mixes the best match among its texts (description and
 examples) with the match to their centroid. Each theme gets a threshold calibrated from its
 own texts against the other themes' texts; the calibrated score maps the threshold to 0.5.
+
+Themes the shipped theme head knows (same key, unchanged meaning: see
+:mod:`cxlens.text.theme_head`) also get its logistic-regression evidence: the two are
+averaged in logit space (:data:`SIMILARITY_WEIGHT`) and expressed back in similarity units,
+so a threshold (calibrated, set by the user or learned from labels) means the same thing
+for every theme. A theme the head does not know (added, edited, merged) is scored by
+similarity alone.
 
 Scoring needs only vectors: adding a theme embeds that theme's texts, never the comments.
 """
@@ -12,12 +19,14 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from cxlens.text.embeddings import normalise
 from cxlens.text.taxonomy import Taxonomy
+from cxlens.text.theme_head import ThemeHead, default_theme_head
 from cxlens.text.types import Embedder, Vectors
 
 #: A calibrated score at or above this is a theme hit.
@@ -35,6 +44,8 @@ MARGIN = 0.007
 #: at least this much and leads the runner-up by :data:`DOMINANT_LEAD`.
 DOMINANT_FLOOR = 0.3
 DOMINANT_LEAD = 0.1
+#: Weight of the similarity logit against the head's logit for themes the head knows.
+SIMILARITY_WEIGHT = 0.2
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,9 @@ class TaxonomyVectors:
 
     ``prototypes`` holds one row per theme text, ``owner`` the theme index of each row,
     ``centroids`` one normalised row per theme, ``thresholds`` one similarity per theme.
+    ``head_weights``/``head_bias`` hold the theme head's row for each theme it knows
+    (``head_mask``), and ``calibrated`` the calibrated thresholds the head's evidence is
+    centred on; without a head they are ``None``.
     """
 
     keys: tuple[str, ...]
@@ -51,6 +65,11 @@ class TaxonomyVectors:
     owner: npt.NDArray[np.intp]
     centroids: Vectors
     thresholds: npt.NDArray[np.float32]
+    head_weights: Vectors | None = None
+    head_bias: npt.NDArray[np.float32] | None = None
+    head_mask: npt.NDArray[np.bool_] | None = None
+    calibrated: npt.NDArray[np.float32] | None = None
+    head_version: str | None = None
 
 
 def embed_taxonomy(
@@ -58,8 +77,13 @@ def embed_taxonomy(
     embedder: Embedder,
     *,
     cache: MutableMapping[str, npt.NDArray[np.float32]] | None = None,
+    head: ThemeHead | Literal["default"] | None = "default",
 ) -> TaxonomyVectors:
-    """Embed every theme text (``query:`` prefix), reusing ``cache`` (text → vector)."""
+    """Embed every theme text (``query:`` prefix), reusing ``cache`` (text → vector).
+
+    ``head`` is the theme head to combine with the similarity (the shipped one by default,
+    ``None`` for similarity alone); it applies only to the themes it was trained for.
+    """
     cache = {} if cache is None else cache
     texts: list[str] = []
     owner: list[int] = []
@@ -90,10 +114,22 @@ def embed_taxonomy(
         centroids=centroids,
         thresholds=np.full(k, DEFAULT_THRESHOLD, dtype=np.float32),
     )
-    thresholds = calibrate_thresholds(partial)
+    calibrated = calibrate_thresholds(partial)
+    thresholds = calibrated.copy()
     for index, theme in enumerate(taxonomy.themes):
         if theme.threshold is not None:
             thresholds[index] = theme.threshold
+    theme_head = default_theme_head() if head == "default" else head
+    weights = bias = mask = None
+    version = None
+    if theme_head is not None and theme_head.weights.shape[1] == dim:
+        rows = theme_head.rows_for(taxonomy)
+        mask = rows >= 0
+        weights = np.zeros((k, dim), dtype=np.float32)
+        bias = np.zeros(k, dtype=np.float32)
+        weights[mask] = theme_head.weights[rows[mask]]
+        bias[mask] = theme_head.bias[rows[mask]]
+        version = theme_head.version if mask.any() else None
     return TaxonomyVectors(
         keys=partial.keys,
         names=partial.names,
@@ -101,11 +137,43 @@ def embed_taxonomy(
         owner=owner_arr,
         centroids=centroids,
         thresholds=thresholds,
+        head_weights=weights,
+        head_bias=bias,
+        head_mask=mask,
+        calibrated=calibrated,
+        head_version=version,
     )
 
 
 def theme_similarities(comment_vectors: Vectors, taxonomy: TaxonomyVectors) -> Vectors:
-    """Similarity ``(n, k)`` of every comment to every theme, centred per comment.
+    """Evidence ``(n, k)`` for every comment and theme, in similarity units.
+
+    The centred similarity (:func:`text_similarities`); for a theme the head knows, the
+    logit average ``w·z_sim + (1 − w)·z_head`` (``w`` = :data:`SIMILARITY_WEIGHT`, ``z_sim``
+    the similarity's distance from the calibrated threshold over :data:`TEMPERATURE`)
+    mapped back to similarity units. A threshold compares with this evidence.
+    """
+    sims = text_similarities(comment_vectors, taxonomy)
+    if (
+        taxonomy.head_mask is None
+        or taxonomy.head_weights is None
+        or taxonomy.head_bias is None
+        or taxonomy.calibrated is None
+        or not taxonomy.head_mask.any()
+        or sims.shape[0] == 0
+    ):
+        return sims
+    base = taxonomy.calibrated[None, :]
+    z_head = comment_vectors @ taxonomy.head_weights.T + taxonomy.head_bias
+    mixed = (
+        base + SIMILARITY_WEIGHT * (sims - base) + (1 - SIMILARITY_WEIGHT) * TEMPERATURE * z_head
+    )
+    out: Vectors = np.where(taxonomy.head_mask[None, :], mixed, sims).astype(np.float32)
+    return out
+
+
+def text_similarities(comment_vectors: Vectors, taxonomy: TaxonomyVectors) -> Vectors:
+    """Similarity ``(n, k)`` of every comment to every theme's texts, centred per comment.
 
     A theme's raw similarity mixes its best single text with its centroid; the mean over
     the themes is subtracted, which removes the baseline that all e5 similarities share.
@@ -175,7 +243,7 @@ def calibrate_thresholds(vectors: TaxonomyVectors) -> npt.NDArray[np.float32]:
     thresholds = np.full(k, DEFAULT_THRESHOLD, dtype=np.float32)
     if k < 2:
         return thresholds
-    sims = theme_similarities(vectors.prototypes, vectors)
+    sims = text_similarities(vectors.prototypes, vectors)
     for j in range(k):
         negatives = sims[vectors.owner != j, j]
         if len(negatives):
