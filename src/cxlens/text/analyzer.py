@@ -82,11 +82,14 @@ class DefaultAnalyzer:
 
     @property
     def model(self) -> str:
-        """``name@version`` stored with every result (``+themes.N``: the theme head used)."""
-        model = f"{self.name}@{self.version}+head.{self.head.version}"
+        """``name@version[+themes.N]+head.N`` stored with every result.
+
+        ``+themes.N`` names the theme head when it scores at least one of the themes.
+        """
+        themes = ""
         if self.theme_head is not None and (self.theme_head.rows_for(self.taxonomy) >= 0).any():
-            model += f"+themes.{self.theme_head.version}"
-        return model
+            themes = f"+themes.{self.theme_head.version}"
+        return f"{self.name}@{self.version}{themes}+head.{self.head.version}"
 
     def with_taxonomy(self, taxonomy: Taxonomy) -> DefaultAnalyzer:
         """The same analyzer with another taxonomy; theme texts already embedded are reused."""
