@@ -32,7 +32,8 @@ def test_same_results_as_the_default_analyzer(
     analyzer = DefaultAnalyzer(embedder=embedder, taxonomy=FEW_THEMES, theme_cache=cache)
     gpu = GpuAnalyzer(embedder=torch_embedder, taxonomy=FEW_THEMES, theme_cache=cache)
     assert isinstance(gpu, TextAnalyzer)
-    assert gpu.model.startswith(f"cxlens-e5-torch@1.0+head.{analyzer.head.version}")
+    assert gpu.model.startswith("cxlens-e5-torch@1.0+")
+    assert gpu.model.endswith(f"+head.{analyzer.head.version}")
     assert gpu.model == analyzer.model.replace("cxlens-e5@", "cxlens-e5-torch@")
     ours, theirs = gpu.analyze(SENTENCES), analyzer.analyze(SENTENCES)
     for text, a, b in zip(SENTENCES, ours, theirs, strict=True):
