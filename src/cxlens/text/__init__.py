@@ -16,6 +16,7 @@ from cxlens.text.embeddings import E5Embedder
 from cxlens.text.language import LANGUAGES, detect_language, detect_languages
 from cxlens.text.sentiment import SentimentHead, default_head
 from cxlens.text.taxonomy import Taxonomy, Theme, default_taxonomy, theme_key
+from cxlens.text.theme_head import ThemeHead, default_theme_head
 from cxlens.text.themes import (
     HIT,
     TaxonomyVectors,
@@ -53,11 +54,13 @@ __all__ = [
     "TaxonomyVectors",
     "TextAnalyzer",
     "Theme",
+    "ThemeHead",
     "ThemeHit",
     "Vectors",
     "default_analyzer",
     "default_head",
     "default_taxonomy",
+    "default_theme_head",
     "detect_language",
     "detect_languages",
     "embed_taxonomy",
