@@ -14,6 +14,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from cxlens.text.aspects import aspect_hits
 from cxlens.text.clauses import split_clauses
 from cxlens.text.embeddings import E5Embedder
 from cxlens.text.language import detect_language
@@ -21,7 +22,6 @@ from cxlens.text.sentiment import SentimentHead, default_head, label_and_score
 from cxlens.text.taxonomy import Taxonomy, default_taxonomy
 from cxlens.text.theme_head import ThemeHead, default_theme_head
 from cxlens.text.themes import (
-    HIT,
     TaxonomyVectors,
     embed_taxonomy,
     score_themes,
@@ -30,17 +30,11 @@ from cxlens.text.types import (
     CommentAnalysis,
     Embedder,
     LanguageGuess,
-    ThemeHit,
     Vectors,
 )
 
 ANALYZER_NAME = "cxlens-e5"
 ANALYZER_VERSION = "1.0"
-#: At most this many themes per comment.
-MAX_THEMES = 4
-#: A clause is attributed to a theme when it scores at least this (lower than a hit: the
-#: comment as a whole already matched the theme).
-CLAUSE_HIT = 0.3
 
 
 @dataclass(frozen=True)
@@ -152,8 +146,8 @@ class DefaultAnalyzer:
         for i, guess in enumerate(guesses):
             label, score = label_and_score(comment_probs[i])
             mine = np.flatnonzero(embedded.clause_owner == i)
-            hits = _theme_hits(
-                comment_scores[i], comment_probs[i], mine, clause_scores, clause_probs, tax
+            hits = aspect_hits(
+                comment_scores[i], comment_probs[i], mine, clause_scores, clause_probs, tax.names
             )
             results.append(
                 CommentAnalysis(
@@ -166,34 +160,6 @@ class DefaultAnalyzer:
                 )
             )
         return results
-
-
-def _theme_hits(
-    scores: npt.NDArray[np.float32],
-    comment_probs: npt.NDArray[np.float32],
-    clause_rows: npt.NDArray[np.intp],
-    clause_scores: Vectors,
-    clause_probs: Vectors,
-    tax: TaxonomyVectors,
-) -> tuple[ThemeHit, ...]:
-    """Theme hits of one comment, each with the sentiment of the clauses that mention it."""
-    if len(clause_rows):
-        # a theme named only in one clause still counts for the comment
-        scores = np.maximum(scores, clause_scores[clause_rows].max(axis=0))
-    order = [j for j in np.argsort(-scores)[:MAX_THEMES] if scores[j] >= HIT]
-    hits: list[ThemeHit] = []
-    for j in order:
-        probs = comment_probs
-        if len(clause_rows):
-            per_clause = clause_scores[clause_rows, j]
-            best = int(np.argmax(per_clause))
-            chosen = clause_rows[per_clause >= max(CLAUSE_HIT, per_clause[best] - 0.25)]
-            if len(chosen) == 0:
-                chosen = clause_rows[[best]]
-            probs = clause_probs[chosen].mean(axis=0)
-        label, value = label_and_score(probs)
-        hits.append(ThemeHit(tax.names[j], float(scores[j]), label, value))
-    return tuple(hits)
 
 
 def default_analyzer(

@@ -12,22 +12,17 @@ from collections.abc import Sequence
 from importlib import resources
 
 import numpy as np
-import numpy.typing as npt
 
+from cxlens.text.aspects import aspect_hits
 from cxlens.text.clauses import split_clauses
-from cxlens.text.fast.model import FastModel, Matrix
+from cxlens.text.fast.model import FastModel
 from cxlens.text.language import detect_language
 from cxlens.text.sentiment import label_and_score
-from cxlens.text.themes import HIT
-from cxlens.text.types import BackendUnavailable, CommentAnalysis, LanguageGuess, ThemeHit
+from cxlens.text.types import BackendUnavailable, CommentAnalysis, LanguageGuess
 
 NAME = "cxlens-fast"
 #: The shipped weights, inside this package.
 WEIGHTS_FILE = "weights.npz"
-#: At most this many themes per comment (as the default analyzer).
-MAX_THEMES = 4
-#: A clause is attributed to a theme from this score on (as the default analyzer).
-CLAUSE_HIT = 0.3
 
 
 class FastAnalyzer:
@@ -83,6 +78,7 @@ class FastAnalyzer:
         clause_owner = np.asarray(owner, dtype=np.intp)
         starts = np.searchsorted(clause_owner, np.arange(n + 1))
         out: list[CommentAnalysis] = []
+        names = self.weights.themes
         for i, guess in enumerate(guesses):
             label, value = label_and_score(probs[i])
             rows = np.arange(n + starts[i], n + starts[i + 1], dtype=np.intp)
@@ -92,33 +88,8 @@ class FastAnalyzer:
                     language_confidence=guess.confidence,
                     sentiment=label,
                     sentiment_score=value,
-                    themes=self._hits(scores[i], probs[i], rows, scores, probs),
+                    themes=aspect_hits(scores[i], probs[i], rows, scores, probs, names),
                     model=self.model,
                 )
             )
         return out
-
-    def _hits(
-        self,
-        comment_scores: Matrix,
-        comment_probs: Matrix,
-        rows: npt.NDArray[np.intp],
-        scores: Matrix,
-        probs: Matrix,
-    ) -> tuple[ThemeHit, ...]:
-        if len(rows):
-            comment_scores = np.maximum(comment_scores, scores[rows].max(axis=0))
-        order = [j for j in np.argsort(-comment_scores)[:MAX_THEMES] if comment_scores[j] >= HIT]
-        hits: list[ThemeHit] = []
-        for j in order:
-            p = comment_probs
-            if len(rows):
-                per_clause = scores[rows, j]
-                best = float(per_clause.max())
-                chosen = rows[per_clause >= max(CLAUSE_HIT, best - 0.25)]
-                if len(chosen) == 0:
-                    chosen = rows[[int(np.argmax(per_clause))]]
-                p = probs[chosen].mean(axis=0)
-            label, value = label_and_score(p)
-            hits.append(ThemeHit(self.weights.themes[j], float(comment_scores[j]), label, value))
-        return tuple(hits)
