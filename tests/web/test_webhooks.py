@@ -153,3 +153,17 @@ def test_gateway_reports_need_the_shared_secret(
         assert bad.status_code == 422 and "id" in bad.text
     with unit_of_work(migrated_engine) as session:
         assert session.get_one(Invitation, invitation_id).delivered_at is not None
+
+
+def test_reports_are_refused_with_the_missing_setting_named_when_not_configured(
+    settings: Settings,
+) -> None:
+    bare = settings.model_copy(
+        update={"twilio_auth_token": None, "sms_gateway_callback_secret": None}
+    )
+    body = json.dumps({"id": "SM1", "status": "delivered"}).encode()
+    with TestClient(create_app(bare)) as client:
+        gateway = client.post("/webhooks/sms-gateway/status", content=body)
+        twilio = client.post("/webhooks/twilio/status", content="MessageSid=SM1", headers=FORM)
+    assert gateway.status_code == 403 and "CXLENS_SMS_GATEWAY_CALLBACK_SECRET" in gateway.text
+    assert twilio.status_code == 403 and "CXLENS_TWILIO_AUTH_TOKEN" in twilio.text

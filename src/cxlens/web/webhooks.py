@@ -56,6 +56,11 @@ def _reply(outcome: str, invitation_id: int | None, status: str | None) -> Bounc
 async def twilio_report(request: Request) -> dict[str, str]:
     """The form fields of a Twilio callback whose signature checks out, else 403."""
     settings: Settings = request.app.state.settings
+    if not settings.twilio_auth_token:
+        raise HTTPException(
+            status_code=403,
+            detail="Twilio delivery reports are not accepted: CXLENS_TWILIO_AUTH_TOKEN is not set",
+        )
     body = await _body(request)
     params = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
     urls = [u for u in (twilio_status_callback(settings), str(request.url)) if u]
@@ -84,6 +89,12 @@ def twilio_status(
 async def gateway_report(request: Request) -> bytes:
     """The body of a gateway report whose signature checks out, else 403."""
     settings: Settings = request.app.state.settings
+    if not settings.sms_gateway_callback_secret:
+        raise HTTPException(
+            status_code=403,
+            detail="SMS gateway reports are not accepted: "
+            "CXLENS_SMS_GATEWAY_CALLBACK_SECRET is not set",
+        )
     body = await _body(request)
     signature = request.headers.get(GATEWAY_SIGNATURE_HEADER)
     if not verify_gateway(settings.sms_gateway_callback_secret or "", body, signature):
