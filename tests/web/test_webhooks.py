@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy import Engine, select
 
 from cxlens.channels.sms import gateway_signature, twilio_signature
@@ -33,7 +34,10 @@ SECRET = "gateway-callback-secret-0123456789"
 @pytest.fixture
 def public(settings: Settings) -> Settings:
     return settings.model_copy(
-        update={"public_base_url": "https://cx.example", "sms_gateway_callback_secret": SECRET}
+        update={
+            "public_base_url": "https://cx.example",
+            "sms_gateway_callback_secret": SecretStr(SECRET),
+        }
     )
 
 

@@ -1,82 +1,291 @@
-"""The one settings object. Built by an entry point (CLI, web, worker) and passed down."""
+"""The one settings object. Built by an entry point (CLI, web, worker) and passed down.
+
+The settings are grouped by concern: each group is a class below (storage, analytics, web,
+links, sender, e-mail, DKIM, SMS, Twilio, HTTP gateway) and :class:`Settings` is all of them
+together. Every setting is read from one ``CXLENS_<NAME>`` environment variable (``data_dir``
+from ``CXLENS_DATA_DIR``); the groups do not change the names. ``docs/settings.md`` lists
+every setting with its variable, default and meaning (a test keeps it complete).
+
+Secrets (signing keys, SMTP password, Twilio token, gateway credential and callback secret)
+are :class:`~pydantic.SecretStr`: they print as ``**********`` in ``repr``, logs and
+tracebacks; :func:`reveal` gives the value to the one place that needs it.
+"""
 
 from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ENV_PREFIX = "CXLENS_"
+
+
+def reveal(secret: SecretStr | None) -> str | None:
+    """The value of a secret setting, or ``None`` when it is unset (or empty)."""
+    if secret is None:
+        return None
+    return secret.get_secret_value() or None
 
 
 def _default_data_dir() -> Path:
     return Path.cwd() / ".cxlens"
 
 
-class Settings(BaseSettings):
+def _split(value: object) -> object:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+class StorageSettings(BaseModel):
+    """Storage: where the data lives."""
+
+    title: ClassVar[str] = "Storage"
+
+    data_dir: Path = Field(
+        default_factory=_default_data_dir,
+        description="folder of the embedded SQLite store (`cxlens.db`) and the signing key "
+        "file; default `.cxlens` in the working directory",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the store (`postgresql://…` or `sqlite:///…`); wins "
+        "over the data directory",
+    )
+
+
+class AnalyticsSettings(BaseModel):
+    """Analytics: how numbers are computed and shown."""
+
+    title: ClassVar[str] = "Analytics"
+
+    min_n: int = Field(
+        default=30, ge=1, description="below this n a metric is flagged low-confidence"
+    )
+
+
+class WebSettings(BaseModel):
+    """Web server: where `cxlens serve` listens."""
+
+    title: ClassVar[str] = "Web server"
+
+    host: str = Field(default="127.0.0.1", description="address the web server binds to")
+    port: int = Field(default=8000, description="port the web server listens on")
+
+
+class LinkSettings(BaseModel):
+    """Links and signing (docs/channels.md)."""
+
+    title: ClassVar[str] = "Links and signing"
+
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="the address customers reach cxlens at; survey, vote and unsubscribe "
+        "links are built on it",
+    )
+    signing_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        description="comma-separated secret keys (16 bytes or more each); the first signs, "
+        "any verifies; default one random key kept in `signing.key` in the data directory",
+    )
+
+    @field_validator("signing_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        return _split(value)
+
+
+class SenderSettings(BaseModel):
+    """Who is asking: the company and signature in e-mail and SMS texts."""
+
+    title: ClassVar[str] = "Sender"
+
+    company_name: str | None = Field(
+        default=None,
+        description="the company named in greetings; default the sender name",
+    )
+    email_signature: str | None = Field(
+        default=None, description="the signature under e-mails; default the sender name"
+    )
+
+
+class EmailSettings(BaseModel):
+    """E-mail over SMTP (docs/channels.md)."""
+
+    title: ClassVar[str] = "E-mail (SMTP)"
+
+    smtp_host: str | None = Field(default=None, description="SMTP server; unset, no e-mail is sent")
+    smtp_port: int = Field(
+        default=587, description="587 for STARTTLS, 465 for SSL, 25 for a local relay"
+    )
+    smtp_security: Literal["starttls", "ssl", "none"] = Field(
+        default="starttls",
+        description="`starttls`, `ssl` (TLS from the first byte) or `none` (local relay only)",
+    )
+    smtp_username: str | None = Field(
+        default=None, description="SMTP login (with the password, or neither)"
+    )
+    smtp_password: SecretStr | None = Field(
+        default=None, description="SMTP password (secret; with the username, or neither)"
+    )
+    smtp_timeout: float = Field(default=30.0, description="seconds per SMTP network operation")
+    smtp_local_hostname: str | None = Field(
+        default=None, description="the name given in `EHLO`; default the machine name"
+    )
+    email_from_address: str | None = Field(
+        default=None, description="sender address, e.g. `anna@acme.example`"
+    )
+    email_from_name: str | None = Field(
+        default=None, description="human sender name, e.g. `Anna from Acme`"
+    )
+    email_reply_to: str | None = Field(
+        default=None, description="where replies go, if not the sender"
+    )
+    email_bounce_address: str | None = Field(
+        default=None,
+        description="envelope sender (`MAIL FROM`) in its VERP form, so bounces name their "
+        "invitation; default the sender",
+    )
+    email_unsubscribe_mailto: str | None = Field(
+        default=None, description="the mailto half of `List-Unsubscribe`"
+    )
+
+
+class DkimSettings(BaseModel):
+    """DKIM signing of e-mail (docs/channels.md): all three or none."""
+
+    title: ClassVar[str] = "DKIM"
+
+    dkim_domain: str | None = Field(
+        default=None, description="the signing domain (`d=`), normally the From domain"
+    )
+    dkim_selector: str | None = Field(default=None, description="the selector (`s=`)")
+    dkim_private_key_file: Path | None = Field(
+        default=None,
+        description="path to the PEM private key (keep it readable by cxlens only); its "
+        "content is never logged",
+    )
+
+
+class SmsSettings(BaseModel):
+    """SMS (docs/channels.md)."""
+
+    title: ClassVar[str] = "SMS"
+
+    sms_provider: Literal["twilio", "http"] | None = Field(
+        default=None, description="`twilio` or `http`; unset, no SMS is sent"
+    )
+    sms_timeout: float = Field(default=10.0, description="seconds per SMS provider request")
+
+
+class TwilioSettings(BaseModel):
+    """Twilio (docs/channels.md)."""
+
+    title: ClassVar[str] = "Twilio"
+
+    twilio_account_sid: str | None = Field(default=None, description="the account SID `AC…`")
+    twilio_auth_token: SecretStr | None = Field(
+        default=None,
+        description="the auth token or API key secret (secret); also checks delivery reports",
+    )
+    twilio_from: str | None = Field(
+        default=None, description="the sending number or alphanumeric sender id"
+    )
+    twilio_messaging_service_sid: str | None = Field(
+        default=None, description="or a messaging service `MG…` (one of the two)"
+    )
+    twilio_status_callback: str | None = Field(
+        default=None,
+        description="delivery-report URL sent with each message; default "
+        "`{public_base_url}/webhooks/twilio/status` unless that is a loopback address",
+    )
+    twilio_base_url: str = Field(
+        default="https://api.twilio.com", description="change only for a test double"
+    )
+
+
+class GatewaySettings(BaseModel):
+    """A generic JSON-over-HTTP SMS gateway (docs/channels.md)."""
+
+    title: ClassVar[str] = "HTTP SMS gateway"
+
+    sms_gateway_url: str | None = Field(default=None, description="the gateway endpoint")
+    sms_gateway_auth_header: str = Field(
+        default="Authorization", description="header carrying the credential"
+    )
+    sms_gateway_auth_value: SecretStr | None = Field(
+        default=None, description="the credential, e.g. `Bearer abc…` (secret)"
+    )
+    sms_gateway_sender_id: str | None = Field(default=None, description="the sender number or name")
+    sms_gateway_to_field: str = Field(default="to", description="JSON field of the recipient")
+    sms_gateway_from_field: str = Field(default="from", description="JSON field of the sender")
+    sms_gateway_body_field: str = Field(default="text", description="JSON field of the text")
+    sms_gateway_id_field: str = Field(
+        default="id", description="where the reply holds the message id (dotted: `data.id`)"
+    )
+    sms_gateway_error_code_field: str = Field(
+        default="code", description="where an error reply holds its code (dotted path)"
+    )
+    sms_gateway_error_message_field: str = Field(
+        default="message", description="where an error reply holds its text (dotted path)"
+    )
+    sms_gateway_idempotency_header: str | None = Field(
+        default="Idempotency-Key",
+        description="header sent with a per-attempt key, if the gateway supports one",
+    )
+    sms_gateway_bounce_codes: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description='comma-separated gateway error codes meaning "invalid number"',
+    )
+    sms_gateway_callback_secret: SecretStr | None = Field(
+        default=None,
+        description="shared secret of `X-Cxlens-Signature` on delivery reports (secret)",
+    )
+
+    @field_validator("sms_gateway_bounce_codes", mode="before")
+    @classmethod
+    def _split_codes(cls, value: object) -> object:
+        return _split(value)
+
+
+GROUPS: tuple[type[BaseModel], ...] = (
+    StorageSettings,
+    AnalyticsSettings,
+    WebSettings,
+    LinkSettings,
+    SenderSettings,
+    EmailSettings,
+    DkimSettings,
+    SmsSettings,
+    TwilioSettings,
+    GatewaySettings,
+)
+"""The settings groups, in the order ``docs/settings.md`` lists them."""
+
+
+class Settings(
+    StorageSettings,
+    AnalyticsSettings,
+    WebSettings,
+    LinkSettings,
+    SenderSettings,
+    EmailSettings,
+    DkimSettings,
+    SmsSettings,
+    TwilioSettings,
+    GatewaySettings,
+    BaseSettings,
+):
     """cxlens settings, read from ``CXLENS_*`` environment variables.
 
     ``database_url`` wins over ``data_dir``: without it cxlens keeps an SQLite file
     (``cxlens.db``) in the data directory.
     """
 
-    model_config = SettingsConfigDict(env_prefix="CXLENS_", extra="ignore")
-
-    data_dir: Path = Field(default_factory=_default_data_dir)
-    database_url: str | None = None
-    min_n: int = Field(default=30, ge=1, description="below this n a metric is low-confidence")
-    timezone: str = "UTC"
-    host: str = "127.0.0.1"
-    port: int = 8000
-
-    # Links and signing (docs/channels.md)
-    public_base_url: str = "http://127.0.0.1:8000"
-    signing_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
-
-    # Who is asking (e-mail and SMS texts)
-    company_name: str | None = None
-    email_signature: str | None = None
-
-    # Email (docs/channels.md)
-    smtp_host: str | None = None
-    smtp_port: int = 587
-    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
-    smtp_username: str | None = None
-    smtp_password: str | None = None
-    smtp_timeout: float = 30.0
-    smtp_local_hostname: str | None = None
-    email_from_address: str | None = None
-    email_from_name: str | None = None
-    email_reply_to: str | None = None
-    email_bounce_address: str | None = None
-    email_unsubscribe_mailto: str | None = None
-    dkim_domain: str | None = None
-    dkim_selector: str | None = None
-    dkim_private_key_file: Path | None = None
-
-    # SMS (docs/channels.md)
-    sms_provider: Literal["twilio", "http"] | None = None
-    sms_timeout: float = 10.0
-    twilio_account_sid: str | None = None
-    twilio_auth_token: str | None = None
-    twilio_from: str | None = None
-    twilio_messaging_service_sid: str | None = None
-    twilio_status_callback: str | None = None
-    twilio_base_url: str = "https://api.twilio.com"
-    sms_gateway_url: str | None = None
-    sms_gateway_auth_header: str = "Authorization"
-    sms_gateway_auth_value: str | None = None
-    sms_gateway_sender_id: str | None = None
-    sms_gateway_callback_secret: str | None = None
-    sms_gateway_bounce_codes: Annotated[list[str], NoDecode] = Field(default_factory=list)
-
-    @field_validator("signing_keys", "sms_gateway_bounce_codes", mode="before")
-    @classmethod
-    def _split_keys(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [key.strip() for key in value.split(",") if key.strip()]
-        return value
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
     def resolved_signing_keys(self) -> list[str]:
         """The signing keys: ``CXLENS_SIGNING_KEYS``, or a key kept in the data directory.
@@ -85,7 +294,7 @@ class Settings(BaseSettings):
         links stay valid across restarts without any set-up.
         """
         if self.signing_keys:
-            return list(self.signing_keys)
+            return [key.get_secret_value() for key in self.signing_keys]
         path = self.data_dir / "signing.key"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -103,3 +312,8 @@ class Settings(BaseSettings):
                 url = "postgresql+psycopg://" + url.removeprefix("postgres://")
             return url
         return f"sqlite:///{(self.data_dir / 'cxlens.db').resolve()}"
+
+
+def env_name(field: str) -> str:
+    """The environment variable of a setting: ``smtp_host`` → ``CXLENS_SMTP_HOST``."""
+    return ENV_PREFIX + field.upper()

@@ -26,7 +26,7 @@ from cxlens.channels.sms import (
     verify_gateway,
     verify_twilio,
 )
-from cxlens.core.settings import Settings
+from cxlens.core.settings import Settings, reveal
 from cxlens.features.distribution.schemas import BounceReply
 from cxlens.features.distribution.sms_reports import (
     GATEWAY_STATUS_PATH,
@@ -56,7 +56,8 @@ def _reply(outcome: str, invitation_id: int | None, status: str | None) -> Bounc
 async def twilio_report(request: Request) -> dict[str, str]:
     """The form fields of a Twilio callback whose signature checks out, else 403."""
     settings: Settings = request.app.state.settings
-    if not settings.twilio_auth_token:
+    auth_token = reveal(settings.twilio_auth_token)
+    if not auth_token:
         raise HTTPException(
             status_code=403,
             detail="Twilio delivery reports are not accepted: CXLENS_TWILIO_AUTH_TOKEN is not set",
@@ -65,7 +66,7 @@ async def twilio_report(request: Request) -> dict[str, str]:
     params = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
     urls = [u for u in (twilio_status_callback(settings), str(request.url)) if u]
     signature = request.headers.get(TWILIO_SIGNATURE_HEADER)
-    if not verify_twilio(settings.twilio_auth_token or "", urls, params, signature):
+    if not verify_twilio(auth_token, urls, params, signature):
         raise HTTPException(status_code=403, detail="the Twilio signature does not match")
     return params
 
@@ -89,7 +90,8 @@ def twilio_status(
 async def gateway_report(request: Request) -> bytes:
     """The body of a gateway report whose signature checks out, else 403."""
     settings: Settings = request.app.state.settings
-    if not settings.sms_gateway_callback_secret:
+    secret = reveal(settings.sms_gateway_callback_secret)
+    if not secret:
         raise HTTPException(
             status_code=403,
             detail="SMS gateway reports are not accepted: "
@@ -97,7 +99,7 @@ async def gateway_report(request: Request) -> bytes:
         )
     body = await _body(request)
     signature = request.headers.get(GATEWAY_SIGNATURE_HEADER)
-    if not verify_gateway(settings.sms_gateway_callback_secret or "", body, signature):
+    if not verify_gateway(secret, body, signature):
         raise HTTPException(status_code=403, detail="the gateway signature does not match")
     return body
 

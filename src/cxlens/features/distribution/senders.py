@@ -11,7 +11,7 @@ from cxlens.channels.sms import (
     TwilioSmsSender,
 )
 from cxlens.core.errors import ConfigurationError
-from cxlens.core.settings import Settings
+from cxlens.core.settings import Settings, reveal
 from cxlens.features.distribution.sms_reports import twilio_status_callback
 
 
@@ -36,7 +36,7 @@ def email_sender(settings: Settings) -> EmailSender | None:
         port=settings.smtp_port,
         security=SmtpSecurity(settings.smtp_security),
         username=settings.smtp_username,
-        password=settings.smtp_password,
+        password=reveal(settings.smtp_password),
         timeout=settings.smtp_timeout,
         local_hostname=settings.smtp_local_hostname,
         envelope_from=settings.email_bounce_address,
@@ -49,14 +49,15 @@ def sms_sender(settings: Settings) -> SmsSender | None:
     if settings.sms_provider is None:
         return None
     if settings.sms_provider == "twilio":
-        if not settings.twilio_account_sid or not settings.twilio_auth_token:
+        auth_token = reveal(settings.twilio_auth_token)
+        if not settings.twilio_account_sid or not auth_token:
             raise ConfigurationError(
                 "Twilio needs CXLENS_TWILIO_ACCOUNT_SID and CXLENS_TWILIO_AUTH_TOKEN"
             )
         return TwilioSmsSender(
             TwilioConfig(
                 account_sid=settings.twilio_account_sid,
-                auth_token=settings.twilio_auth_token,
+                auth_token=auth_token,
                 from_number=settings.twilio_from,
                 messaging_service_sid=settings.twilio_messaging_service_sid,
                 base_url=settings.twilio_base_url,
@@ -71,8 +72,15 @@ def sms_sender(settings: Settings) -> SmsSender | None:
             url=settings.sms_gateway_url,
             sender_id=settings.sms_gateway_sender_id,
             auth_header=settings.sms_gateway_auth_header,
-            auth_value=settings.sms_gateway_auth_value,
+            auth_value=reveal(settings.sms_gateway_auth_value),
+            to_field=settings.sms_gateway_to_field,
+            from_field=settings.sms_gateway_from_field,
+            body_field=settings.sms_gateway_body_field,
+            id_field=settings.sms_gateway_id_field,
+            error_code_field=settings.sms_gateway_error_code_field,
+            error_message_field=settings.sms_gateway_error_message_field,
             bounce_codes=frozenset(settings.sms_gateway_bounce_codes),
+            idempotency_header=settings.sms_gateway_idempotency_header,
             timeout=settings.sms_timeout,
         )
     )

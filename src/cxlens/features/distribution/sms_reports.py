@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from cxlens.channels.sms import SmsReport, SmsStatus
 from cxlens.core.clock import Clock, SystemClock
-from cxlens.core.settings import Settings
+from cxlens.core.settings import Settings, reveal
 from cxlens.features.distribution import pressure
 from cxlens.features.distribution.bounces import BOUNCE_RULE, apply_bounce
 from cxlens.models import Customer, Invitation
@@ -54,7 +54,7 @@ def expects_delivery_reports(settings: Settings) -> bool:
     if settings.sms_provider == "twilio":
         return twilio_status_callback(settings) is not None
     if settings.sms_provider == "http":
-        return bool(settings.sms_gateway_callback_secret)
+        return reveal(settings.sms_gateway_callback_secret) is not None
     return False
 
 
