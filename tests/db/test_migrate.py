@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import Engine, inspect, select, text
 
 from cxlens.db import current_revision, downgrade, head_revision, unit_of_work, upgrade
 from cxlens.models import DEFAULT_TOUCHPOINTS, Base, Touchpoint
@@ -34,3 +36,49 @@ def test_upgrade_is_idempotent_and_downgrade_empties(engine: Engine) -> None:
     downgrade(engine)
     assert current_revision(engine) is None
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+
+
+def test_opt_outs_move_into_the_one_store_and_back(engine: Engine) -> None:
+    upgrade(engine, "0008_reminders_bounces")
+    now = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO customers (id, customer_ref, attributes, created_at) "
+                "VALUES (1, 'c-1', '{}', :now), (2, 'c-2', '{}', :now)"
+            ),
+            {"now": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO opt_outs (customer_id, invitation_id, method, opted_out_at) "
+                "VALUES (1, NULL, 'one_click', :now)"
+            ),
+            {"now": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO contact_suppressions (customer_id, channel, reason, created_at) "
+                "VALUES (2, 'sms', 'opt_out', :now)"
+            ),
+            {"now": now},
+        )
+    upgrade(engine)
+    assert "opt_outs" not in inspect(engine).get_table_names()
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT customer_id, channel, reason, method FROM contact_suppressions "
+                "ORDER BY customer_id"
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        (1, None, "opt_out", "one_click"),
+        (2, "sms", "opt_out", None),
+    ]
+    downgrade(engine, "0008_reminders_bounces")
+    with engine.connect() as connection:
+        back = connection.execute(text("SELECT customer_id, method FROM opt_outs")).all()
+        left = connection.execute(text("SELECT customer_id FROM contact_suppressions")).all()
+    assert [tuple(r) for r in back] == [(1, "one_click")]
+    assert [tuple(r) for r in left] == [(2,)]

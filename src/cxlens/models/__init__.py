@@ -3,7 +3,7 @@
 from cxlens.models import distribution as distribution  # distribution tables (issue 3)
 from cxlens.models import text as text  # text analytics tables (issue 4)
 from cxlens.models.base import Base, utcnow
-from cxlens.models.collection import IncentiveCode, OptOut
+from cxlens.models.collection import IncentiveCode
 from cxlens.models.customers import (
     CUSTOMER_ATTRIBUTES,
     Account,
@@ -33,7 +33,6 @@ __all__ = [
     "JobStatus",
     "LifecycleEvent",
     "LifecycleKind",
-    "OptOut",
     "Question",
     "QuestionType",
     "Referral",

@@ -1,4 +1,7 @@
-"""Collection: incentive codes handed out on thank-you pages, and customer opt-outs."""
+"""Collection: incentive codes handed out on thank-you pages.
+
+Opt-outs live in :class:`cxlens.models.distribution.ContactSuppression` (one store).
+"""
 
 from __future__ import annotations
 
@@ -28,23 +31,3 @@ class IncentiveCode(Base):
     )
     assigned_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class OptOut(Base):
-    """A customer who asked for no more survey invitations (distribution honours this).
-
-    One row per customer; ``invitation_id`` is the invitation whose unsubscribe link was
-    used, ``method`` how (``link`` = confirm page, ``one_click`` = RFC 8058 POST).
-    """
-
-    __tablename__ = "opt_outs"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    customer_id: Mapped[int] = mapped_column(
-        ForeignKey("customers.id", ondelete="CASCADE"), unique=True
-    )
-    invitation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("invitations.id", ondelete="SET NULL")
-    )
-    method: Mapped[str] = mapped_column(String(16))
-    opted_out_at: Mapped[datetime] = mapped_column(default=utcnow)

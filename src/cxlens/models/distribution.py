@@ -174,7 +174,14 @@ class InvitationDispatch(Base):
 
 
 class ContactSuppression(Base):
-    """No more sends to this customer on ``channel`` (``None``: on any channel)."""
+    """No more sends to this customer on ``channel`` (``None``: on any channel).
+
+    The one store of who may not be contacted: opt-outs (``reason`` ``opt_out``, from an
+    unsubscribe link, ``List-Unsubscribe`` one-click, the API or the CLI) and bounces
+    (``bounce``, with the ``address`` that bounced). An opt-out from an unsubscribe link
+    keeps its ``invitation_id`` and ``method`` (``link`` = confirm page, ``one_click`` =
+    RFC 8058 POST).
+    """
 
     __tablename__ = "contact_suppressions"
     __table_args__ = (
@@ -189,6 +196,10 @@ class ContactSuppression(Base):
     address: Mapped[str | None] = mapped_column(String(320))
     reason: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str | None] = mapped_column(Text)
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL")
+    )
+    method: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

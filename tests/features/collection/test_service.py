@@ -20,6 +20,7 @@ from cxlens.features.collection.service import (
     unsubscribe,
 )
 from cxlens.models import Answer, Invitation, Response
+from cxlens.models.distribution import ContactSuppression
 
 New = Callable[..., Invitation]
 
@@ -122,3 +123,6 @@ def test_open_pixel_and_unsubscribe(session: Session, new_invitation: New) -> No
     unsubscribe(session, SIGNER, token, method="one_click")
     unsubscribe(session, SIGNER, token, method="link")
     assert inv.customer_id is not None and is_opted_out(session, inv.customer_id)
+    [row] = session.execute(select(ContactSuppression)).scalars()  # once, in the one store
+    assert (row.reason, row.channel, row.method) == ("opt_out", None, "one_click")
+    assert row.invitation_id == inv.id

@@ -9,12 +9,12 @@ from sqlalchemy import Engine, select
 from cxlens.core.clock import ManualClock
 from cxlens.core.settings import Settings
 from cxlens.db import unit_of_work
+from cxlens.features.distribution.pressure_repository import add_suppression
 from cxlens.features.distribution.reminders import REMINDER_SWEEP
 from cxlens.features.distribution.schemas import as_utc
 from cxlens.features.distribution.service import create_invitation, record_opt_out
 from cxlens.models import Invitation, Job
-from cxlens.models.collection import OptOut
-from cxlens.models.distribution import SuppressionLogEntry
+from cxlens.models.distribution import SuppressionLogEntry, SuppressionReason
 from cxlens.worker.loop import Worker
 
 from .conftest import MakeCustomer, Smtp
@@ -120,7 +120,16 @@ def test_an_unsubscribe_link_opt_out_is_caught_by_the_sweep(
         migrated_engine, settings, clock, worker, customer_id=customer, survey_key=survey
     )
     with unit_of_work(migrated_engine) as session:
-        session.add(OptOut(customer_id=customer, invitation_id=invitation_id, method="link"))
+        # an opt-out stored without cancelling anything: the sweep must catch it
+        add_suppression(
+            session,
+            customer,
+            reason=SuppressionReason.OPT_OUT,
+            channel=None,
+            created_at=clock.now(),
+            invitation_id=invitation_id,
+            method="link",
+        )
         sweep_at = session.execute(
             select(Job.run_at).where(Job.kind == REMINDER_SWEEP)
         ).scalar_one()

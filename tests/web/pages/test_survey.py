@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from cxlens.db import engine_for_url, unit_of_work
 from cxlens.features.collection.ratelimit import RateLimiter
-from cxlens.models import Answer, Invitation, OptOut, Response
+from cxlens.models import Answer, Invitation, Response
+from cxlens.models.distribution import ContactSuppression
 
 
 def _csrf(html: str) -> str:
@@ -125,7 +126,7 @@ def test_unsubscribe_one_click_and_pixel(site: Any) -> None:
     assert pixel.headers["content-type"] == "image/gif"
     engine = engine_for_url(site.settings.resolved_database_url())
     with unit_of_work(engine) as s:
-        assert s.scalar(select(OptOut.method)) == "one_click"
+        assert s.scalar(select(ContactSuppression.method)) == "one_click"
         inv = s.get(Invitation, site.invitation_id)
         assert inv is not None and inv.opened_at is not None
     engine.dispose()

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import NotFoundError
@@ -21,7 +19,9 @@ from cxlens.features.collection.responses import (
     response_for_invitation,
     save_answer,
 )
-from cxlens.models import Customer, Invitation, OptOut
+from cxlens.features.distribution.pressure_repository import opt_out_of
+from cxlens.features.distribution.service import record_opt_out
+from cxlens.models import Customer, Invitation
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,18 +114,14 @@ def unsubscribe(session: Session, signer: Signer, token: str, *, method: str) ->
     invitation = session.get(Invitation, visit_claims.invitation_id)
     if invitation is None:
         raise NotFoundError("this link is not valid")
-    if invitation.customer_id is not None and not is_opted_out(session, invitation.customer_id):
-        try:
-            with session.begin_nested():
-                session.add(
-                    OptOut(
-                        customer_id=invitation.customer_id,
-                        invitation_id=invitation.id,
-                        method=method,
-                    )
-                )
-        except IntegrityError:  # a concurrent click recorded it
-            pass
+    if invitation.customer_id is not None:
+        record_opt_out(
+            session,
+            invitation.customer_id,
+            detail="unsubscribed with the invitation's link",
+            invitation_id=invitation.id,
+            method=method,
+        )
     return invitation
 
 
@@ -139,8 +135,8 @@ def check_unsubscribe(session: Session, signer: Signer, token: str) -> Invitatio
 
 
 def is_opted_out(session: Session, customer_id: int) -> bool:
-    """Whether the customer asked for no more invitations (distribution checks this)."""
-    return session.scalar(select(OptOut.id).where(OptOut.customer_id == customer_id)) is not None
+    """Whether the customer asked for no more invitations, on any channel."""
+    return opt_out_of(session, customer_id, None) is not None
 
 
 def _claims(signer: Signer, token: str, purpose: Purpose) -> TokenClaims:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cxlens.channels.email import (
@@ -34,10 +33,8 @@ from cxlens.features.distribution import pressure
 from cxlens.features.distribution.service import record_bounce
 from cxlens.models import Customer, Invitation
 from cxlens.models.distribution import (
-    ContactSuppression,
     DispatchStatus,
     InvitationDispatch,
-    SuppressionReason,
 )
 
 #: The suppression-log rule of a bounce (synchronous or reported later).
@@ -96,17 +93,6 @@ def _describe(failed: FailedRecipient) -> str:
     return f"bounced later (DSN): {failed.recipient}: {words}"
 
 
-def _already(session: Session, customer_id: int, channel: str, address: str) -> bool:
-    rows = session.execute(
-        select(ContactSuppression.address).where(
-            ContactSuppression.customer_id == customer_id,
-            ContactSuppression.reason == SuppressionReason.BOUNCE.value,
-            ContactSuppression.channel == channel,
-        )
-    ).scalars()
-    return any(a is None or a.lower() == address.lower() for a in rows)
-
-
 def _address(customer: Customer, failed: FailedRecipient) -> str:
     """The customer's address if the report is about it, else the address that failed."""
     current = pressure.address_of(customer, "email")
@@ -131,7 +117,7 @@ def apply_bounce(
     Suppresses the address (once), marks the invitation failed and not delivered (unless
     the customer answered anyway), and logs rule ``bounce``.
     """
-    known = _already(session, customer.id, invitation.channel, address)
+    known = pressure.address_suppressed(session, customer.id, invitation.channel, address)
     failed = dispatch.status == DispatchStatus.FAILED.value and dispatch.failure_reason
     if known and failed:
         return False

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cxlens.core.clock import Clock, SystemClock
@@ -113,9 +112,7 @@ def _matches(customer: Customer, filters: Mapping[str, Any]) -> bool:
 
 def eligible_customers(session: Session, campaign: Campaign) -> list[int]:
     """Ids of the customers the campaign's filters select (not churned), in id order."""
-    rows = session.execute(
-        select(Customer).where(Customer.churned_at.is_(None)).order_by(Customer.id)
-    ).scalars()
+    rows = repo.active_customers(session)
     return [c.id for c in rows if _matches(c, campaign.filters or {})]
 
 
@@ -146,21 +143,10 @@ def start_wave(
     if campaign is None:
         raise NotFoundError(f"no campaign {campaign_id}")
     when = scheduled_for.astimezone(UTC)
-    existing = session.execute(
-        select(CampaignWave).where(
-            CampaignWave.campaign_id == campaign_id, CampaignWave.scheduled_for == when
-        )
-    ).scalar_one_or_none()
+    existing = repo.wave_scheduled_for(session, campaign_id, when)
     if existing is not None:
         return existing
-    number = (
-        session.execute(
-            select(func.coalesce(func.max(CampaignWave.number), 0)).where(
-                CampaignWave.campaign_id == campaign_id
-            )
-        ).scalar_one()
-        + 1
-    )
+    number = repo.last_wave_number(session, campaign_id) + 1
     ids = eligible_customers(session, campaign)
     chosen = sample(ids, campaign, number)
     wave = CampaignWave(

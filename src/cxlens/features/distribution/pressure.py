@@ -13,21 +13,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import InputError, Location
+from cxlens.features.distribution import pressure_repository as repo
 from cxlens.features.distribution.repository import survey_by_key
-from cxlens.models import Customer, Invitation, SurveyVersion
+from cxlens.models import Customer, Invitation
 from cxlens.models.distribution import (
     ContactPolicy,
-    ContactSuppression,
-    CustomerFlag,
     DispatchStatus,
     InvitationDispatch,
     InvitationKind,
     SuppressionLogEntry,
-    SuppressionReason,
 )
 
 #: Rule names as the suppression log stores them.
@@ -93,13 +90,8 @@ def load_policy(session: Session, survey_id: int | None = None) -> PressurePolic
     """The policy for ``survey_id``: defaults, overridden by the global row, then the survey's
     ``min_days_between`` (its per-survey window)."""
     base = PressurePolicy()
-    rows = session.execute(
-        select(ContactPolicy).where(
-            (ContactPolicy.survey_id.is_(None)) | (ContactPolicy.survey_id == survey_id)
-        )
-    ).scalars()
     global_row = survey_row = None
-    for row in rows:
+    for row in repo.policy_rows(session, survey_id):
         if row.survey_id is None:
             global_row = row
         else:
@@ -151,16 +143,7 @@ def set_policy(
         raise InputError(
             "silent_after must be at least 1", Location(field="silent_after"), expected=">= 1"
         )
-    row = session.execute(
-        select(ContactPolicy).where(
-            ContactPolicy.survey_id.is_(None)
-            if survey_id is None
-            else ContactPolicy.survey_id == survey_id
-        )
-    ).scalar_one_or_none()
-    if row is None:
-        row = ContactPolicy(survey_id=survey_id)
-        session.add(row)
+    row = repo.policy_row(session, survey_id)
     if min_days_between is not None:
         row.min_days_between = min_days_between
     if quiet_hours is not None:
@@ -234,38 +217,9 @@ def quiet_until(now: datetime, zone: ZoneInfo, start: time, end: time) -> dateti
     return datetime.combine(day, end, tzinfo=zone).astimezone(UTC)
 
 
-_OPT_OUT_TABLE: dict[int, bool] = {}
-
-
-def _has_opt_out_table(session: Session) -> bool:
-    """Whether collection's ``opt_outs`` table exists (its migration may not be applied)."""
-    bind = session.get_bind()
-    engine = bind if isinstance(bind, Engine) else bind.engine
-    key = id(engine)
-    if not _OPT_OUT_TABLE.get(key):
-        _OPT_OUT_TABLE[key] = inspect(session.connection()).has_table("opt_outs")
-    return _OPT_OUT_TABLE[key]
-
-
 def opted_out(session: Session, customer_id: int, channel: str) -> bool:
     """Whether the customer opted out of ``channel`` (or of everything)."""
-    found = session.execute(
-        select(ContactSuppression.id).where(
-            ContactSuppression.customer_id == customer_id,
-            ContactSuppression.reason == SuppressionReason.OPT_OUT.value,
-            (ContactSuppression.channel.is_(None)) | (ContactSuppression.channel == channel),
-        )
-    ).first()
-    if found is not None:
-        return True
-    if _has_opt_out_table(session):
-        from cxlens.models import collection
-
-        row = session.execute(
-            select(collection.OptOut.id).where(collection.OptOut.customer_id == customer_id)
-        ).first()
-        return row is not None
-    return False
+    return repo.opt_out_of(session, customer_id, channel) is not None
 
 
 def address_of(customer: Customer | None, channel: str) -> str | None:
@@ -281,46 +235,18 @@ def address_of(customer: Customer | None, channel: str) -> str | None:
 
 def address_suppressed(session: Session, customer_id: int, channel: str, address: str) -> bool:
     """Whether a bounce suppressed this address (or all of the customer's on ``channel``)."""
-    rows = session.execute(
-        select(ContactSuppression.address).where(
-            ContactSuppression.customer_id == customer_id,
-            ContactSuppression.reason == SuppressionReason.BOUNCE.value,
-            ContactSuppression.channel == channel,
-        )
-    ).scalars()
+    rows = repo.bounced_addresses(session, customer_id, channel)
     return any(a is None or a.lower() == address.lower() for a in rows)
 
 
 def _sent_since(
     session: Session, customer_id: int, since: datetime, exclude: int, survey_id: int | None
 ) -> Invitation | None:
-    query = select(Invitation).where(
-        Invitation.customer_id == customer_id,
-        Invitation.sent_at.is_not(None),
-        Invitation.sent_at > since,
-        Invitation.id != exclude,
-    )
-    if survey_id is not None:
-        query = query.join(SurveyVersion, SurveyVersion.id == Invitation.survey_version_id).where(
-            SurveyVersion.survey_id == survey_id
-        )
-    return session.execute(query.order_by(Invitation.sent_at.desc()).limit(1)).scalar()
+    return repo.last_sent_since(session, customer_id, since, exclude, survey_id)
 
 
 def _hot_for(session: Session, customer_id: int, since: datetime, exclude: int) -> str | None:
-    rows = session.execute(
-        select(InvitationDispatch.invitation_id, InvitationDispatch.status, Invitation.sent_at)
-        .join(Invitation, Invitation.id == InvitationDispatch.invitation_id)
-        .where(
-            InvitationDispatch.customer_id == customer_id,
-            InvitationDispatch.kind == InvitationKind.HOT.value,
-            InvitationDispatch.invitation_id != exclude,
-            InvitationDispatch.status.in_(
-                [DispatchStatus.PENDING.value, DispatchStatus.SENT.value]
-            ),
-        )
-    ).all()
-    for invitation_id, status, sent_at in rows:
+    for invitation_id, status, sent_at in repo.open_hot_dispatches(session, customer_id, exclude):
         if status == DispatchStatus.PENDING.value:
             return f"hot invitation {invitation_id} is pending for this customer"
         if sent_at is not None and _aware(sent_at) > since:
@@ -413,21 +339,14 @@ def log_decision(
         reason=decision.reason,
         at=now,
     )
-    session.add(entry)
-    session.flush()
+    repo.add_log_entries(session, [entry])
     return entry
 
 
 def unanswered_streak(session: Session, customer_id: int) -> int:
     """How many of the customer's latest sent invitations in a row got no answer at all."""
-    rows = session.execute(
-        select(Invitation.started_at, Invitation.completed_at)
-        .where(Invitation.customer_id == customer_id, Invitation.sent_at.is_not(None))
-        .order_by(Invitation.sent_at.desc(), Invitation.id.desc())
-        .limit(100)
-    ).all()
     streak = 0
-    for started_at, completed_at in rows:
+    for started_at, completed_at in repo.latest_sent_outcomes(session, customer_id):
         if started_at is not None or completed_at is not None:
             break
         streak += 1
@@ -440,26 +359,11 @@ def refresh_silent_flag(
     """Flag the customer ``silent`` when ``threshold`` invitations in a row went unanswered;
     clear the flag once they answer again. Returns whether the customer is flagged."""
     streak = unanswered_streak(session, customer_id)
-    flag = session.execute(
-        select(CustomerFlag).where(
-            CustomerFlag.customer_id == customer_id, CustomerFlag.flag == SILENT_FLAG
-        )
-    ).scalar_one_or_none()
     if streak >= threshold:
         detail = f"{streak} invitations in a row without a response"
-        if flag is None:
-            session.add(
-                CustomerFlag(
-                    customer_id=customer_id, flag=SILENT_FLAG, detail=detail, flagged_at=now
-                )
-            )
-        else:
-            flag.detail = detail
-        session.flush()
+        repo.set_customer_flag(session, customer_id, SILENT_FLAG, detail=detail, at=now)
         return True
-    if flag is not None:
-        session.delete(flag)
-        session.flush()
+    repo.clear_customer_flag(session, customer_id, SILENT_FLAG)
     return False
 
 
@@ -508,17 +412,15 @@ def widget_pressure(
         )
     if rule is None:
         return None
-    session.add(
-        SuppressionLogEntry(
-            customer_id=customer_id,
-            survey_id=survey_id,
-            invitation_id=None,
-            channel="widget",
-            rule=rule,
-            action="suppressed",
-            reason=f"widget at {event!r}: {reason}",
-            at=now,
-        )
+    entry = SuppressionLogEntry(
+        customer_id=customer_id,
+        survey_id=survey_id,
+        invitation_id=None,
+        channel="widget",
+        rule=rule,
+        action="suppressed",
+        reason=f"widget at {event!r}: {reason}",
+        at=now,
     )
-    session.flush()
+    repo.add_log_entries(session, [entry])
     return reason

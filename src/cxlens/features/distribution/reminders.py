@@ -21,14 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from cxlens.features.distribution import pressure
+from cxlens.features.distribution import pressure_repository as pressure_repo
+from cxlens.features.distribution import repository as repo
 from cxlens.jobs import enqueue
-from cxlens.models import Customer, Invitation, Job, JobStatus
+from cxlens.models import Customer, Invitation, Job
 from cxlens.models.distribution import DispatchStatus, InvitationDispatch, SuppressionLogEntry
 
 REMINDER_SWEEP = "reminders.sweep"
@@ -47,26 +47,16 @@ def reminder_keys(invitation_id: int, count: int) -> list[str]:
     return [f"invitation:{invitation_id}:reminder-{n}" for n in range(1, count + 1)]
 
 
-def _cancel_jobs(session: Session, where: Any, reason: str, now: datetime) -> list[int]:
-    rows = session.execute(
-        update(Job)
-        .where(where, Job.status == JobStatus.QUEUED.value)
-        .values(status=JobStatus.CANCELLED.value, finished_at=now, last_error=reason[:4000])
-        .returning(Job.id, Job.payload)
-        .execution_options(synchronize_session=False)
-    ).all()
-    return sorted({int((row.payload or {}).get("invitation_id", 0)) for row in rows} - {0})
-
-
 def _log(
     session: Session, invitation_ids: Iterable[int], rule: str, reason: str, now: datetime
 ) -> None:
+    entries: list[SuppressionLogEntry] = []
     for invitation_id in invitation_ids:
         invitation = session.get(Invitation, invitation_id)
         dispatch = session.get(InvitationDispatch, invitation_id)
         if invitation is None or dispatch is None:
             continue
-        session.add(
+        entries.append(
             SuppressionLogEntry(
                 customer_id=invitation.customer_id,
                 survey_id=dispatch.survey_id,
@@ -78,7 +68,7 @@ def _log(
                 at=now,
             )
         )
-    session.flush()
+    pressure_repo.add_log_entries(session, entries)
 
 
 def cancel_reminders(
@@ -91,15 +81,11 @@ def cancel_reminders(
     wanted = sorted(set(invitation_ids))
     if not wanted:
         return 0
-    counts = session.execute(
-        select(InvitationDispatch.invitation_id, InvitationDispatch.reminder_count).where(
-            InvitationDispatch.invitation_id.in_(wanted)
-        )
-    ).all()
+    counts = repo.reminder_counts(session, wanted)
     keys = [k for invitation_id, n in counts for k in reminder_keys(invitation_id, n)]
     if not keys:
         return 0
-    cancelled = _cancel_jobs(session, Job.idempotency_key.in_(keys), reason, now)
+    cancelled = repo.cancel_queued_jobs_by_key(session, keys, reason, now)
     _log(session, cancelled, rule, reason, now)
     return len(cancelled)
 
@@ -114,17 +100,7 @@ def cancel_customer_reminders(
     now: datetime,
 ) -> int:
     """Cancel the queued reminders of a customer's invitations (on ``channel``, or all)."""
-    query = (
-        select(InvitationDispatch.invitation_id)
-        .join(Invitation, Invitation.id == InvitationDispatch.invitation_id)
-        .where(
-            InvitationDispatch.customer_id == customer_id,
-            InvitationDispatch.reminders_sent < InvitationDispatch.reminder_count,
-        )
-    )
-    if channel is not None:
-        query = query.where(Invitation.channel == channel)
-    ids = list(session.execute(query).scalars())
+    ids = repo.invitations_with_reminders_left(session, customer_id, channel)
     return cancel_reminders(session, ids, rule=rule, reason=reason, now=now)
 
 
@@ -175,17 +151,9 @@ def sweep(session: Session, *, until: datetime, now: datetime) -> int:
 
     Reads only queued send jobs up to ``until`` (the ``(status, run_at)`` index).
     """
-    rows = session.execute(
-        select(Job.id, Job.payload).where(
-            Job.status == JobStatus.QUEUED.value,
-            Job.run_at < until,
-            Job.kind.in_(SEND_KINDS),
-            Job.idempotency_key.like("invitation:%:reminder-%"),
-        )
-    ).all()
     cancelled = 0
-    for job_id, payload in rows:
-        invitation_id = int((payload or {}).get("invitation_id", 0))
+    for job_id, payload in repo.queued_reminder_jobs(session, until, SEND_KINDS):
+        invitation_id = int(payload.get("invitation_id", 0))
         why = _why(
             session,
             session.get(Invitation, invitation_id),
@@ -194,7 +162,7 @@ def sweep(session: Session, *, until: datetime, now: datetime) -> int:
         if why is None:
             continue
         rule, reason = why
-        done = _cancel_jobs(session, Job.id == job_id, reason, now)
+        done = repo.cancel_queued_job(session, job_id, reason, now)
         if done:
             _log(session, done, rule, reason, now)
             cancelled += 1

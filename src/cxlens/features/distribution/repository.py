@@ -3,15 +3,19 @@ queries behind the lists the CLI and the API show)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import NotFoundError
 from cxlens.models import (
     Customer,
     Invitation,
+    Job,
+    JobStatus,
     Question,
     Schedule,
     Survey,
@@ -198,3 +202,105 @@ def suppression_log(
         .limit(limit)
     ).all()
     return [(entry, ref, survey) for entry, ref, survey in rows]
+
+
+# --- cold campaigns ---------------------------------------------------------------------------
+
+
+def active_customers(session: Session) -> list[Customer]:
+    """The customers who have not churned, in id order (a campaign's filters pick among them)."""
+    return list(
+        session.execute(
+            select(Customer).where(Customer.churned_at.is_(None)).order_by(Customer.id)
+        ).scalars()
+    )
+
+
+def wave_scheduled_for(session: Session, campaign_id: int, when: datetime) -> CampaignWave | None:
+    """The campaign's wave of the occurrence ``when``, if it was started."""
+    return session.execute(
+        select(CampaignWave).where(
+            CampaignWave.campaign_id == campaign_id, CampaignWave.scheduled_for == when
+        )
+    ).scalar_one_or_none()
+
+
+def last_wave_number(session: Session, campaign_id: int) -> int:
+    """The number of the campaign's latest wave; 0 before the first."""
+    return int(
+        session.execute(
+            select(func.coalesce(func.max(CampaignWave.number), 0)).where(
+                CampaignWave.campaign_id == campaign_id
+            )
+        ).scalar_one()
+    )
+
+
+# --- reminder jobs ----------------------------------------------------------------------------
+
+
+def _cancel_queued(
+    session: Session, where: ColumnElement[bool], reason: str, now: datetime
+) -> list[int]:
+    rows = session.execute(
+        update(Job)
+        .where(where, Job.status == JobStatus.QUEUED.value)
+        .values(status=JobStatus.CANCELLED.value, finished_at=now, last_error=reason[:4000])
+        .returning(Job.id, Job.payload)
+        .execution_options(synchronize_session=False)
+    ).all()
+    return sorted({int((row.payload or {}).get("invitation_id", 0)) for row in rows} - {0})
+
+
+def cancel_queued_jobs_by_key(
+    session: Session, keys: Sequence[str], reason: str, now: datetime
+) -> list[int]:
+    """Cancel the queued jobs with these idempotency keys; the invitation ids they were for."""
+    return _cancel_queued(session, Job.idempotency_key.in_(list(keys)), reason, now)
+
+
+def cancel_queued_job(session: Session, job_id: int, reason: str, now: datetime) -> list[int]:
+    """Cancel job ``job_id`` if still queued; the invitation id it was for (or nothing)."""
+    return _cancel_queued(session, Job.id == job_id, reason, now)
+
+
+def reminder_counts(session: Session, invitation_ids: Sequence[int]) -> list[tuple[int, int]]:
+    """``(invitation id, reminders planned)`` of these invitations."""
+    rows = session.execute(
+        select(InvitationDispatch.invitation_id, InvitationDispatch.reminder_count).where(
+            InvitationDispatch.invitation_id.in_(list(invitation_ids))
+        )
+    ).all()
+    return [(int(i), int(n)) for i, n in rows]
+
+
+def invitations_with_reminders_left(
+    session: Session, customer_id: int, channel: str | None
+) -> list[int]:
+    """The customer's invitations (on ``channel``, or all) with reminders still to send."""
+    query = (
+        select(InvitationDispatch.invitation_id)
+        .join(Invitation, Invitation.id == InvitationDispatch.invitation_id)
+        .where(
+            InvitationDispatch.customer_id == customer_id,
+            InvitationDispatch.reminders_sent < InvitationDispatch.reminder_count,
+        )
+    )
+    if channel is not None:
+        query = query.where(Invitation.channel == channel)
+    return [int(i) for i in session.execute(query).scalars()]
+
+
+def queued_reminder_jobs(
+    session: Session, until: datetime, kinds: Sequence[str]
+) -> list[tuple[int, dict[str, Any]]]:
+    """``(job id, payload)`` of the queued reminder send jobs due before ``until``."""
+    rows = session.execute(
+        select(Job.id, Job.payload).where(
+            Job.status == JobStatus.QUEUED.value,
+            Job.run_at < until,
+            Job.kind.in_(list(kinds)),
+            Job.idempotency_key.like("invitation:%:reminder-%"),
+        )
+    ).all()
+    return [(int(job_id), dict(payload or {})) for job_id, payload in rows]

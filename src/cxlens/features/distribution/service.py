@@ -21,6 +21,7 @@ from cxlens.core.clock import Clock, SystemClock
 from cxlens.core.errors import InputError, Location
 from cxlens.core.settings import Settings
 from cxlens.features.collection.links import signer_for
+from cxlens.features.distribution import pressure_repository as pressure_repo
 from cxlens.features.distribution import repository as repo
 from cxlens.features.distribution.pressure import (
     HOT_OVER_COLD,
@@ -307,22 +308,32 @@ def record_opt_out(
     *,
     channel: str | None = None,
     detail: str | None = None,
+    invitation_id: int | None = None,
+    method: str | None = None,
     clock: Clock | None = None,
 ) -> ContactSuppression:
     """The customer wants no more invitations (on ``channel``, or on any with ``None``).
 
-    Their queued reminders (on that channel) are cancelled in the same transaction.
+    The one way to record an opt-out, whatever its origin (the unsubscribe link gives the
+    ``invitation_id`` and ``method``; the API and CLI neither). Idempotent: an opt-out that
+    already covers ``channel`` is returned as it is. Their queued reminders (on that
+    channel) are cancelled in the same transaction.
     """
+    wanted = _channel(channel) if channel is not None else None
+    existing = pressure_repo.opt_out_of(session, customer_id, wanted)
+    if existing is not None:
+        return existing
     now = (clock or SystemClock()).now()
-    row = ContactSuppression(
-        customer_id=customer_id,
-        channel=_channel(channel) if channel is not None else None,
-        reason=SuppressionReason.OPT_OUT.value,
+    row = pressure_repo.add_suppression(
+        session,
+        customer_id,
+        reason=SuppressionReason.OPT_OUT,
+        channel=wanted,
         detail=detail,
+        invitation_id=invitation_id,
+        method=method,
         created_at=now,
     )
-    session.add(row)
-    session.flush()
     cancel_customer_reminders(
         session,
         customer_id,
@@ -348,16 +359,15 @@ def record_bounce(
     The customer's queued reminders on ``channel`` are cancelled in the same transaction.
     """
     now = (clock or SystemClock()).now()
-    row = ContactSuppression(
-        customer_id=customer_id,
+    row = pressure_repo.add_suppression(
+        session,
+        customer_id,
+        reason=SuppressionReason.BOUNCE,
         channel=_channel(channel),
         address=address,
-        reason=SuppressionReason.BOUNCE.value,
         detail=detail[:2000],
         created_at=now,
     )
-    session.add(row)
-    session.flush()
     cancel_customer_reminders(
         session,
         customer_id,
