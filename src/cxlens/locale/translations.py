@@ -12,7 +12,9 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import write_po
 
-LANGUAGES = ("it", "ro", "nl", "fy", "fr", "de", "es")
+from cxlens.core.vocabulary import TRANSLATED_LANGUAGES, UI_LANGUAGES
+
+LANGUAGES = TRANSLATED_LANGUAGES
 HERE = Path(__file__).resolve().parent
 
 # msgid: (it, ro, nl, fy, fr, de, es)
@@ -187,7 +189,7 @@ def catalog(language: str) -> Catalog:
 
 def write_all() -> None:
     """Write ``<lang>/LC_MESSAGES/cxlens.po`` and ``.mo`` for every language."""
-    for language in ("en", *LANGUAGES):
+    for language in UI_LANGUAGES:
         folder = HERE / language / "LC_MESSAGES"
         folder.mkdir(parents=True, exist_ok=True)
         cat = catalog(language)

@@ -5,22 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
-
-class QuestionType(StrEnum):
-    """What a survey question asks and which metric it feeds."""
-
-    NPS = "nps"
-    CSAT = "csat"
-    CES = "ces"
-    CXI_EFFECTIVENESS = "cxi_effectiveness"
-    CXI_EASE = "cxi_ease"
-    CXI_EMOTION = "cxi_emotion"
-    RATING = "rating"
-    LIKERT = "likert"
-    SINGLE_CHOICE = "single_choice"
-    MULTI_CHOICE = "multi_choice"
-    TEXT = "text"
-    DEMOGRAPHIC = "demographic"
+from cxlens.core.vocabulary import QuestionType as QuestionType
 
 
 class LifecycleKind(StrEnum):

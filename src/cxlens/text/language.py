@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from cxlens.core.vocabulary import UI_LANGUAGES
 from cxlens.text.types import LanguageGuess
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 #: Languages cxlens recognises: the eight of the demo company and other common EU languages.
 LANGUAGES: tuple[str, ...] = (
-    "en", "it", "ro", "nl", "fy", "fr", "de", "es",
+    *UI_LANGUAGES,
     "pt", "pl", "cs", "sk", "hu", "sv", "da", "no", "fi", "el", "bg", "hr", "sl", "lt",
     "lv", "et", "ga", "ca", "eu", "gl", "lb", "mt", "tr", "ru", "uk",
 )  # fmt: skip

@@ -24,6 +24,7 @@ import numpy.typing as npt
 from cxlens.core.errors import InputError, Location
 from cxlens.text.taxonomy import Taxonomy, default_taxonomy
 from cxlens.text.theme_head import HEAD_FILE, train_theme_head
+from cxlens.text.training import TRAINING_LANGUAGES
 from cxlens.text.types import Embedder
 
 #: Bump when the training data or the recipe changes.
@@ -31,7 +32,6 @@ THEME_HEAD_VERSION = "1"
 L2 = 1e-4
 #: Recombined comments per theme sentence.
 PAIRS_PER_SENTENCE = 2
-TRAINING_LANGUAGES: tuple[str, ...] = ("en", "it", "fr", "de", "es", "nl", "ro", "fy")
 NONE = "none"
 _JOINS = (", ", ". ", " and ", "; ", "! ")
 

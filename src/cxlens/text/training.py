@@ -21,6 +21,9 @@ from cxlens.core.errors import InputError, Location
 from cxlens.text.sentiment import SentimentHead
 from cxlens.text.types import SENTIMENTS, Sentiment, Vectors
 
+#: The UI languages (``cxlens.core.vocabulary.UI_LANGUAGES``) in the order the shipped
+#: weights were trained in: the order feeds the seeded shuffle, so it stays as it was
+#: (``tests/core/test_vocabulary.py`` checks that the two hold the same languages).
 TRAINING_LANGUAGES: tuple[str, ...] = ("en", "it", "fr", "de", "es", "nl", "ro", "fy")
 _JOINS = (", ", ". ", "! ", " - ")
 _ENDINGS = ("", "!", ".", " 😡", " :(", " 👍", " :)", "...")

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import NotFoundError
+from cxlens.core.vocabulary import SCORE_TYPES
 from cxlens.models import (
     Customer,
     Invitation,
@@ -30,17 +31,6 @@ from cxlens.models.distribution import (
     InvitationDispatch,
     SuppressionLogEntry,
     TriggerRule,
-)
-
-SCORE_TYPES = (
-    "nps",
-    "csat",
-    "ces",
-    "cxi_effectiveness",
-    "cxi_ease",
-    "cxi_emotion",
-    "rating",
-    "likert",
 )
 
 

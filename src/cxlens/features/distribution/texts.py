@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cxlens.channels.email import EmailTemplate
+from cxlens.core.vocabulary import UI_LANGUAGES
 
-LANGUAGES = ("en", "it", "ro", "nl", "fy", "fr", "de", "es")
+LANGUAGES = UI_LANGUAGES
 
 
 @dataclass(frozen=True, slots=True)

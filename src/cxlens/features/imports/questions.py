@@ -9,21 +9,8 @@ from typing import Any
 
 from cxlens.analytics.scales import Scale
 from cxlens.core.tables import QuestionColumn
+from cxlens.core.vocabulary import SCORE_TYPES
 from cxlens.models import QuestionType
-
-#: Question types answered with a number; every other type is answered with text.
-SCORE_TYPES = frozenset(
-    {
-        QuestionType.NPS,
-        QuestionType.CSAT,
-        QuestionType.CES,
-        QuestionType.CXI_EFFECTIVENESS,
-        QuestionType.CXI_EASE,
-        QuestionType.CXI_EMOTION,
-        QuestionType.RATING,
-        QuestionType.LIKERT,
-    }
-)
 
 #: The scale assumed when a score question declares none (DESIGN.md defaults).
 DEFAULT_SCALES: dict[str, tuple[int, int]] = {

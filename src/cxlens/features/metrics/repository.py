@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from cxlens.core.vocabulary import METRIC_TYPES
 from cxlens.features.metrics.dimensions import Dimensions, Filters, filter_conditions
 from cxlens.features.metrics.timebuckets import utc_bucket
 from cxlens.models import (
@@ -26,9 +27,6 @@ from cxlens.models import (
     SupportCase,
     Survey,
 )
-
-#: Question types counted by the survey metrics.
-SCORE_METRIC_TYPES = ("nps", "csat", "ces", "cxi_effectiveness", "cxi_ease", "cxi_emotion")
 
 
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
@@ -83,7 +81,7 @@ def score_buckets(
         stmt = dims.join(stmt).where(Survey.name == survey)
     else:
         stmt = dims.join(stmt)
-    stmt = stmt.where(Question.type.in_(SCORE_METRIC_TYPES), value.is_not(None))
+    stmt = stmt.where(Question.type.in_(METRIC_TYPES), value.is_not(None))
     if granularity:
         stmt = stmt.where(Response.submitted_at.is_not(None))
     stmt = stmt.where(*conditions)

@@ -27,6 +27,7 @@ from cxlens.analytics.counts import (
 from cxlens.analytics.periods import check_period, period_label, zone
 from cxlens.analytics.results import MetricValue
 from cxlens.analytics.scales import Scale
+from cxlens.core.vocabulary import CXI_TYPES
 from cxlens.features.metrics import repository as repo
 from cxlens.features.metrics.dimensions import Dimensions, Filters
 from cxlens.features.metrics.folding import (
@@ -38,8 +39,6 @@ from cxlens.features.metrics.folding import (
     labels_between,
 )
 from cxlens.features.metrics.timebuckets import as_utc, bucket_label, granularity_for
-
-CXI_TYPES = ("cxi_effectiveness", "cxi_ease", "cxi_emotion")
 
 
 def _prepare(period: str | None, tz: str) -> str | None:

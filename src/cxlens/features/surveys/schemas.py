@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from cxlens.core.vocabulary import CHOICE_TYPES as CHOICE_TYPES
+from cxlens.core.vocabulary import SCORE_TYPES as SCORE_TYPES
 from cxlens.models import QuestionType
 
 #: A survey, question, choice or hidden-field key: lower-case letters, digits, ``_`` and ``-``.
@@ -24,21 +26,6 @@ Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2
 #: A non-empty text shown to a respondent.
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 
-#: Question types answered with a number on a scale.
-SCORE_TYPES = frozenset(
-    {
-        QuestionType.NPS,
-        QuestionType.CSAT,
-        QuestionType.CES,
-        QuestionType.CXI_EFFECTIVENESS,
-        QuestionType.CXI_EASE,
-        QuestionType.CXI_EMOTION,
-        QuestionType.RATING,
-        QuestionType.LIKERT,
-    }
-)
-#: Question types answered by picking choices.
-CHOICE_TYPES = frozenset({QuestionType.SINGLE_CHOICE, QuestionType.MULTI_CHOICE})
 
 #: The scale of a score question that declares none (DESIGN.md defaults).
 DEFAULT_SCALES: dict[QuestionType, tuple[int, int]] = {

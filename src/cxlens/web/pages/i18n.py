@@ -10,8 +10,8 @@ from babel import Locale, UnknownLocaleError
 from babel.core import negotiate_locale
 from babel.support import NullTranslations, Translations
 
-#: Languages the UI is translated into.
-UI_LANGUAGES: tuple[str, ...] = ("en", "it", "ro", "nl", "fy", "fr", "de", "es")
+from cxlens.core.vocabulary import UI_LANGUAGES as UI_LANGUAGES
+
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"
 DOMAIN = "cxlens"
 

@@ -48,7 +48,7 @@ from cxlens.features.surveys.schemas import SCORE_TYPES
 from cxlens.models import Invitation, Question
 from cxlens.models import Response as ResponseRow
 from cxlens.web.deps import get_session, get_settings
-from cxlens.web.pages.i18n import choose_language, gettext_for, language_name
+from cxlens.web.pages.i18n import UI_LANGUAGES, choose_language, gettext_for, language_name
 from cxlens.web.pages.ratelimit import allowed
 from cxlens.web.pages.render import SECURITY_HEADERS, render
 from cxlens.web.pages.writegate import write_gate, write_queue
@@ -106,7 +106,7 @@ def _message(
 
 def _not_found(request: Request) -> HTMLResponse:
     lang = choose_language(
-        ["en", "it", "ro", "nl", "fy", "fr", "de", "es"],
+        UI_LANGUAGES,
         accept_language=request.headers.get("accept-language"),
     )
     _ = gettext_for(lang)
@@ -120,7 +120,7 @@ def _not_found(request: Request) -> HTMLResponse:
 
 def _too_many(request: Request) -> HTMLResponse:
     lang = choose_language(
-        ["en", "it", "ro", "nl", "fy", "fr", "de", "es"],
+        UI_LANGUAGES,
         accept_language=request.headers.get("accept-language"),
     )
     _ = gettext_for(lang)
@@ -519,7 +519,7 @@ def _unsubscribe_submit(
 
 def _ui_lang(request: Request, session: Session, invitation: Invitation) -> str:
     return choose_language(
-        ["en", "it", "ro", "nl", "fy", "fr", "de", "es"],
+        UI_LANGUAGES,
         invitation=invitation_language(session, invitation),
         accept_language=request.headers.get("accept-language"),
     )
