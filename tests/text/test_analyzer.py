@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 
 from cxlens.demo.comments import LATE, NEGATIVE, write_comments
-from cxlens.text import CommentAnalysis, DefaultAnalyzer, TextAnalyzer, default_analyzer
+from cxlens.text import (
+    CommentAnalysis,
+    DefaultAnalyzer,
+    TextAnalyzer,
+    analyzer_for,
+)
 from cxlens.text.types import BackendUnavailable
 
 HELD_OUT = [
@@ -36,7 +41,7 @@ def test_the_default_analyzer_meets_the_protocol(analyzer: DefaultAnalyzer) -> N
 
 def test_unknown_backend_says_so() -> None:
     with pytest.raises(BackendUnavailable, match="unknown text backend"):
-        default_analyzer(backend="quantum")
+        analyzer_for("quantum")
 
 
 def test_sentiment_on_held_out_comments(analyzer: DefaultAnalyzer) -> None:

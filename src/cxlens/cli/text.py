@@ -15,7 +15,7 @@ from cxlens.cli.common import fail
 from cxlens.cli.output import console, progress
 from cxlens.core.errors import CxlensError, InputError, Location
 from cxlens.ingest import read_raw
-from cxlens.text import CommentAnalysis, TextAnalyzer, default_analyzer
+from cxlens.text import CommentAnalysis, TextAnalyzer
 
 text_app = typer.Typer(
     help="Understand comments: language, sentiment, themes (offline).", no_args_is_help=True
@@ -38,11 +38,9 @@ BATCHES = {Backend.default: BATCH, Backend.fast: 1024, Backend.gpu: 8192}
 
 def _analyzer(backend: Backend) -> TextAnalyzer:
     """The analyzer of ``backend``; ``BackendUnavailable`` (exit 2) if it cannot run here."""
-    if backend is Backend.fast:
-        from cxlens.text.fast import FastAnalyzer
+    from cxlens.text.backends import analyzer_for
 
-        return FastAnalyzer.load()
-    return default_analyzer(backend=backend.value)
+    return analyzer_for(backend.value)
 
 
 def _column(file: Path, column: str) -> list[str | None]:

@@ -11,6 +11,7 @@ behind one Protocol (:class:`TextAnalyzer`) so faster or heavier backends plug i
 from __future__ import annotations
 
 from cxlens.text.analyzer import DefaultAnalyzer, Embedded, default_analyzer
+from cxlens.text.backends import Backend, analyzer_for
 from cxlens.text.clauses import split_clauses
 from cxlens.text.embeddings import E5Embedder
 from cxlens.text.language import LANGUAGES, detect_language, detect_languages
@@ -41,6 +42,7 @@ __all__ = [
     "HIT",
     "LANGUAGES",
     "SENTIMENTS",
+    "Backend",
     "BackendUnavailable",
     "CommentAnalysis",
     "DefaultAnalyzer",
@@ -57,6 +59,7 @@ __all__ = [
     "ThemeHead",
     "ThemeHit",
     "Vectors",
+    "analyzer_for",
     "default_analyzer",
     "default_head",
     "default_taxonomy",

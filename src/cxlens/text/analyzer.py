@@ -164,25 +164,11 @@ class DefaultAnalyzer:
 
 def default_analyzer(
     *,
-    backend: str = "default",
     taxonomy: Taxonomy | None = None,
     embedder: Embedder | None = None,
 ) -> DefaultAnalyzer:
     """The analyzer cxlens uses unless told otherwise (CPU, offline).
 
-    ``backend="gpu"`` is the same pipeline on the torch e5 embedder (``cxlens.text.gpu``,
-    CUDA). Other backends live in their own modules (``cxlens.text.fast``) and raise
-    :class:`~cxlens.text.types.BackendUnavailable` when they cannot run; nothing falls back
-    silently.
+    Other backends (fast, GPU) are chosen by :func:`cxlens.text.backends.analyzer_for`.
     """
-    from cxlens.text.types import BackendUnavailable
-
-    if backend == "gpu":
-        from cxlens.text.gpu import GpuAnalyzer
-
-        return GpuAnalyzer(taxonomy=taxonomy, embedder=embedder)
-    if backend != "default":
-        raise BackendUnavailable(
-            f"unknown text backend {backend!r} for default_analyzer (expected 'default' or 'gpu')"
-        )
     return DefaultAnalyzer(taxonomy=taxonomy, embedder=embedder)

@@ -22,7 +22,7 @@ def test_the_gpu_engine_says_why_it_cannot_run_here() -> None:
 
 
 def test_an_unknown_backend_is_an_error_that_lists_the_known_ones() -> None:
-    with pytest.raises(ValueError, match=r"'tpu'.*default, gpu"):
+    with pytest.raises(BackendUnavailable, match=r"'tpu'.*default, gpu"):
         default_engine("tpu")
 
 

@@ -12,7 +12,7 @@ from cxlens.text import (
     E5Embedder,
     Taxonomy,
     TextAnalyzer,
-    default_analyzer,
+    analyzer_for,
     default_taxonomy,
 )
 from cxlens.text.gpu import GpuAnalyzer, TorchE5Embedder
@@ -49,4 +49,4 @@ def test_same_results_as_the_default_analyzer(
 @pytest.mark.skipif(torch.cuda.is_available(), reason="a CUDA GPU is present")
 def test_the_gpu_backend_without_a_gpu_says_so() -> None:
     with pytest.raises(BackendUnavailable, match="needs a CUDA GPU"):
-        default_analyzer(backend="gpu")
+        analyzer_for("gpu")

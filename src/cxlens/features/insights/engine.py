@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from cxlens.text import DefaultAnalyzer, E5Embedder, Embedder, SentimentHead, Taxonomy
+from cxlens.text import DefaultAnalyzer, Embedder, SentimentHead, Taxonomy
+from cxlens.text.backends import embedder_for
 from cxlens.text.sentiment import default_head
 
 
@@ -44,10 +45,6 @@ class TextEngine:
         )
 
 
-#: The backends an engine can run on.
-BACKENDS = ("default", "gpu")
-
-
 def default_engine(backend: str = "default") -> TextEngine:
     """The engine: multilingual-e5-small on the CPU (``default``, offline) or on a CUDA GPU.
 
@@ -55,13 +52,7 @@ def default_engine(backend: str = "default") -> TextEngine:
     default's (cosine ≥ 0.999), so it shares the default's embedding cache and its results
     carry the default's model stamp — a GPU backfill is not redone by the CPU worker. It
     raises :class:`~cxlens.text.BackendUnavailable` without torch or a GPU, never falling
-    back to the CPU.
+    back to the CPU. The backend is chosen by :func:`cxlens.text.backends.embedder_for`.
     """
-    if backend == "default":
-        return TextEngine(embedder=E5Embedder())
-    if backend == "gpu":
-        from cxlens.text.gpu import TorchE5Embedder
-
-        cpu = E5Embedder()
-        return TextEngine(embedder=TorchE5Embedder(), cache_key=f"{cpu.name}@{cpu.version}")
-    raise ValueError(f"unknown text backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+    embedder, cache_key = embedder_for(backend)
+    return TextEngine(embedder=embedder, cache_key=cache_key)
