@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from cxlens.cli import insights
 from cxlens.db import engine_for_url, unit_of_work, upgrade
-from features.insights.helpers import OTHER, PARKING, add_comments, engine
+from features.insights.helpers import OTHER, PARKING, add_comments, text_models
 
 runner = CliRunner()
 
@@ -19,7 +19,7 @@ def test_backfill_themes_label_and_train(database_url: str, tmp_path: Path) -> N
     with unit_of_work(db) as session:
         ids = add_comments(session, OTHER + PARKING)
     db.dispose()
-    insights.ENGINE[:] = [engine()]
+    insights.ENGINE[:] = [text_models()]
     env = {"CXLENS_DATABASE_URL": database_url, "CXLENS_DATA_DIR": str(tmp_path)}
 
     def run(*args: str) -> str:

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, select, text
 
 from cxlens.db import current_revision, downgrade, head_revision, unit_of_work, upgrade
+from cxlens.db.migrate import MIGRATIONS_DIR
 from cxlens.models import DEFAULT_TOUCHPOINTS, Base, Touchpoint
 
 
@@ -82,3 +85,10 @@ def test_opt_outs_move_into_the_one_store_and_back(engine: Engine) -> None:
         left = connection.execute(text("SELECT customer_id FROM contact_suppressions")).all()
     assert [tuple(r) for r in back] == [(1, "one_click")]
     assert [tuple(r) for r in left] == [(2,)]
+
+
+def test_migration_files_sort_in_the_order_they_run() -> None:
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    run_order = [Path(rev.path).name for rev in reversed(list(script.walk_revisions()))]
+    assert run_order == sorted(run_order)
+    assert len({name.split("_")[0] for name in run_order}) == len(run_order), "two share a number"

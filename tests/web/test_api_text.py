@@ -12,13 +12,13 @@ from cxlens.db import unit_of_work
 from cxlens.features.insights import analyse_pending
 from cxlens.web.api_text import router
 from cxlens.web.app import create_app
-from features.insights.helpers import OTHER, PARKING, add_comments, engine
+from features.insights.helpers import OTHER, PARKING, add_comments, text_models
 
 
 def test_a_theme_added_over_the_api_shows_in_the_comments(
     migrated_engine: Engine, database_url: str, tmp_path: Path
 ) -> None:
-    text = engine()
+    text = text_models()
     with unit_of_work(migrated_engine) as session:
         ids = add_comments(session, OTHER + PARKING)
         analyse_pending(session, text, batch=100)

@@ -18,20 +18,20 @@ from cxlens.cli.output import console, print_json
 from cxlens.core.errors import CxlensError
 
 if TYPE_CHECKING:
-    from cxlens.features.insights.engine import TextEngine
+    from cxlens.features.insights.text_models import TextModels
 
 themes_app = typer.Typer(help="The company's themes: list, add, edit, merge, delete, accept.")
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
 #: Tests (and embedders) set this to use another text engine than the default one.
-ENGINE: list[TextEngine] = []
+ENGINE: list[TextModels] = []
 
 
-def _engine() -> TextEngine:
-    from cxlens.features.insights.engine import default_engine
+def _engine() -> TextModels:
+    from cxlens.features.insights.text_models import load_text_models
 
     if not ENGINE:
-        ENGINE.append(default_engine())
+        ENGINE.append(load_text_models())
     return ENGINE[0]
 
 
@@ -57,10 +57,10 @@ def backfill(
     from cxlens.core.settings import Settings
     from cxlens.db import make_engine, upgrade
     from cxlens.features.insights import backfill as run
-    from cxlens.features.insights.engine import default_engine
+    from cxlens.features.insights.text_models import load_text_models
 
     try:
-        engine = _engine() if backend is BackfillBackend.default else default_engine("gpu")
+        engine = _engine() if backend is BackfillBackend.default else load_text_models("gpu")
     except CxlensError as exc:
         raise fail(exc) from None
     db = make_engine(Settings())

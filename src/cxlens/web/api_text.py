@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from cxlens.core.errors import InputError, NotFoundError
 from cxlens.features.insights import service
 from cxlens.features.insights.discovery import discover
-from cxlens.features.insights.engine import TextEngine, default_engine
 from cxlens.features.insights.schemas import (
     AnalysisOut,
     CommentOut,
@@ -22,23 +21,24 @@ from cxlens.features.insights.schemas import (
     ThemeOut,
     ThemePatch,
 )
+from cxlens.features.insights.text_models import TextModels, load_text_models
 from cxlens.models.text import TextTheme
 from cxlens.web.deps import get_session
 
 router = APIRouter(prefix="/api/v1", tags=["text"])
 
 
-def get_text_engine(request: Request) -> TextEngine:
+def get_text_engine(request: Request) -> TextModels:
     """The app's text engine (``app.state.text_engine``; the default one, built once)."""
-    engine: TextEngine | None = getattr(request.app.state, "text_engine", None)
+    engine: TextModels | None = getattr(request.app.state, "text_engine", None)
     if engine is None:
-        engine = default_engine()
+        engine = load_text_models()
         request.app.state.text_engine = engine
     return engine
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
-EngineDep = Annotated[TextEngine, Depends(get_text_engine)]
+EngineDep = Annotated[TextModels, Depends(get_text_engine)]
 
 
 def _theme(row: TextTheme) -> ThemeOut:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 from sqlalchemy.orm import Session
 
-from cxlens.features.insights import TextEngine
+from cxlens.features.insights import TextModels
 from cxlens.models import Answer, Question, Response, Survey, SurveyVersion
 from cxlens.text import SentimentHead
 from cxlens.text.types import EmbeddingKind, Vectors
@@ -57,9 +57,9 @@ def sentiment_head() -> SentimentHead:
     return SentimentHead(weights, np.array([0.0, 0.5, 0.0], dtype=np.float32), version="test")
 
 
-def engine() -> TextEngine:
-    """A text engine over a fresh counting embedder and the small test head."""
-    return TextEngine(embedder=CountingEmbedder(), base_head=sentiment_head())
+def text_models() -> TextModels:
+    """Text models over a fresh counting embedder and the small test head."""
+    return TextModels(embedder=CountingEmbedder(), base_head=sentiment_head())
 
 
 def add_comments(session: Session, texts: Sequence[str], *, start: int = 0) -> list[int]:

@@ -18,14 +18,14 @@ from cxlens.features.insights import (
 from cxlens.features.insights import repository as repo
 from cxlens.features.insights.training import best_threshold
 
-from .helpers import add_comments, engine
+from .helpers import add_comments, text_models
 
 QUEUE = [f"queue at the bakery counter took forever {i}" for i in range(6)]
 WIFI = [f"free wifi in the lounge kept dropping {i}" for i in range(6)]
 
 
 def test_unthemed_comments_become_proposals_applied_only_when_accepted(session: Session) -> None:
-    text = engine()
+    text = text_models()
     add_theme(session, "Parking", "parking", ["parking lot full"])
     for theme in repo.themes(session):
         if theme.key != "parking":
@@ -45,7 +45,7 @@ def test_unthemed_comments_become_proposals_applied_only_when_accepted(session: 
 
 
 def test_labels_train_a_company_head_that_changes_the_model(session: Session) -> None:
-    text = engine()
+    text = text_models()
     ids = add_comments(
         session,
         [f"the parcel arrived squashed {i}" for i in range(4)]

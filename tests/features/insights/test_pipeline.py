@@ -13,7 +13,7 @@ from cxlens.models import Job, JobStatus
 from cxlens.models.text import TextAnalysis
 from cxlens.worker import Worker
 
-from .helpers import OTHER, PARKING, add_comments, engine
+from .helpers import OTHER, PARKING, add_comments, text_models
 
 
 def _analysed(db: Engine) -> int:
@@ -23,7 +23,7 @@ def _analysed(db: Engine) -> int:
 
 def test_the_worker_analyses_new_comments_and_polls_again(migrated_engine: Engine) -> None:
     registry = HandlerRegistry()
-    register(registry, Settings(), engine=engine())
+    register(registry, Settings(), models=text_models())
     with unit_of_work(migrated_engine) as session:
         add_comments(session, OTHER)
         start_pipeline(session)
@@ -48,7 +48,7 @@ def test_the_worker_analyses_new_comments_and_polls_again(migrated_engine: Engin
 def test_backfill_is_batched_resumable_and_safe_twice(migrated_engine: Engine) -> None:
     with unit_of_work(migrated_engine) as session:
         add_comments(session, OTHER + PARKING)
-    text = engine()
+    text = text_models()
     seen: list[int] = []
     first = backfill(migrated_engine, text, batch=3, max_batches=1, on_batch=seen.append)
     assert (first.analysed, first.batches, first.pending_before) == (3, 1, 8)

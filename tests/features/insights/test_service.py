@@ -9,12 +9,12 @@ from cxlens.features.insights import add_theme, analyse_pending, pending_count, 
 from cxlens.features.insights import repository as repo
 from cxlens.models.text import TextAnalysis, TextEmbedding, TextThemeHit
 
-from .helpers import OTHER, PARKING, CountingEmbedder, add_comments, engine
+from .helpers import OTHER, PARKING, CountingEmbedder, add_comments, text_models
 
 
 def test_comments_are_analysed_once_per_model_and_cached_as_int8(session: Session) -> None:
     ids = add_comments(session, OTHER + PARKING)
-    text = engine()
+    text = text_models()
     first = analyse_pending(session, text, batch=100)
     again = analyse_pending(session, text, batch=100)
     assert first.analysed == len(ids) and again.analysed == 0
@@ -31,7 +31,7 @@ def test_comments_are_analysed_once_per_model_and_cached_as_int8(session: Sessio
 
 def test_a_new_theme_appears_after_adding_it_without_re_embedding(session: Session) -> None:
     ids = add_comments(session, OTHER + PARKING)
-    text = engine()
+    text = text_models()
     analyse_pending(session, text, batch=100)
     assert isinstance(text.embedder, CountingEmbedder)
     comments_before = len(text.embedder.embedded)

@@ -2,7 +2,6 @@
 embeddings, the company's themes (re-scored without re-embedding), discovery and training."""
 
 from cxlens.features.insights.discovery import Proposal, discover
-from cxlens.features.insights.engine import TextEngine, default_engine
 from cxlens.features.insights.pipeline import BackfillReport, backfill
 from cxlens.features.insights.service import (
     accept_theme,
@@ -18,6 +17,7 @@ from cxlens.features.insights.service import (
     rescore,
 )
 from cxlens.features.insights.tasks import ANALYZE, RESCORE, enqueue_analysis, start_pipeline
+from cxlens.features.insights.text_models import TextModels, load_text_models
 from cxlens.features.insights.training import TrainReport, train
 
 __all__ = [
@@ -25,7 +25,7 @@ __all__ = [
     "RESCORE",
     "BackfillReport",
     "Proposal",
-    "TextEngine",
+    "TextModels",
     "TrainReport",
     "accept_theme",
     "add_label",
@@ -33,12 +33,12 @@ __all__ = [
     "analyse_pending",
     "backfill",
     "company_taxonomy",
-    "default_engine",
     "delete_theme",
     "discover",
     "edit_theme",
     "enqueue_analysis",
     "get_theme",
+    "load_text_models",
     "merge_themes",
     "pending_count",
     "rescore",

@@ -19,8 +19,8 @@ import numpy.typing as npt
 from sqlalchemy.orm import Session
 
 from cxlens.features.insights import repository as repo
-from cxlens.features.insights.engine import TextEngine
 from cxlens.features.insights.service import add_theme, comment_vectors, ensure_themes
+from cxlens.features.insights.text_models import TextModels
 from cxlens.text import theme_key
 from cxlens.text.types import Vectors
 
@@ -220,7 +220,7 @@ def keywords(texts: Sequence[str], background: Sequence[str], *, top: int = 4) -
 
 def discover(
     session: Session,
-    engine: TextEngine,
+    models: TextModels,
     *,
     min_size: int = 5,
     max_clusters: int = 8,
@@ -237,7 +237,7 @@ def discover(
     comments = repo.unthemed_comments(session)
     if len(comments) < 2 * min_size:
         return []
-    vectors = comment_vectors(session, engine, comments)
+    vectors = comment_vectors(session, models, comments)
     k = max(1, min(max_clusters, len(comments) // min_size))
     labels, centres = kmeans(vectors, k)
     texts = [c.text for c in comments]

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from cxlens.db import unit_of_work
-from cxlens.features.insights.engine import TextEngine
 from cxlens.features.insights.service import analyse_pending, pending_count
+from cxlens.features.insights.text_models import TextModels
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +28,7 @@ class BackfillReport:
 
 def backfill(
     db: Engine,
-    engine: TextEngine,
+    models: TextModels,
     *,
     batch: int = 256,
     on_start: Callable[[int, str], None] | None = None,
@@ -43,14 +43,14 @@ def backfill(
     if batch < 1:
         raise ValueError(f"batch must be at least 1, not {batch}")
     with unit_of_work(db) as session:
-        pending, model = pending_count(session, engine)
+        pending, model = pending_count(session, models)
     if on_start is not None:
         on_start(pending, model)
     analysed = batches = 0
     after = 0
     while max_batches is None or batches < max_batches:
         with unit_of_work(db) as session:
-            result = analyse_pending(session, engine, batch=batch, after_id=after)
+            result = analyse_pending(session, models, batch=batch, after_id=after)
         if result.last_id == after:
             break
         after = result.last_id

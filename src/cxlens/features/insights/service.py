@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from cxlens.core.errors import InputError, Location, NotFoundError
 from cxlens.features.insights import repository as repo
 from cxlens.features.insights.codec import decode_many, encode
-from cxlens.features.insights.engine import TextEngine
+from cxlens.features.insights.text_models import TextModels
 from cxlens.models.text import TextAnalysis, TextLabel, TextTheme
 from cxlens.text import (
     SENTIMENTS,
@@ -88,9 +88,9 @@ def company_taxonomy(session: Session) -> Taxonomy:
     return Taxonomy([to_theme(row) for row in repo.themes(session)])
 
 
-def company_head(session: Session, engine: TextEngine) -> SentimentHead | None:
+def company_head(session: Session, models: TextModels) -> SentimentHead | None:
     """The newest sentiment head trained on the team's labels for this embedder, if any."""
-    row = repo.latest_head(session, SENTIMENT_HEAD, engine.embedding_model)
+    row = repo.latest_head(session, SENTIMENT_HEAD, models.embedding_model)
     if row is None or not row.parameters.get("active", True):
         return None
     weights = np.asarray(row.parameters["weights"], dtype=np.float32)
@@ -98,9 +98,9 @@ def company_head(session: Session, engine: TextEngine) -> SentimentHead | None:
     return SentimentHead(weights=weights, bias=bias, version=f"company-{row.version}")
 
 
-def current_analyzer(session: Session, engine: TextEngine) -> DefaultAnalyzer:
+def current_analyzer(session: Session, models: TextModels) -> DefaultAnalyzer:
     """The analyzer new results come from: company themes, and the company head if trained."""
-    return engine.analyzer(company_taxonomy(session), company_head(session, engine))
+    return models.analyzer(company_taxonomy(session), company_head(session, models))
 
 
 # --- analysing comments --------------------------------------------------------------------
@@ -116,15 +116,15 @@ class BatchResult:
 
 
 def comment_vectors(
-    session: Session, engine: TextEngine, comments: Sequence[repo.Comment]
+    session: Session, models: TextModels, comments: Sequence[repo.Comment]
 ) -> Vectors:
     """The vectors of ``comments`` from the cache; missing ones are embedded and cached."""
-    model = engine.embedding_model
-    dim = engine.embedder.dim
+    model = models.embedding_model
+    dim = models.embedder.dim
     cached = repo.cached_vectors(session, model, [c.answer_id for c in comments])
     missing = [c for c in comments if c.answer_id not in cached]
     if missing:
-        fresh = engine.embedder.embed([c.text for c in missing], kind="query")
+        fresh = models.embedder.embed([c.text for c in missing], kind="query")
         for comment, vector in zip(missing, fresh, strict=True):
             scale, codes = encode(vector)
             repo.store_vector(session, model, comment.answer_id, dim, scale, codes)
@@ -134,12 +134,12 @@ def comment_vectors(
 
 def _embedded(
     session: Session,
-    engine: TextEngine,
+    models: TextModels,
     comments: Sequence[repo.Comment],
     languages: list[str | None],
 ) -> Embedded:
     """Comment vectors (cached) and clause vectors of multi-clause comments (embedded now)."""
-    vectors = comment_vectors(session, engine, comments)
+    vectors = comment_vectors(session, models, comments)
     clause_texts: list[str] = []
     owner: list[int] = []
     for index, (comment, language) in enumerate(zip(comments, languages, strict=True)):
@@ -148,9 +148,9 @@ def _embedded(
             clause_texts.extend(clauses)
             owner.extend([index] * len(clauses))
     clause_vectors = (
-        engine.embedder.embed(clause_texts, kind="query")
+        models.embedder.embed(clause_texts, kind="query")
         if clause_texts
-        else np.zeros((0, engine.embedder.dim), dtype=np.float32)
+        else np.zeros((0, models.embedder.dim), dtype=np.float32)
     )
     return Embedded(
         comments=vectors, clauses=clause_vectors, clause_owner=np.asarray(owner, dtype=np.intp)
@@ -159,16 +159,16 @@ def _embedded(
 
 def analyse_comments(
     session: Session,
-    engine: TextEngine,
+    models: TextModels,
     comments: Sequence[repo.Comment],
     analyzer: DefaultAnalyzer | None = None,
 ) -> int:
     """Analyse and store ``comments`` (skipping those this model already analysed)."""
     if not comments:
         return 0
-    analyzer = analyzer or current_analyzer(session, engine)
+    analyzer = analyzer or current_analyzer(session, models)
     guesses = [detect_language(c.text) for c in comments]
-    embedded = _embedded(session, engine, comments, [g.language for g in guesses])
+    embedded = _embedded(session, models, comments, [g.language for g in guesses])
     results = analyzer.analyze_embedded(guesses, embedded)
     keys = {t.name: t.key for t in analyzer.taxonomy.themes}
     stored = 0
@@ -205,7 +205,7 @@ def analyse_comments(
 
 
 def analyse_pending(
-    session: Session, engine: TextEngine, *, batch: int = 64, after_id: int = 0
+    session: Session, models: TextModels, *, batch: int = 64, after_id: int = 0
 ) -> BatchResult:
     """Analyse the next ``batch`` comments the current model has not analysed yet.
 
@@ -213,23 +213,23 @@ def analyse_pending(
     analysed it), so a run that stops anywhere resumes where it stopped, and a second run,
     or two at once, adds nothing twice. ``after_id`` only skips ahead within one run.
     """
-    analyzer = current_analyzer(session, engine)
+    analyzer = current_analyzer(session, models)
     comments = repo.pending_comments(session, analyzer.model, after_id=after_id, limit=batch)
-    analysed = analyse_comments(session, engine, comments, analyzer)
+    analysed = analyse_comments(session, models, comments, analyzer)
     last = comments[-1].answer_id if comments else after_id
     return BatchResult(analysed=analysed, last_id=last, model=analyzer.model)
 
 
-def pending_count(session: Session, engine: TextEngine) -> tuple[int, str]:
+def pending_count(session: Session, models: TextModels) -> tuple[int, str]:
     """How many comments the current model has yet to analyse, and the model."""
-    model = current_analyzer(session, engine).model
+    model = current_analyzer(session, models).model
     return repo.count_pending(session, model), model
 
 
 # --- re-scoring themes from the cache ------------------------------------------------------
 
 
-def rescore(session: Session, engine: TextEngine, *, batch: int = 2000) -> int:
+def rescore(session: Session, models: TextModels, *, batch: int = 2000) -> int:
     """Re-score every comment's themes against the company's taxonomy from CACHED vectors.
 
     Only the theme texts are embedded (those not embedded before); comments never are. A
@@ -237,10 +237,10 @@ def rescore(session: Session, engine: TextEngine, *, batch: int = 2000) -> int:
     how many analyses were re-scored.
     """
     taxonomy = company_taxonomy(session)
-    vectors = embed_taxonomy(taxonomy, engine.embedder, cache=engine.theme_cache)
-    dim = engine.embedder.dim
+    vectors = embed_taxonomy(taxonomy, models.embedder, cache=models.theme_cache)
+    dim = models.embedder.dim
     done = 0
-    for rows in repo.vector_batches(session, engine.embedding_model, batch=batch):
+    for rows in repo.vector_batches(session, models.embedding_model, batch=batch):
         analyses = repo.latest_analyses(session, [r[0] for r in rows])
         rows = [r for r in rows if r[0] in analyses]
         if not rows:

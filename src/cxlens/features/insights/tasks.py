@@ -17,8 +17,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from cxlens.core.settings import Settings
-from cxlens.features.insights.engine import TextEngine, default_engine
 from cxlens.features.insights.service import analyse_pending, rescore
+from cxlens.features.insights.text_models import TextModels, load_text_models
 from cxlens.jobs import HandlerRegistry, JobContext, add_schedule, enqueue
 from cxlens.models import Job, JobStatus, Schedule
 
@@ -53,13 +53,13 @@ def _other_chain_job(session: Session, job_id: int) -> bool:
 
 
 def analyze_job(
-    session: Session, payload: dict[str, Any], context: JobContext, engine: TextEngine
+    session: Session, payload: dict[str, Any], context: JobContext, models: TextModels
 ) -> None:
     """One batch, then the successor job (at once when busy, else after the poll delay)."""
     now = context.clock.now()
     if payload.get("scheduled_for") and _other_chain_job(session, context.job_id):
         return  # the chain is alive: the hourly kick has nothing to do
-    result = analyse_pending(session, engine, batch=int(payload.get("batch", BATCH)))
+    result = analyse_pending(session, models, batch=int(payload.get("batch", BATCH)))
     busy = result.analysed > 0 and result.analysed >= int(payload.get("batch", BATCH))
     delay = timedelta(0) if busy else timedelta(seconds=POLL_SECONDS)
     enqueue(
@@ -79,21 +79,21 @@ def analyze_job(
 
 
 def register(
-    registry: HandlerRegistry, settings: Settings, *, engine: TextEngine | None = None
+    registry: HandlerRegistry, settings: Settings, *, models: TextModels | None = None
 ) -> None:
-    """Register ``insights.analyze`` and ``insights.rescore`` (the text engine loads lazily)."""
-    holder: list[TextEngine] = [] if engine is None else [engine]
+    """Register ``insights.analyze`` and ``insights.rescore`` (the text models load lazily)."""
+    holder: list[TextModels] = [] if models is None else [models]
 
-    def text_engine() -> TextEngine:
+    def text_models() -> TextModels:
         if not holder:
-            holder.append(default_engine())
+            holder.append(load_text_models())
         return holder[0]
 
     def analyze(session: Session, payload: dict[str, Any], context: JobContext) -> None:
-        analyze_job(session, payload, context, text_engine())
+        analyze_job(session, payload, context, text_models())
 
     def rescore_job(session: Session, payload: dict[str, Any], context: JobContext) -> None:
-        rescore(session, text_engine())
+        rescore(session, text_models())
 
     registry.register(ANALYZE, analyze)
     registry.register(RESCORE, rescore_job)

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from cxlens.core.errors import InputError, Location
 from cxlens.features.insights import repository as repo
-from cxlens.features.insights.engine import TextEngine
 from cxlens.features.insights.service import (
     SENTIMENT_HEAD,
     comment_vectors,
@@ -27,6 +26,7 @@ from cxlens.features.insights.service import (
     now,
     rescore,
 )
+from cxlens.features.insights.text_models import TextModels
 from cxlens.models.text import TextHead, TextLabel
 from cxlens.text import SENTIMENTS, SentimentHead, embed_taxonomy, theme_similarities
 from cxlens.text.sentiment import default_head
@@ -94,7 +94,7 @@ def _cross_validated(
     return correct / len(y)
 
 
-def train(session: Session, engine: TextEngine) -> TrainReport:
+def train(session: Session, models: TextModels) -> TrainReport:
     """Train the company's heads from the team's labels; re-score themes afterwards."""
     labels = repo.latest_labels(session)
     if not labels:
@@ -105,17 +105,17 @@ def train(session: Session, engine: TextEngine) -> TrainReport:
         )
     comments = {c.answer_id: c for c in repo.comments_by_id(session, [r.answer_id for r in labels])}
     labels = [r for r in labels if r.answer_id in comments]
-    vectors = comment_vectors(session, engine, [comments[r.answer_id] for r in labels])
+    vectors = comment_vectors(session, models, [comments[r.answer_id] for r in labels])
     row_of = {r.answer_id: i for i, r in enumerate(labels)}
-    report_head = _train_sentiment(session, engine, labels, vectors, row_of)
-    thresholds = _train_themes(session, engine, labels, vectors, row_of, comments)
-    rescored = rescore(session, engine)
+    report_head = _train_sentiment(session, models, labels, vectors, row_of)
+    thresholds = _train_themes(session, models, labels, vectors, row_of, comments)
+    rescored = rescore(session, models)
     return TrainReport(labels=len(labels), thresholds=thresholds, rescored=rescored, **report_head)
 
 
 def _train_sentiment(
     session: Session,
-    engine: TextEngine,
+    models: TextModels,
     labels: list[TextLabel],
     vectors: Vectors,
     row_of: dict[int, int],
@@ -132,7 +132,7 @@ def _train_sentiment(
         return empty
     x = vectors[[row_of[r.answer_id] for r in rows]]
     y = np.asarray([SENTIMENTS.index(r.sentiment) for r in rows], dtype=np.intp)
-    base = engine.base_head or default_head()
+    base = models.base_head or default_head()
     base_accuracy = _accuracy(base, x, y)
     head_accuracy = _cross_validated(base, x, y)
     head = fine_tune(base, x, y)
@@ -142,7 +142,7 @@ def _train_sentiment(
         TextHead(
             kind=SENTIMENT_HEAD,
             version=version,
-            embedder=engine.embedding_model,
+            embedder=models.embedding_model,
             parameters={
                 "weights": head.weights.tolist(),
                 "bias": head.bias.tolist(),
@@ -165,7 +165,7 @@ def _train_sentiment(
 
 def _train_themes(
     session: Session,
-    engine: TextEngine,
+    models: TextModels,
     labels: list[TextLabel],
     vectors: Vectors,
     row_of: dict[int, int],
@@ -185,7 +185,7 @@ def _train_themes(
             row.threshold = None
     session.flush()
     taxonomy = company_taxonomy(session)
-    tax_vectors = embed_taxonomy(taxonomy, engine.embedder, cache=engine.theme_cache)
+    tax_vectors = embed_taxonomy(taxonomy, models.embedder, cache=models.theme_cache)
     x = vectors[[row_of[r.answer_id] for r in themed]]
     sims = theme_similarities(x, tax_vectors)
     thresholds: dict[str, float] = {}

@@ -14,7 +14,7 @@ from cxlens.text.sentiment import default_head
 
 
 @dataclass
-class TextEngine:
+class TextModels:
     """What analyses comments: ``embedder`` (e5 family) and the shipped sentiment head.
 
     ``theme_cache`` keeps embedded theme texts, so editing one theme embeds only its texts.
@@ -36,7 +36,7 @@ class TextEngine:
         return f"{self.embedder.name}@{version}" if version else self.embedder.name
 
     def analyzer(self, taxonomy: Taxonomy, head: SentimentHead | None = None) -> DefaultAnalyzer:
-        """The default analyzer over this engine with the company's taxonomy and head."""
+        """The default analyzer over these models with the company's taxonomy and head."""
         return DefaultAnalyzer(
             embedder=self.embedder,
             taxonomy=taxonomy,
@@ -45,8 +45,8 @@ class TextEngine:
         )
 
 
-def default_engine(backend: str = "default") -> TextEngine:
-    """The engine: multilingual-e5-small on the CPU (``default``, offline) or on a CUDA GPU.
+def load_text_models(backend: str = "default") -> TextModels:
+    """The text models: multilingual-e5-small on the CPU (``default``, offline) or on a CUDA GPU.
 
     ``gpu`` runs the same model on torch (``cxlens.text.gpu``): its vectors are the
     default's (cosine ≥ 0.999), so it shares the default's embedding cache and its results
@@ -55,4 +55,4 @@ def default_engine(backend: str = "default") -> TextEngine:
     back to the CPU. The backend is chosen by :func:`cxlens.text.backends.embedder_for`.
     """
     embedder, cache_key = embedder_for(backend)
-    return TextEngine(embedder=embedder, cache_key=cache_key)
+    return TextModels(embedder=embedder, cache_key=cache_key)
