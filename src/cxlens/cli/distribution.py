@@ -82,8 +82,8 @@ def invite(
     Customers must be in the store (`cxlens import FILE --kind customers`), or give one
     --customer with --email/--phone to create or update it.
     """
+    from cxlens.features.customers import CustomerIn
     from cxlens.features.distribution.invites import invite as invite_customers
-    from cxlens.features.distribution.schemas import CustomerIn
 
     settings = Settings()
     try:

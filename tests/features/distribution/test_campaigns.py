@@ -11,10 +11,11 @@ from sqlalchemy import Engine, select
 from cxlens.core.clock import ManualClock
 from cxlens.core.settings import Settings
 from cxlens.db import unit_of_work
+from cxlens.features.customers import CustomerIn
 from cxlens.features.distribution.campaigns import create_cold_campaign, start_wave
 from cxlens.features.distribution.funnel import funnel
 from cxlens.features.distribution.pressure import set_policy
-from cxlens.features.distribution.schemas import CustomerIn, EventIn
+from cxlens.features.distribution.schemas import EventIn
 from cxlens.features.distribution.service import add_trigger_rule, record_event
 from cxlens.features.distribution.tasks import register
 from cxlens.jobs import HandlerRegistry

@@ -8,8 +8,8 @@ from sqlalchemy import Engine, func, select
 from cxlens.core.errors import InputError, Location
 from cxlens.core.settings import Settings
 from cxlens.db import unit_of_work
+from cxlens.features.customers import CustomerIn
 from cxlens.features.distribution.invites import invite
-from cxlens.features.distribution.schemas import CustomerIn
 from cxlens.models import Customer, Invitation
 
 from .conftest import MakeCustomer

@@ -12,6 +12,7 @@ from cxlens.core.clock import ManualClock
 from cxlens.core.errors import InputError, NotFoundError
 from cxlens.core.settings import Settings
 from cxlens.db import unit_of_work
+from cxlens.features.customers import CustomerIn
 from cxlens.features.distribution.campaigns import create_cold_campaign, start_wave
 from cxlens.features.distribution.listing import (
     campaign_waves,
@@ -22,7 +23,7 @@ from cxlens.features.distribution.listing import (
     suppression_log,
 )
 from cxlens.features.distribution.pressure import configure_pressure
-from cxlens.features.distribution.schemas import CustomerIn, EventIn
+from cxlens.features.distribution.schemas import EventIn
 from cxlens.features.distribution.service import (
     add_trigger_rule,
     create_invitation,

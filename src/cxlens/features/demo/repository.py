@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from cxlens.models import Customer, LifecycleEvent, LifecycleKind, Response
+from cxlens.models import LifecycleEvent, LifecycleKind, Response
 
 CHUNK = 500
 
@@ -22,19 +22,6 @@ def _naive_utc(moment: datetime) -> datetime:
 def has_responses(session: Session) -> bool:
     """Whether any response is stored."""
     return session.scalar(select(Response.id).limit(1)) is not None
-
-
-def customer_ids(session: Session, refs: Sequence[str]) -> dict[str, int]:
-    """Customer ref → id for the refs that exist."""
-    out: dict[str, int] = {}
-    wanted = sorted(set(refs))
-    for i in range(0, len(wanted), CHUNK):
-        part = wanted[i : i + CHUNK]
-        rows = session.execute(
-            select(Customer.customer_ref, Customer.id).where(Customer.customer_ref.in_(part))
-        )
-        out.update({ref: id_ for ref, id_ in rows})
-    return out
 
 
 def add_renewals(session: Session, events: Sequence[tuple[int, datetime]]) -> int:

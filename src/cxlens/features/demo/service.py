@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from cxlens.demo import DemoData
+from cxlens.features.customers.repository import customer_ids
 from cxlens.features.demo import repository as repo
 from cxlens.features.imports import (
     ImportResult,
@@ -99,7 +100,7 @@ def load_demo(
     progress("renewals", 0)
     refs = data.renewals.column("customer_ref").to_pylist()
     ats = data.renewals.column("renewed_at").to_pylist()
-    ids = repo.customer_ids(session, refs)
+    ids = customer_ids(session, refs)
     events = [(ids[ref], at) for ref, at in zip(refs, ats, strict=True) if ref in ids]
     result.renewals_added = repo.add_renewals(session, events)
     session.flush()

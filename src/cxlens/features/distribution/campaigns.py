@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from cxlens.core.clock import Clock, SystemClock
 from cxlens.core.errors import InputError, Location, NotFoundError
 from cxlens.core.settings import Settings
+from cxlens.features.customers import repository as customers_repo
 from cxlens.features.distribution import repository as repo
 from cxlens.features.distribution.service import _channel, create_invitation
 from cxlens.jobs import add_schedule
@@ -112,7 +113,7 @@ def _matches(customer: Customer, filters: Mapping[str, Any]) -> bool:
 
 def eligible_customers(session: Session, campaign: Campaign) -> list[int]:
     """Ids of the customers the campaign's filters select (not churned), in id order."""
-    rows = repo.active_customers(session)
+    rows = customers_repo.active_customers(session)
     return [c.id for c in rows if _matches(c, campaign.filters or {})]
 
 

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from cxlens.core.errors import InputError, Location
 from cxlens.core.settings import Settings
 from cxlens.features.collection.links import survey_url
-from cxlens.features.distribution import repository as repo
-from cxlens.features.distribution.schemas import CustomerIn, InvitationRow
-from cxlens.features.distribution.service import SENT_CHANNELS, create_invitation, upsert_customer
+from cxlens.features.customers import CustomerIn, upsert_customer
+from cxlens.features.customers.repository import customer_by_ref
+from cxlens.features.distribution.schemas import InvitationRow
+from cxlens.features.distribution.service import SENT_CHANNELS, create_invitation
 from cxlens.models import Customer
 
 
@@ -44,7 +45,7 @@ def resolve_customers(
         if ref in seen:
             continue
         seen.add(ref)
-        customer = repo.customer_by_ref(session, ref)
+        customer = customer_by_ref(session, ref)
         if customer is None:
             raise InputError(
                 f"no customer {ref!r} in the store",

@@ -67,13 +67,6 @@ def touchpoint_id(session: Session, key: str | None) -> int | None:
     return int(found)
 
 
-def customer_by_ref(session: Session, ref: str) -> Customer | None:
-    """The customer with ``customer_ref`` ``ref``."""
-    return session.execute(
-        select(Customer).where(Customer.customer_ref == ref)
-    ).scalar_one_or_none()
-
-
 def first_score_question(session: Session, version_id: int) -> Question | None:
     """The first score question of a survey version (the one voted on inside an email)."""
     return session.execute(
@@ -195,15 +188,6 @@ def suppression_log(
 
 
 # --- cold campaigns ---------------------------------------------------------------------------
-
-
-def active_customers(session: Session) -> list[Customer]:
-    """The customers who have not churned, in id order (a campaign's filters pick among them)."""
-    return list(
-        session.execute(
-            select(Customer).where(Customer.churned_at.is_(None)).order_by(Customer.id)
-        ).scalars()
-    )
 
 
 def wave_scheduled_for(session: Session, campaign_id: int, when: datetime) -> CampaignWave | None:

@@ -11,6 +11,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, Field
 
+from cxlens.features.customers.schemas import CustomerIn
+
 
 def as_utc(moment: datetime) -> datetime:
     """``moment`` as an aware UTC datetime (a naive one is taken to be UTC, as stored)."""
@@ -19,17 +21,6 @@ def as_utc(moment: datetime) -> datetime:
 
 #: A moment in a result: always aware, in UTC.
 UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
-
-
-class CustomerIn(BaseModel):
-    """Who an event is about: found by ``ref``, created if new, contact fields updated."""
-
-    ref: str = Field(min_length=1, max_length=200)
-    email: str | None = Field(default=None, max_length=320)
-    phone: str | None = Field(default=None, max_length=64)
-    name: str | None = Field(default=None, max_length=300)
-    locale: str | None = Field(default=None, max_length=35)
-    time_zone: str | None = Field(default=None, max_length=64)
 
 
 class EventIn(BaseModel):

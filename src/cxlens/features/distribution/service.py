@@ -21,6 +21,7 @@ from cxlens.core.clock import Clock, SystemClock
 from cxlens.core.errors import InputError, Location
 from cxlens.core.settings import Settings
 from cxlens.features.collection.links import signer_for
+from cxlens.features.customers import upsert_customer
 from cxlens.features.distribution import pressure_repository as pressure_repo
 from cxlens.features.distribution import repository as repo
 from cxlens.features.distribution.pressure import (
@@ -31,7 +32,7 @@ from cxlens.features.distribution.pressure import (
     log_decision,
 )
 from cxlens.features.distribution.reminders import cancel_customer_reminders
-from cxlens.features.distribution.schemas import CustomerIn, EventIn, EventResult
+from cxlens.features.distribution.schemas import EventIn, EventResult
 from cxlens.jobs import enqueue
 from cxlens.models import Customer, Invitation
 from cxlens.models.distribution import (
@@ -224,20 +225,6 @@ def add_trigger_rule(
     session.add(rule)
     session.flush()
     return rule
-
-
-def upsert_customer(session: Session, data: CustomerIn) -> Customer:
-    """The customer ``data.ref``, created if new; given contact fields replace stored ones."""
-    customer = repo.customer_by_ref(session, data.ref)
-    if customer is None:
-        customer = Customer(customer_ref=data.ref)
-        session.add(customer)
-    for field in ("email", "phone", "name", "locale", "time_zone"):
-        value = getattr(data, field)
-        if value is not None:
-            setattr(customer, field, value)
-    session.flush()
-    return customer
 
 
 def _result(session: Session, event: CustomerEvent, duplicate: bool) -> EventResult:
