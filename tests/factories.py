@@ -1,4 +1,5 @@
-"""Small builders of normalised tables (see cxlens.core.tables) for tests."""
+"""The one home of test factories: builders of normalised tables (see cxlens.core.tables)
+and of stored model rows (``add_*``: added to the session given and flushed)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pyarrow as pa
+from sqlalchemy.orm import Session
 
 from cxlens.core.tables import (
     CASES,
@@ -16,6 +18,7 @@ from cxlens.core.tables import (
     NormalizedResponses,
     QuestionColumn,
 )
+from cxlens.models import Customer, Question, Response, Survey, SurveyVersion
 
 NPS_Q = QuestionColumn("nps", "How likely are you to recommend us?", "nps", 0, 10)
 CSAT_Q = QuestionColumn("csat", "How satisfied are you?", "csat", 1, 5)
@@ -88,3 +91,50 @@ def customers(rows: Sequence[Mapping[str, Any]], extra: Sequence[str] = ()) -> p
 def referrals(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
     """A REFERRALS table."""
     return _table(REFERRALS, rows)
+
+
+# --- stored rows --------------------------------------------------------------------------
+
+NOW = datetime(2025, 3, 1, 12, tzinfo=UTC)
+
+
+def add_survey_version(session: Session, name: str = "S", version: int = 1) -> SurveyVersion:
+    """A survey (created when missing) with a version holding one NPS question."""
+    survey = session.query(Survey).filter_by(name=name).one_or_none()
+    if survey is None:
+        survey = Survey(name=name)
+        session.add(survey)
+        session.flush()
+    sv = SurveyVersion(survey_id=survey.id, version=version, signature=f"sig{version}")
+    session.add(sv)
+    session.flush()
+    session.add(
+        Question(survey_version_id=sv.id, key="nps", type="nps", scale_low=0, scale_high=10)
+    )
+    session.flush()
+    return sv
+
+
+def add_response(
+    session: Session, version: SurveyVersion, ref: str, *, source: str = "test", **kw: object
+) -> Response:
+    """A stored response of ``version``."""
+    r = Response(
+        survey_version_id=version.id,
+        response_ref=ref,
+        content_hash="0" * 64,
+        source=source,
+        submitted_at=NOW,
+        **kw,
+    )
+    session.add(r)
+    session.flush()
+    return r
+
+
+def add_customer(session: Session, ref: str, **fields: Any) -> Customer:
+    """A stored customer: ``ref`` and any other columns (email, phone, locale …) given."""
+    c = Customer(customer_ref=ref, **fields)
+    session.add(c)
+    session.flush()
+    return c

@@ -4,16 +4,17 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from cxlens.models import Customer, LifecycleEvent, Referral, Response
-from models._helpers import NOW, customer, rejected, response, survey_version
+from factories import NOW, add_customer, add_response, add_survey_version
+from models._helpers import rejected
 
 
 def test_customer_refs_are_unique(session: Session) -> None:
-    customer(session, "u1")
-    rejected(session, lambda: customer(session, "u1"))
+    add_customer(session, "u1")
+    rejected(session, lambda: add_customer(session, "u1"))
 
 
 def test_lifecycle_kind_is_checked(session: Session) -> None:
-    c = customer(session, "u1")
+    c = add_customer(session, "u1")
     rejected(session, lambda: session.add(LifecycleEvent(customer_id=c.id, kind="left", at=NOW)))
     session.add(LifecycleEvent(customer_id=c.id, kind="churned", at=NOW))
     session.flush()
@@ -21,7 +22,7 @@ def test_lifecycle_kind_is_checked(session: Session) -> None:
 
 
 def test_a_referral_needs_existing_customers_and_is_stored_once(session: Session) -> None:
-    a, b = customer(session, "a"), customer(session, "b")
+    a, b = add_customer(session, "a"), add_customer(session, "b")
     rejected(session, lambda: session.add(Referral(referrer_id=a.id, referred_id=b.id + 99)))
     session.add(Referral(referrer_id=a.id, referred_id=b.id))
     session.flush()
@@ -29,7 +30,7 @@ def test_a_referral_needs_existing_customers_and_is_stored_once(session: Session
 
 
 def test_deleting_a_customer_deletes_their_events_and_referrals(session: Session) -> None:
-    a, b, c = customer(session, "a"), customer(session, "b"), customer(session, "c")
+    a, b, c = add_customer(session, "a"), add_customer(session, "b"), add_customer(session, "c")
     session.add_all(
         [
             LifecycleEvent(customer_id=a.id, kind="acquired", at=NOW),
@@ -45,7 +46,7 @@ def test_deleting_a_customer_deletes_their_events_and_referrals(session: Session
 
 
 def test_a_customer_with_responses_cannot_be_deleted(session: Session) -> None:
-    c = customer(session, "u1")
-    response(session, survey_version(session), "r1", customer_id=c.id)
+    c = add_customer(session, "u1")
+    add_response(session, add_survey_version(session), "r1", customer_id=c.id)
     rejected(session, lambda: session.execute(delete(Customer).where(Customer.id == c.id)))
     assert session.scalar(select(func.count()).select_from(Response)) == 1

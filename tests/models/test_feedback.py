@@ -4,19 +4,20 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from cxlens.models import Answer, Question, Response
-from models._helpers import rejected, response, survey_version
+from factories import add_response, add_survey_version
+from models._helpers import rejected
 
 
 def test_source_and_response_ref_are_unique_together(session: Session) -> None:
-    sv = survey_version(session)
-    response(session, sv, "r1", source="qualtrics")
-    response(session, sv, "r1", source="typeform")  # same ref, other source: fine
-    rejected(session, lambda: response(session, sv, "r1", source="qualtrics"))
+    sv = add_survey_version(session)
+    add_response(session, sv, "r1", source="qualtrics")
+    add_response(session, sv, "r1", source="typeform")  # same ref, other source: fine
+    rejected(session, lambda: add_response(session, sv, "r1", source="qualtrics"))
     assert session.scalar(select(func.count()).select_from(Response)) == 2
 
 
 def test_a_response_needs_an_existing_survey_version(session: Session) -> None:
-    sv = survey_version(session)
+    sv = add_survey_version(session)
     rejected(
         session,
         lambda: session.add(
@@ -26,16 +27,16 @@ def test_a_response_needs_an_existing_survey_version(session: Session) -> None:
 
 
 def test_an_answer_needs_an_existing_response_and_question(session: Session) -> None:
-    sv = survey_version(session)
-    r = response(session, sv, "r1")
+    sv = add_survey_version(session)
+    r = add_response(session, sv, "r1")
     qid = session.scalars(select(Question.id)).one()
     rejected(session, lambda: session.add(Answer(response_id=r.id + 99, question_id=qid)))
     rejected(session, lambda: session.add(Answer(response_id=r.id, question_id=qid + 99)))
 
 
 def test_one_answer_per_response_and_question(session: Session) -> None:
-    sv = survey_version(session)
-    r = response(session, sv, "r1")
+    sv = add_survey_version(session)
+    r = add_response(session, sv, "r1")
     qid = session.scalars(select(Question.id)).one()
     session.add(Answer(response_id=r.id, question_id=qid, value=9))
     session.flush()
@@ -43,8 +44,8 @@ def test_one_answer_per_response_and_question(session: Session) -> None:
 
 
 def test_deleting_a_response_deletes_its_answers(session: Session) -> None:
-    sv = survey_version(session)
-    keep, gone = response(session, sv, "keep"), response(session, sv, "gone")
+    sv = add_survey_version(session)
+    keep, gone = add_response(session, sv, "keep"), add_response(session, sv, "gone")
     qid = session.scalars(select(Question.id)).one()
     session.add_all(
         [

@@ -4,11 +4,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from cxlens.models import Question, Response, Survey, SurveyVersion
-from models._helpers import rejected, response, survey_version
+from factories import add_response, add_survey_version
+from models._helpers import rejected
 
 
 def test_question_type_is_checked(session: Session) -> None:
-    sv = survey_version(session)
+    sv = add_survey_version(session)
     rejected(
         session,
         lambda: session.add(Question(survey_version_id=sv.id, key="q2", type="happiness")),
@@ -18,7 +19,7 @@ def test_question_type_is_checked(session: Session) -> None:
 
 
 def test_question_keys_and_version_numbers_are_unique(session: Session) -> None:
-    sv = survey_version(session)
+    sv = add_survey_version(session)
     rejected(session, lambda: session.add(Question(survey_version_id=sv.id, key="nps", type="nps")))
     rejected(
         session,
@@ -27,10 +28,10 @@ def test_question_keys_and_version_numbers_are_unique(session: Session) -> None:
 
 
 def test_a_new_version_keeps_old_responses_on_their_version(session: Session) -> None:
-    v1 = survey_version(session, "Barometer", 1)
-    old = response(session, v1, "old")
-    v2 = survey_version(session, "Barometer", 2)
-    new = response(session, v2, "new")
+    v1 = add_survey_version(session, "Barometer", 1)
+    old = add_response(session, v1, "old")
+    v2 = add_survey_version(session, "Barometer", 2)
+    new = add_response(session, v2, "new")
     session.expire_all()
     rows = session.execute(
         select(Response.response_ref, SurveyVersion.version)
@@ -43,8 +44,8 @@ def test_a_new_version_keeps_old_responses_on_their_version(session: Session) ->
 
 
 def test_a_survey_with_responses_cannot_be_deleted(session: Session) -> None:
-    sv = survey_version(session)
-    response(session, sv, "r1")
+    sv = add_survey_version(session)
+    add_response(session, sv, "r1")
     rejected(session, lambda: session.execute(delete(Survey).where(Survey.id == sv.survey_id)))
     assert session.scalar(select(func.count()).select_from(Response)) == 1
 
@@ -52,8 +53,8 @@ def test_a_survey_with_responses_cannot_be_deleted(session: Session) -> None:
 def test_deleting_a_survey_without_responses_deletes_its_versions_and_questions(
     session: Session,
 ) -> None:
-    sv = survey_version(session, "Draft")
-    other = survey_version(session, "Other")
+    sv = add_survey_version(session, "Draft")
+    other = add_survey_version(session, "Other")
     session.execute(delete(Survey).where(Survey.id == sv.survey_id))
     session.expire_all()
     assert session.scalars(select(SurveyVersion.id)).all() == [other.id]

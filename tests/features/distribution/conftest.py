@@ -25,8 +25,8 @@ from cxlens.db import unit_of_work
 from cxlens.features.distribution.tasks import register
 from cxlens.features.surveys import create_from_template
 from cxlens.jobs import HandlerRegistry
-from cxlens.models import Customer
 from cxlens.worker.loop import Worker
+from factories import add_customer
 
 # A Saturday, 10:00 UTC: outside the default quiet hours in Europe.
 START = datetime(2030, 3, 16, 10, 0, tzinfo=UTC)
@@ -164,7 +164,6 @@ def make_customer(migrated_engine: Engine) -> MakeCustomer:
     def make(**fields: Any) -> int:
         n = next(counter)
         values = {
-            "customer_ref": f"c{n}",
             "email": f"customer{n}@example.com",
             "phone": "+393471234567",
             "name": f"Giulia Rossi{n}",
@@ -172,11 +171,9 @@ def make_customer(migrated_engine: Engine) -> MakeCustomer:
             "time_zone": "Europe/Rome",
         }
         values.update(fields)
+        ref = str(values.pop("customer_ref", f"c{n}"))
         with unit_of_work(migrated_engine) as session:
-            customer = Customer(**values)
-            session.add(customer)
-            session.flush()
-            return customer.id
+            return add_customer(session, ref, **values).id
 
     return make
 
