@@ -43,7 +43,7 @@ def _split(value: object) -> object:
 class StorageSettings(BaseModel):
     """Storage: where the data lives."""
 
-    title: ClassVar[str] = "Storage"
+    section: ClassVar[str] = "Storage"
 
     data_dir: Path = Field(
         default_factory=_default_data_dir,
@@ -60,7 +60,7 @@ class StorageSettings(BaseModel):
 class AnalyticsSettings(BaseModel):
     """Analytics: how numbers are computed and shown."""
 
-    title: ClassVar[str] = "Analytics"
+    section: ClassVar[str] = "Analytics"
 
     min_n: int = Field(
         default=30, ge=1, description="below this n a metric is flagged low-confidence"
@@ -70,7 +70,7 @@ class AnalyticsSettings(BaseModel):
 class WebSettings(BaseModel):
     """Web server: where `cxlens serve` listens."""
 
-    title: ClassVar[str] = "Web server"
+    section: ClassVar[str] = "Web server"
 
     host: str = Field(default="127.0.0.1", description="address the web server binds to")
     port: int = Field(default=8000, description="port the web server listens on")
@@ -79,7 +79,7 @@ class WebSettings(BaseModel):
 class LinkSettings(BaseModel):
     """Links and signing (docs/channels.md)."""
 
-    title: ClassVar[str] = "Links and signing"
+    section: ClassVar[str] = "Links and signing"
 
     public_base_url: str = Field(
         default="http://127.0.0.1:8000",
@@ -101,7 +101,7 @@ class LinkSettings(BaseModel):
 class SenderSettings(BaseModel):
     """Who is asking: the company and signature in e-mail and SMS texts."""
 
-    title: ClassVar[str] = "Sender"
+    section: ClassVar[str] = "Sender"
 
     company_name: str | None = Field(
         default=None,
@@ -115,7 +115,7 @@ class SenderSettings(BaseModel):
 class EmailSettings(BaseModel):
     """E-mail over SMTP (docs/channels.md)."""
 
-    title: ClassVar[str] = "E-mail (SMTP)"
+    section: ClassVar[str] = "E-mail (SMTP)"
 
     smtp_host: str | None = Field(default=None, description="SMTP server; unset, no e-mail is sent")
     smtp_port: int = Field(
@@ -157,7 +157,7 @@ class EmailSettings(BaseModel):
 class DkimSettings(BaseModel):
     """DKIM signing of e-mail (docs/channels.md): all three or none."""
 
-    title: ClassVar[str] = "DKIM"
+    section: ClassVar[str] = "DKIM"
 
     dkim_domain: str | None = Field(
         default=None, description="the signing domain (`d=`), normally the From domain"
@@ -173,7 +173,7 @@ class DkimSettings(BaseModel):
 class SmsSettings(BaseModel):
     """SMS (docs/channels.md)."""
 
-    title: ClassVar[str] = "SMS"
+    section: ClassVar[str] = "SMS"
 
     sms_provider: Literal["twilio", "http"] | None = Field(
         default=None, description="`twilio` or `http`; unset, no SMS is sent"
@@ -184,7 +184,7 @@ class SmsSettings(BaseModel):
 class TwilioSettings(BaseModel):
     """Twilio (docs/channels.md)."""
 
-    title: ClassVar[str] = "Twilio"
+    section: ClassVar[str] = "Twilio"
 
     twilio_account_sid: str | None = Field(default=None, description="the account SID `AC…`")
     twilio_auth_token: SecretStr | None = Field(
@@ -210,7 +210,7 @@ class TwilioSettings(BaseModel):
 class GatewaySettings(BaseModel):
     """A generic JSON-over-HTTP SMS gateway (docs/channels.md)."""
 
-    title: ClassVar[str] = "HTTP SMS gateway"
+    section: ClassVar[str] = "HTTP SMS gateway"
 
     sms_gateway_url: str | None = Field(default=None, description="the gateway endpoint")
     sms_gateway_auth_header: str = Field(
