@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from cxlens.core.errors import InputError, NotFoundError
+from cxlens.core.errors import CxlensError, InputError, Location, TooLargeError
 from cxlens.core.settings import Settings
 from cxlens.features.collection.links import signer_for
 from cxlens.features.collection.widget import (
@@ -21,6 +21,7 @@ from cxlens.features.collection.widget import (
     save_widget_answers,
 )
 from cxlens.web.deps import get_session, get_settings
+from cxlens.web.errors import problem, problem_of, problem_response, problem_responses
 from cxlens.web.pages.i18n import UI_LANGUAGES, choose_language, gettext_for
 from cxlens.web.pages.ratelimit import allowed
 
@@ -34,21 +35,68 @@ CORS = {
 }
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+#: The largest widget request body (bytes).
+MAX_BODY_BYTES = 20_000
+#: The longest event name and customer reference the widget takes (characters).
+MAX_EVENT, MAX_CUSTOMER_REF = 100, 200
+
+
+def _json_body(schema: dict[str, Any]) -> dict[str, Any]:
+    """``openapi_extra`` of a widget route: its JSON body (sent as ``text/plain``, so that a
+    browser makes no preflight request)."""
+    content = {"schema": schema}
+    return {
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": content, "text/plain": content},
+        }
+    }
 
 
 def _reply(data: dict[str, Any], status: int = 200) -> JSONResponse:
     return JSONResponse(data, status_code=status, headers=CORS)
 
 
+def _problem(error: CxlensError) -> JSONResponse:
+    """The problem details of ``error``, readable cross-origin."""
+    return problem_response(problem_of(error), headers=CORS)
+
+
+def _rate_limited() -> JSONResponse:
+    body = problem(429, "rate_limited", "too many requests from this client: try again later")
+    return problem_response(body, headers={**CORS, "Retry-After": "10"})
+
+
 async def _body(request: Request) -> dict[str, Any]:
     raw = await request.body()
-    if len(raw) > 20_000:
-        return {}
+    if len(raw) > MAX_BODY_BYTES:
+        raise TooLargeError(
+            "the request body is too large",
+            expected=f"at most {MAX_BODY_BYTES:,} bytes",
+            limit=MAX_BODY_BYTES,
+        )
     try:
         data = json.loads(raw or b"{}")
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _limited(body: dict[str, Any], name: str, limit: int) -> str | None:
+    """``body[name]`` as text, or an error when it is longer than ``limit`` (never cut)."""
+    value = body.get(name)
+    if value is None or value == "":
+        return None
+    text = str(value)
+    if len(text) > limit:
+        raise InputError(
+            f"too long ({len(text):,} characters; limit {limit:,})",
+            Location(field=name),
+            expected=f"at most {limit:,} characters",
+            limit=limit,
+            error_code="too_long",
+        )
+    return text
 
 
 @widget_router.get("/widget/cxlens-widget.js", include_in_schema=False)
@@ -67,7 +115,34 @@ def widget_preflight(name: str) -> Response:
     return Response(status_code=204, headers=CORS)
 
 
-@widget_router.post("/api/v1/widget/decide", summary="Whether to show a survey now")
+_DECIDE_BODY = {
+    "type": "object",
+    "properties": {
+        "survey": {"type": "string"},
+        "event": {"type": "string", "maxLength": MAX_EVENT},
+        "customer": {"type": "string", "maxLength": MAX_CUSTOMER_REF},
+        "lang": {"type": "string"},
+        "hidden": {"type": "object", "additionalProperties": {"type": "string"}},
+        "mode": {"type": "string", "enum": ["show", "article"]},
+    },
+}
+_ANSWER_BODY = {
+    "type": "object",
+    "required": ["token", "answers"],
+    "properties": {
+        "token": {"type": "string"},
+        "answers": {"type": "object"},
+        "complete": {"type": "boolean"},
+    },
+}
+
+
+@widget_router.post(
+    "/api/v1/widget/decide",
+    summary="Whether to show a survey now",
+    responses=problem_responses(413, 422, 429),
+    openapi_extra=_json_body(_DECIDE_BODY),
+)
 async def widget_decide(
     request: Request, session: SessionDep, settings: SettingsDep
 ) -> JSONResponse:
@@ -76,8 +151,11 @@ async def widget_decide(
     Sampling (``app.state.widget_sample_rate``, default 1) and contact pressure
     (``app.state.widget_pressure``, default: opt-outs only) are decided here.
     """
-    body = await _body(request)
-    return await run_in_threadpool(_widget_decide, request, session, settings, body)
+    try:
+        body = await _body(request)
+        return await run_in_threadpool(_widget_decide, request, session, settings, body)
+    except CxlensError as exc:
+        return _problem(exc)
 
 
 def _widget_decide(
@@ -85,7 +163,7 @@ def _widget_decide(
 ) -> JSONResponse:
     """The blocking part of :func:`widget_decide`, run off the event loop."""
     if not allowed(request, "widget"):
-        return _reply({"show": False, "reason": "rate_limited"}, 429)
+        return _rate_limited()
     pressure: PressureCheck = getattr(request.app.state, "widget_pressure", opt_out_only)
     rate = float(getattr(request.app.state, "widget_sample_rate", 1.0))
     hidden = body.get("hidden") if isinstance(body.get("hidden"), dict) else {}
@@ -97,8 +175,8 @@ def _widget_decide(
         session,
         signer_for(settings),
         survey_key=str(body.get("survey") or ""),
-        event=str(body.get("event") or "")[:100],
-        customer_ref=str(body["customer"])[:200] if body.get("customer") else None,
+        event=_limited(body, "event", MAX_EVENT) or "",
+        customer_ref=_limited(body, "customer", MAX_CUSTOMER_REF),
         language=language,
         hidden={str(k): str(v) for k, v in (hidden or {}).items()},
         mode="article" if body.get("mode") == "article" else "show",
@@ -126,13 +204,22 @@ def _widget_decide(
     )
 
 
-@widget_router.post("/api/v1/widget/answer", summary="Save the widget's answers")
+@widget_router.post(
+    "/api/v1/widget/answer",
+    summary="Save the widget's answers",
+    responses=problem_responses(404, 413, 422, 429),
+    openapi_extra=_json_body(_ANSWER_BODY),
+)
 async def widget_answer(
     request: Request, session: SessionDep, settings: SettingsDep
 ) -> JSONResponse:
-    """``{token, answers: {key: value}, complete?}`` → ``{ok, thank_you}``."""
-    body = await _body(request)
-    return await run_in_threadpool(_widget_answer, request, session, settings, body)
+    """``{token, answers: {key: value}, complete?}`` → ``{ok, thank_you}``; errors are
+    problem details (``detail`` says what to fix)."""
+    try:
+        body = await _body(request)
+        return await run_in_threadpool(_widget_answer, request, session, settings, body)
+    except CxlensError as exc:
+        return _problem(exc)
 
 
 def _widget_answer(
@@ -140,20 +227,15 @@ def _widget_answer(
 ) -> JSONResponse:
     """The blocking part of :func:`widget_answer`, run off the event loop."""
     if not allowed(request, "widget"):
-        return _reply({"ok": False, "error": "rate_limited"}, 429)
+        return _rate_limited()
     answers = body.get("answers")
     if not isinstance(answers, dict):
-        return _reply({"ok": False, "error": "answers must be an object"}, 422)
-    try:
-        thanks = save_widget_answers(
-            session,
-            signer_for(settings),
-            str(body.get("token") or ""),
-            answers,
-            complete=bool(body.get("complete", True)),
-        )
-    except NotFoundError:
-        return _reply({"ok": False, "error": "invalid token"}, 404)
-    except InputError as exc:
-        return _reply({"ok": False, "error": str(exc)}, 422)
+        raise InputError("not an object", Location(field="answers"), expected="{key: value}")
+    thanks = save_widget_answers(
+        session,
+        signer_for(settings),
+        str(body.get("token") or ""),
+        answers,
+        complete=bool(body.get("complete", True)),
+    )
     return _reply({"ok": True, "thank_you": thanks})
