@@ -77,7 +77,11 @@ def get_funnel(
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"message/rfc822": {"schema": {"type": "string", "format": "binary"}}},
+            "content": {
+                "message/rfc822": {
+                    "schema": {"type": "string", "format": "binary", "minLength": 1}
+                }
+            },
         }
     },
 )

@@ -282,6 +282,58 @@ def _problem_response_doc(status: int) -> dict[str, Any]:
     }
 
 
+#: JSON Schema ``pattern`` of text without NUL (every string the API takes: see web/guards.py).
+NO_NUL_PATTERN = "^[^\\x00]*$"
+
+
+#: Any JSON value with no NUL in a string or key: what an object's undeclared members may be.
+ANY_WITHOUT_NUL = "JsonWithoutNul"
+_ANY_REF = {"$ref": f"#/components/schemas/{ANY_WITHOUT_NUL}"}
+_ANY_SCHEMA: dict[str, Any] = {
+    "description": "Any JSON value without a NUL character in a string or a key",
+    "anyOf": [
+        {"type": "string", "pattern": NO_NUL_PATTERN},
+        {"type": ["number", "boolean", "null"]},
+        {"type": "array", "items": _ANY_REF},
+        {
+            "type": "object",
+            "propertyNames": {"pattern": NO_NUL_PATTERN},
+            "additionalProperties": _ANY_REF,
+        },
+    ],
+}
+#: Members of a schema that hold schemas by name (each value is a schema, whatever its name).
+_NAMED_SCHEMAS = ("properties", "patternProperties", "$defs", "definitions", "schemas")
+#: Members of a schema that hold data, not schemas.
+_DATA = ("example", "examples", "default", "const", "enum")
+
+
+def _forbid_nul(node: Any) -> None:
+    """Say in the schemas what :func:`~cxlens.web.guards.reject_nul_bytes` enforces: no
+    string (nor object key) holds a NUL. Binary strings and patterned ones are left alone;
+    an object's undeclared members may be any JSON without NUL (they are ignored)."""
+    if isinstance(node, list):
+        for item in node:
+            _forbid_nul(item)
+        return
+    if not isinstance(node, dict):
+        return
+    kind = node.get("type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    if "string" in kinds and not {"format", "pattern", "enum"} & node.keys():
+        node["pattern"] = NO_NUL_PATTERN
+    if "object" in kinds:
+        node.setdefault("propertyNames", {"pattern": NO_NUL_PATTERN})
+        if node.get("additionalProperties", True) is True:
+            node["additionalProperties"] = dict(_ANY_REF)
+    for key, value in node.items():
+        if key in _NAMED_SCHEMAS and isinstance(value, dict):
+            for schema in value.values():
+                _forbid_nul(schema)
+        elif key not in _DATA:
+            _forbid_nul(value)
+
+
 def _document_problems(app: FastAPI) -> None:
     """Wrap ``app.openapi``: the ``Problem`` schema, a problem 422 on every operation (every
     request passes the NUL check) and 400 on every operation that takes a JSON body."""
@@ -304,6 +356,9 @@ def _document_problems(app: FastAPI) -> None:
                     responses.setdefault("400", _problem_response_doc(400))
         for name in ("HTTPValidationError", "ValidationError"):
             components.pop(name, None)
+        _forbid_nul(schema.get("paths", {}))
+        _forbid_nul(components)
+        components[ANY_WITHOUT_NUL] = _ANY_SCHEMA
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

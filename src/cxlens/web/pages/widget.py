@@ -42,15 +42,9 @@ MAX_EVENT, MAX_CUSTOMER_REF = 100, 200
 
 
 def _json_body(schema: dict[str, Any]) -> dict[str, Any]:
-    """``openapi_extra`` of a widget route: its JSON body (sent as ``text/plain``, so that a
-    browser makes no preflight request)."""
-    content = {"schema": schema}
-    return {
-        "requestBody": {
-            "required": False,
-            "content": {"application/json": content, "text/plain": content},
-        }
-    }
+    """``openapi_extra`` of a widget route: its JSON body (the widget sends it as
+    ``text/plain``, so that a browser makes no preflight request; any type is read)."""
+    return {"requestBody": {"required": False, "content": {"application/json": {"schema": schema}}}}
 
 
 def _reply(data: dict[str, Any], status: int = 200) -> JSONResponse:
@@ -77,9 +71,39 @@ async def _body(request: Request) -> dict[str, Any]:
         )
     try:
         data = json.loads(raw or b"{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    except ValueError as exc:
+        raise InputError(
+            "the body is not JSON", Location(field="body"), expected="a JSON object"
+        ) from exc
+    if not isinstance(data, dict):
+        raise InputError("not an object", Location(field="body"), expected="a JSON object")
+    return data
+
+
+def _check(body: dict[str, Any], schema: dict[str, Any]) -> None:
+    """Refuse a body that does not fit the (flat) ``schema`` the route documents."""
+    for name in schema.get("required", ()):
+        if name not in body:
+            raise InputError("missing", Location(field=name), expected="a value")
+    for name, rule in schema["properties"].items():
+        if name not in body:
+            continue
+        value = body[name]
+        if value is None:  # every optional member may be null: absent
+            continue
+        kind = {"string": str, "object": dict, "boolean": bool}[rule["type"][0]]
+        if not isinstance(value, kind):
+            expected = rule["type"][0]
+            raise InputError(f"not a {expected}", Location(field=name), expected=expected)
+        if "enum" in rule and value not in rule["enum"]:
+            raise InputError(
+                f"{value!r} is not allowed", Location(field=name), expected=" or ".join(str(v) for v in rule["enum"] if v)
+            )
+        if "maxLength" in rule:
+            _limited(body, name, rule["maxLength"])
+        item = rule.get("additionalProperties")
+        if item and any(not isinstance(v, str) for v in value.values()):
+            raise InputError("values must be text", Location(field=name), expected=item["type"])
 
 
 def _limited(body: dict[str, Any], name: str, limit: int) -> str | None:
@@ -115,24 +139,24 @@ def widget_preflight(name: str) -> Response:
     return Response(status_code=204, headers=CORS)
 
 
-_DECIDE_BODY = {
+_DECIDE_BODY: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "survey": {"type": "string"},
-        "event": {"type": "string", "maxLength": MAX_EVENT},
-        "customer": {"type": "string", "maxLength": MAX_CUSTOMER_REF},
-        "lang": {"type": "string"},
-        "hidden": {"type": "object", "additionalProperties": {"type": "string"}},
-        "mode": {"type": "string", "enum": ["show", "article"]},
+        "survey": {"type": ["string", "null"]},
+        "event": {"type": ["string", "null"], "maxLength": MAX_EVENT},
+        "customer": {"type": ["string", "null"], "maxLength": MAX_CUSTOMER_REF},
+        "lang": {"type": ["string", "null"]},
+        "hidden": {"type": ["object", "null"], "additionalProperties": {"type": "string"}},
+        "mode": {"type": ["string", "null"], "enum": ["show", "article", None]},
     },
 }
-_ANSWER_BODY = {
+_ANSWER_BODY: dict[str, Any] = {
     "type": "object",
     "required": ["token", "answers"],
     "properties": {
-        "token": {"type": "string"},
-        "answers": {"type": "object"},
-        "complete": {"type": "boolean"},
+        "token": {"type": ["string"]},
+        "answers": {"type": ["object"]},
+        "complete": {"type": ["boolean", "null"]},
     },
 }
 
@@ -164,6 +188,7 @@ def _widget_decide(
     """The blocking part of :func:`widget_decide`, run off the event loop."""
     if not allowed(request, "widget"):
         return _rate_limited()
+    _check(body, _DECIDE_BODY)
     pressure: PressureCheck = getattr(request.app.state, "widget_pressure", opt_out_only)
     rate = float(getattr(request.app.state, "widget_sample_rate", 1.0))
     hidden = body.get("hidden") if isinstance(body.get("hidden"), dict) else {}
@@ -228,9 +253,8 @@ def _widget_answer(
     """The blocking part of :func:`widget_answer`, run off the event loop."""
     if not allowed(request, "widget"):
         return _rate_limited()
-    answers = body.get("answers")
-    if not isinstance(answers, dict):
-        raise InputError("not an object", Location(field="answers"), expected="{key: value}")
+    _check(body, _ANSWER_BODY)
+    answers = body["answers"]
     thanks = save_widget_answers(
         session,
         signer_for(settings),
