@@ -78,9 +78,7 @@ def get_funnel(
         "requestBody": {
             "required": True,
             "content": {
-                "message/rfc822": {
-                    "schema": {"type": "string", "format": "binary", "minLength": 1}
-                }
+                "message/rfc822": {"schema": {"type": "string", "format": "binary", "minLength": 1}}
             },
         }
     },

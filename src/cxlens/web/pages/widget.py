@@ -96,8 +96,9 @@ def _check(body: dict[str, Any], schema: dict[str, Any]) -> None:
             expected = rule["type"][0]
             raise InputError(f"not a {expected}", Location(field=name), expected=expected)
         if "enum" in rule and value not in rule["enum"]:
+            allowed_values = " or ".join(str(v) for v in rule["enum"] if v)
             raise InputError(
-                f"{value!r} is not allowed", Location(field=name), expected=" or ".join(str(v) for v in rule["enum"] if v)
+                f"{value!r} is not allowed", Location(field=name), expected=allowed_values
             )
         if "maxLength" in rule:
             _limited(body, name, rule["maxLength"])
