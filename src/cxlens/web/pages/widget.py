@@ -103,7 +103,7 @@ def _check(body: dict[str, Any], schema: dict[str, Any]) -> None:
         if "maxLength" in rule:
             _limited(body, name, rule["maxLength"])
         item = rule.get("additionalProperties")
-        if item and any(not isinstance(v, str) for v in value.values()):
+        if item and isinstance(value, dict) and any(not isinstance(v, str) for v in value.values()):
             raise InputError("values must be text", Location(field=name), expected=item["type"])
 
 
