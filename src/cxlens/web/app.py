@@ -21,6 +21,7 @@ from cxlens.web import api, api_distribution, api_text, pages, webhooks
 from cxlens.web.errors import install_error_handlers
 from cxlens.web.guards import reject_nul_bytes
 from cxlens.web.heap import frozen_start_up_heap
+from cxlens.web.logs import redact_access_log
 from cxlens.web.pages.fastpath import SubmitFastPath
 
 
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(reject_nul_bytes)],
     )
     install_error_handlers(app)
+    redact_access_log()
     app.state.settings = settings
     app.state.engine = engine
     app.state.widget_pressure = widget_pressure

@@ -33,7 +33,6 @@ from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
-from starlette.routing import Match
 
 from cxlens.core.errors import CxlensError, InputError
 
@@ -239,7 +238,7 @@ async def http_error_handler(request: Request, exc: Exception) -> Response:
     status = exc.status_code
     headers = dict(exc.headers or {})
     if status == 405:
-        headers["Allow"] = ", ".join(_allowed_methods(request))
+        headers["Allow"] = ", ".join(_allowed_methods(request, headers.get("Allow", "")))
     detail = exc.detail if isinstance(exc.detail, str) else _phrase(status)
     body = problem(status, HTTP_CODES.get(status, f"http_{status}"), detail)
     return respond(request, body, headers)
@@ -251,13 +250,28 @@ async def server_error_handler(request: Request, exc: Exception) -> Response:
     return respond(request, body)
 
 
-def _allowed_methods(request: Request) -> list[str]:
-    """Every method some route of the app serves at this path (for ``Allow``)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches({**request.scope, "method": "\x00"})
-        if match != Match.NONE:
-            methods.update(getattr(route, "methods", None) or ())
+def _allowed_methods(request: Request, known: str) -> list[str]:
+    """Every method some route of the app serves at this path (for ``Allow``).
+
+    Starlette names only the first route whose path matches; routes included from routers
+    sit in FastAPI's included-router wrappers, walked here by what they expose.
+    """
+    path = request.url.path
+    methods = {m.strip() for m in known.split(",") if m.strip()}
+
+    def walk(routes: Sequence[Any]) -> None:
+        for route in routes:
+            nested = getattr(route, "effective_candidates", None)
+            if callable(nested):
+                walk(nested())
+                low = getattr(route, "effective_low_priority_routes", None)
+                walk(low() if callable(low) else ())
+                continue
+            regex = getattr(route, "path_regex", None)
+            if regex is not None and not hasattr(route, "routes") and regex.match(path):
+                methods.update(getattr(route, "methods", None) or ())
+
+    walk(request.app.router.routes)
     return sorted(methods)
 
 
