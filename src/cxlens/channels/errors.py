@@ -32,6 +32,9 @@ class DeliveryError(CxlensError):
     ``detail`` is the provider's own words.
     """
 
+    http_status = 502
+    error_code = "delivery_failed"
+
     def __init__(
         self,
         kind: FailureKind,

@@ -76,7 +76,10 @@ class Purpose(IntEnum):
 
 
 class TokenError(CxlensError):
-    """A token that cxlens does not accept."""
+    """A token that cxlens does not accept (a link that is not valid: 404)."""
+
+    http_status = 404
+    error_code = "invalid_token"
 
 
 class InvalidTokenError(TokenError):
@@ -90,6 +93,8 @@ class InvalidTokenError(TokenError):
 class ExpiredTokenError(TokenError):
     """A genuine token whose expiry has passed."""
 
+    error_code = "expired_token"
+
     def __init__(self, expired_at: datetime) -> None:
         super().__init__(f"the token expired at {expired_at.isoformat()}")
         self.expired_at = expired_at
@@ -97,6 +102,8 @@ class ExpiredTokenError(TokenError):
 
 class WrongPurposeError(TokenError):
     """A genuine token used for something it was not signed for."""
+
+    error_code = "wrong_token_purpose"
 
     def __init__(self, expected: Purpose, actual: Purpose) -> None:
         super().__init__(f"the token is for {actual.name.lower()}, not for {expected.name.lower()}")

@@ -24,7 +24,8 @@ def make_engine(settings: Settings) -> Engine:
 
     SQLite: the file's directory is created if missing; every connection uses WAL (its file
     cut back to :data:`SQLITE_WAL_SIZE_LIMIT` when it starts over), foreign keys on and a
-    busy timeout. PostgreSQL: psycopg 3 with pre-ping.
+    busy timeout. PostgreSQL: psycopg 3 with pre-ping. SQL parameters (customer text,
+    addresses) never appear in logs or error messages (``hide_parameters``).
     """
     return engine_for_url(settings.resolved_database_url())
 
@@ -40,13 +41,17 @@ def engine_for_url(url: str) -> Engine:
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(
+            parsed,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            hide_parameters=True,
+        )
         event.listen(engine, "connect", _configure_sqlite)
         return engine
     if backend == "postgresql":
         if parsed.drivername in ("postgresql", "postgres"):
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True)
+        return create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
     raise ConfigurationError(
         f"unsupported database {backend!r} in {url!r}: use sqlite:/// or postgresql://"
     )

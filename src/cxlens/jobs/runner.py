@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from cxlens.core.clock import Clock
+from cxlens.core.redact import redact
 from cxlens.db import unit_of_work
 from cxlens.jobs.context import JobContext
 from cxlens.jobs.queue import ClaimedJob, LeaseLost, complete, finish_failed, hold
@@ -18,7 +19,7 @@ from cxlens.jobs.registry import HandlerRegistry, PermanentJobError
 from cxlens.jobs.retry import RetryPolicy
 from cxlens.models import JobStatus
 
-log = logging.getLogger("cxlens.jobs")
+log = logging.getLogger("cxlens.jobs")  # messages via redact(): no customer data in logs
 
 #: How much of a traceback ``last_error`` keeps (its end, where the error is).
 MAX_ERROR_CHARS = 4000
@@ -69,10 +70,12 @@ def run_claimed(
             fn(session, dict(claimed.payload), context)
             complete(session, claimed, now=clock.now())
     except LeaseLost as exc:
-        log.warning("job %s (%s): %s; its work was rolled back", claimed.id, claimed.kind, exc)
+        log.warning(
+            "job %s (%s): %s; its work was rolled back", claimed.id, claimed.kind, redact(str(exc))
+        )
         return None
     except PermanentJobError as exc:
-        log.error("job %s (%s) failed for good: %s", claimed.id, claimed.kind, exc)
+        log.error("job %s (%s) failed for good: %s", claimed.id, claimed.kind, redact(str(exc)))
         return _record(engine, claimed, JobStatus.FAILED, describe(exc), clock=clock)
     except Exception as exc:
         if claimed.attempt >= claimed.max_attempts:
@@ -81,7 +84,7 @@ def run_claimed(
                 claimed.id,
                 claimed.kind,
                 claimed.attempt,
-                exc,
+                redact(str(exc)),
             )
             return _record(engine, claimed, JobStatus.DEAD, describe(exc), clock=clock)
         delay = retry.delay(claimed.attempt, rng)
@@ -91,7 +94,7 @@ def run_claimed(
             claimed.kind,
             claimed.attempt,
             delay.total_seconds(),
-            exc,
+            redact(str(exc)),
         )
         retry_at = clock.now() + delay
         return _record(

@@ -33,6 +33,9 @@ class BackendUnavailable(CxlensError):
     to another backend.
     """
 
+    http_status = 503
+    error_code = "text_backend_unavailable"
+
 
 @dataclass(frozen=True, slots=True)
 class LanguageGuess:

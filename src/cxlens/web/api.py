@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from cxlens.core.errors import ConfigurationError, InputError
 from cxlens.core.settings import Settings
 from cxlens.features.metrics.service import operational_metrics, store_metrics
 from cxlens.web.deps import get_session, get_settings
+from cxlens.web.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1", tags=["metrics"])
 
@@ -51,7 +51,12 @@ class MetricsOut(BaseModel):
     period: str | None
 
 
-@router.get("/metrics", response_model=MetricsOut, summary="Metrics with 95% intervals")
+@router.get(
+    "/metrics",
+    response_model=MetricsOut,
+    summary="Metrics with 95% intervals",
+    responses=problem_responses(422),
+)
 def get_metrics(
     session: Annotated[Session, Depends(get_session)],
     settings: Annotated[Settings, Depends(get_settings)],
@@ -68,16 +73,13 @@ def get_metrics(
 ) -> dict[str, Any]:
     """NPS, CSAT, CES, CXi and the operational metrics, sliced and trended."""
     effective_min_n = min_n or settings.min_n
-    try:
-        options: dict[str, Any] = {
-            "by": tuple(by or ()),
-            "period": period,
-            "tz": tz,
-            "min_n": effective_min_n,
-        }
-        values = store_metrics(session, **options) + operational_metrics(session, **options)
-    except (InputError, ConfigurationError) as error:
-        raise HTTPException(status_code=422, detail=str(error)) from None
+    options: dict[str, Any] = {
+        "by": tuple(by or ()),
+        "period": period,
+        "tz": tz,
+        "min_n": effective_min_n,
+    }
+    values = store_metrics(session, **options) + operational_metrics(session, **options)
     return {
         "metrics": [v.to_json() for v in values],
         "min_n": effective_min_n,

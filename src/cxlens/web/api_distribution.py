@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
-from cxlens.core.errors import InputError, NotFoundError
+from cxlens.core.errors import InputError, TooLargeError
 from cxlens.core.settings import Settings
 from cxlens.features.distribution.bounces import process_dsn
 from cxlens.features.distribution.funnel import DIMENSIONS, funnel
 from cxlens.features.distribution.schemas import BounceReply, EventIn, EventResult, FunnelRow
 from cxlens.features.distribution.service import record_event
 from cxlens.web.deps import get_session, get_settings
+from cxlens.web.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1", tags=["distribution"])
 
@@ -26,13 +27,22 @@ async def raw_message(request: Request) -> bytes:
     """The request body: one RFC 822 message, at most :data:`MAX_BOUNCE_BYTES`."""
     body = await request.body()
     if not body.strip():
-        raise HTTPException(status_code=422, detail="the body is empty: send the raw message")
+        raise InputError("the body is empty", expected="the raw message", error_code="empty_body")
     if len(body) > MAX_BOUNCE_BYTES:
-        raise HTTPException(status_code=413, detail="the message is larger than 10 MB")
+        raise TooLargeError(
+            "the message is larger than 10 MB",
+            expected=f"at most {MAX_BOUNCE_BYTES:,} bytes",
+            limit=MAX_BOUNCE_BYTES,
+        )
     return body
 
 
-@router.post("/events", response_model=EventResult, summary="Record an event (hot survey)")
+@router.post(
+    "/events",
+    response_model=EventResult,
+    summary="Record an event (hot survey)",
+    responses=problem_responses(422),
+)
 def post_event(
     body: EventIn,
     session: Annotated[Session, Depends(get_session)],
@@ -40,13 +50,15 @@ def post_event(
 ) -> EventResult:
     """Record an interaction; matching trigger rules schedule their invitations after their
     delay. The same ``idempotency_key`` again returns the first result (``duplicate``)."""
-    try:
-        return record_event(session, settings, body)
-    except InputError as exc:
-        raise HTTPException(status_code=422, detail=str(exc)) from exc
+    return record_event(session, settings, body)
 
 
-@router.get("/funnel", response_model=list[FunnelRow], summary="Response funnel")
+@router.get(
+    "/funnel",
+    response_model=list[FunnelRow],
+    summary="Response funnel",
+    responses=problem_responses(422),
+)
 def get_funnel(
     session: Annotated[Session, Depends(get_session)],
     settings: Annotated[Settings, Depends(get_settings)],
@@ -54,22 +66,20 @@ def get_funnel(
 ) -> list[FunnelRow]:
     """sent → delivered → opened → started → completed per group, with the response rate
     (completed ÷ delivered) and its 95% Wilson interval."""
-    try:
-        return funnel(session, by=tuple(by) if by else DIMENSIONS, min_n=settings.min_n)
-    except InputError as exc:
-        raise HTTPException(status_code=422, detail=str(exc)) from exc
-    except NotFoundError as exc:
-        raise HTTPException(status_code=404, detail=str(exc)) from exc
+    return funnel(session, by=tuple(by) if by else DIMENSIONS, min_n=settings.min_n)
 
 
 @router.post(
     "/inbound/bounces",
     response_model=BounceReply,
     summary="Take a returned email (DSN)",
+    responses=problem_responses(413, 422),
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"message/rfc822": {"schema": {"type": "string", "format": "binary"}}},
+            "content": {
+                "message/rfc822": {"schema": {"type": "string", "format": "binary", "minLength": 1}}
+            },
         }
     },
 )

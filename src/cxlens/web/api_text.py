@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
-from cxlens.core.errors import InputError, NotFoundError
 from cxlens.features.insights import service
 from cxlens.features.insights.discovery import discover
 from cxlens.features.insights.schemas import (
@@ -24,6 +23,7 @@ from cxlens.features.insights.schemas import (
 from cxlens.features.insights.text_models import TextModels, load_text_models
 from cxlens.models.text import TextTheme
 from cxlens.web.deps import get_session
+from cxlens.web.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1", tags=["text"])
 
@@ -55,12 +55,12 @@ def _theme(row: TextTheme) -> ThemeOut:
     )
 
 
-def _http(exc: Exception) -> HTTPException:
-    code = 404 if isinstance(exc, NotFoundError) else 422
-    return HTTPException(status_code=code, detail=str(exc))
-
-
-@router.get("/comments", response_model=list[CommentOut], summary="Comments and analyses")
+@router.get(
+    "/comments",
+    response_model=list[CommentOut],
+    summary="Comments and analyses",
+    responses=problem_responses(404, 422),
+)
 def get_comments(
     session: SessionDep,
     language: str | None = None,
@@ -70,12 +70,9 @@ def get_comments(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[CommentOut]:
     """Comments, newest first, with language, sentiment and themes of their latest analysis."""
-    try:
-        rows = service.comments_with_analyses(
-            session, language=language, theme=theme, sentiment=sentiment, limit=limit, offset=offset
-        )
-    except (InputError, NotFoundError) as exc:
-        raise _http(exc) from exc
+    rows = service.comments_with_analyses(
+        session, language=language, theme=theme, sentiment=sentiment, limit=limit, offset=offset
+    )
     return [
         CommentOut(
             id=c.answer_id,
@@ -95,7 +92,12 @@ def get_comments(
     ]
 
 
-@router.get("/themes", response_model=list[ThemeOut], summary="The company's themes")
+@router.get(
+    "/themes",
+    response_model=list[ThemeOut],
+    summary="The company's themes",
+    responses=problem_responses(422),
+)
 def get_themes(session: SessionDep, status: str | None = "active") -> list[ThemeOut]:
     """Themes (``status``: active, proposed, merged; empty for all)."""
     from cxlens.features.insights import repository
@@ -104,53 +106,67 @@ def get_themes(session: SessionDep, status: str | None = "active") -> list[Theme
     return [_theme(t) for t in repository.themes(session, status=status or None)]
 
 
-@router.post("/themes", response_model=ThemeOut, status_code=201, summary="Add a theme")
+@router.post(
+    "/themes",
+    response_model=ThemeOut,
+    status_code=201,
+    summary="Add a theme",
+    responses=problem_responses(404, 422, 503),
+)
 def post_theme(body: ThemeIn, session: SessionDep, engine: EngineDep) -> ThemeOut:
     """Add a theme; every comment is re-scored from its cached embedding."""
-    try:
-        row = service.add_theme(session, body.name, body.description, body.examples)
-    except (InputError, NotFoundError) as exc:
-        raise _http(exc) from exc
+    row = service.add_theme(session, body.name, body.description, body.examples)
     service.rescore(session, engine)
     return _theme(row)
 
 
-@router.patch("/themes/{key}", response_model=ThemeOut, summary="Edit or accept a theme")
+@router.patch(
+    "/themes/{key}",
+    response_model=ThemeOut,
+    summary="Edit or accept a theme",
+    responses=problem_responses(404, 422, 503),
+)
 def patch_theme(key: str, body: ThemePatch, session: SessionDep, engine: EngineDep) -> ThemeOut:
     """Change a theme's name, description or examples, or accept a proposed one."""
-    try:
-        if body.accept:
-            service.accept_theme(session, key)
-        row = service.edit_theme(
-            session, key, name=body.name, description=body.description, examples=body.examples
-        )
-    except (InputError, NotFoundError) as exc:
-        raise _http(exc) from exc
+    if body.accept:
+        service.accept_theme(session, key)
+    row = service.edit_theme(
+        session, key, name=body.name, description=body.description, examples=body.examples
+    )
     service.rescore(session, engine)
     return _theme(row)
 
 
-@router.delete("/themes/{key}", status_code=204, summary="Delete a theme")
+@router.delete(
+    "/themes/{key}",
+    status_code=204,
+    summary="Delete a theme",
+    responses=problem_responses(404, 422),
+)
 def delete_theme(key: str, session: SessionDep) -> None:
     """Delete a theme and its hits."""
-    try:
-        service.delete_theme(session, key)
-    except (InputError, NotFoundError) as exc:
-        raise _http(exc) from exc
+    service.delete_theme(session, key)
 
 
-@router.post("/themes/merge", response_model=ThemeOut, summary="Merge themes")
+@router.post(
+    "/themes/merge",
+    response_model=ThemeOut,
+    summary="Merge themes",
+    responses=problem_responses(404, 422, 503),
+)
 def merge_themes(body: MergeIn, session: SessionDep, engine: EngineDep) -> ThemeOut:
     """Fold themes into one; comments are re-scored from the cache."""
-    try:
-        row = service.merge_themes(session, body.keys, into=body.into, name=body.name)
-    except (InputError, NotFoundError) as exc:
-        raise _http(exc) from exc
+    row = service.merge_themes(session, body.keys, into=body.into, name=body.name)
     service.rescore(session, engine)
     return _theme(row)
 
 
-@router.post("/themes/discover", response_model=list[ThemeOut], summary="Discover themes")
+@router.post(
+    "/themes/discover",
+    response_model=list[ThemeOut],
+    summary="Discover themes",
+    responses=problem_responses(503),
+)
 def discover_themes(session: SessionDep, engine: EngineDep) -> list[ThemeOut]:
     """Cluster the comments no theme matched; proposals are stored, not applied."""
     from cxlens.features.insights import repository
@@ -159,17 +175,19 @@ def discover_themes(session: SessionDep, engine: EngineDep) -> list[ThemeOut]:
     return [_theme(t) for t in repository.themes(session, status="proposed")]
 
 
-@router.post("/comments/{comment_id}/labels", response_model=LabelOut, status_code=201)
+@router.post(
+    "/comments/{comment_id}/labels",
+    response_model=LabelOut,
+    status_code=201,
+    responses=problem_responses(404, 422),
+)
 def post_label(comment_id: int, body: LabelIn, session: SessionDep) -> LabelOut:
     """Label a comment's sentiment and/or themes (``cxlens text train`` learns from labels)."""
-    try:
-        row = service.add_label(
-            session,
-            comment_id,
-            sentiment=body.sentiment,
-            themes=body.themes,
-            labelled_by=body.labelled_by,
-        )
-    except (InputError, NotFoundError) as exc:
-        raise _http(exc) from exc
+    row = service.add_label(
+        session,
+        comment_id,
+        sentiment=body.sentiment,
+        themes=body.themes,
+        labelled_by=body.labelled_by,
+    )
     return LabelOut(id=row.id, comment_id=row.answer_id, sentiment=row.sentiment, themes=row.themes)

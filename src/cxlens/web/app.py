@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import text
@@ -18,7 +18,10 @@ from cxlens.core.settings import Settings
 from cxlens.db import current_revision, make_engine
 from cxlens.features.distribution.pressure import widget_pressure
 from cxlens.web import api, api_distribution, api_text, pages, webhooks
+from cxlens.web.errors import install_error_handlers
+from cxlens.web.guards import reject_nul_bytes
 from cxlens.web.heap import frozen_start_up_heap
+from cxlens.web.logs import redact_access_log
 from cxlens.web.pages.fastpath import SubmitFastPath
 
 
@@ -42,8 +45,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="cxlens",
         version=__version__,
         description="Customer-experience analytics: NPS, CSAT, CES and CXi with 95% "
-        "intervals, by touchpoint, segment and period.",
+        "intervals, by touchpoint, segment and period. Errors are problem details "
+        "(RFC 9457, `application/problem+json`) with a stable `code`.",
+        dependencies=[Depends(reject_nul_bytes)],
     )
+    install_error_handlers(app)
+    redact_access_log()
     app.state.settings = settings
     app.state.engine = engine
     app.state.widget_pressure = widget_pressure

@@ -13,19 +13,19 @@ import json
 from typing import Annotated
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
 from cxlens.channels.sms import (
     DELIVERY_BOUNCE_CODES,
     GATEWAY_SIGNATURE_HEADER,
     TWILIO_SIGNATURE_HEADER,
-    ReportError,
     read_gateway,
     read_twilio,
     verify_gateway,
     verify_twilio,
 )
+from cxlens.core.errors import ForbiddenError, InputError, TooLargeError
 from cxlens.core.settings import Settings, reveal
 from cxlens.features.distribution.schemas import BounceReply
 from cxlens.features.distribution.sms_reports import (
@@ -35,6 +35,7 @@ from cxlens.features.distribution.sms_reports import (
     twilio_status_callback,
 )
 from cxlens.web.deps import get_session, get_settings
+from cxlens.web.errors import problem_responses
 
 router = APIRouter(tags=["webhooks"])
 
@@ -45,7 +46,11 @@ MAX_REPORT_BYTES = 64 * 1024
 async def _body(request: Request) -> bytes:
     body = await request.body()
     if len(body) > MAX_REPORT_BYTES:
-        raise HTTPException(status_code=413, detail="the report is larger than 64 KB")
+        raise TooLargeError(
+            "the report is larger than 64 KB",
+            expected=f"at most {MAX_REPORT_BYTES:,} bytes",
+            limit=MAX_REPORT_BYTES,
+        )
     return body
 
 
@@ -58,20 +63,25 @@ async def twilio_report(request: Request) -> dict[str, str]:
     settings: Settings = request.app.state.settings
     auth_token = reveal(settings.twilio_auth_token)
     if not auth_token:
-        raise HTTPException(
-            status_code=403,
-            detail="Twilio delivery reports are not accepted: CXLENS_TWILIO_AUTH_TOKEN is not set",
+        raise ForbiddenError(
+            "Twilio delivery reports are not accepted: CXLENS_TWILIO_AUTH_TOKEN is not set",
+            error_code="not_configured",
         )
     body = await _body(request)
     params = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
     urls = [u for u in (twilio_status_callback(settings), str(request.url)) if u]
     signature = request.headers.get(TWILIO_SIGNATURE_HEADER)
     if not verify_twilio(auth_token, urls, params, signature):
-        raise HTTPException(status_code=403, detail="the Twilio signature does not match")
+        raise ForbiddenError("the Twilio signature does not match", error_code="bad_signature")
     return params
 
 
-@router.post(TWILIO_STATUS_PATH, response_model=BounceReply, summary="Twilio status callback")
+@router.post(
+    TWILIO_STATUS_PATH,
+    response_model=BounceReply,
+    summary="Twilio status callback",
+    responses=problem_responses(403, 413, 422),
+)
 def twilio_status(
     params: Annotated[dict[str, str], Depends(twilio_report)],
     session: Annotated[Session, Depends(get_session)],
@@ -79,10 +89,7 @@ def twilio_status(
     """A Twilio delivery report (``MessageSid``, ``MessageStatus``, ``ErrorCode``), signed
     with ``X-Twilio-Signature``. ``delivered`` counts in the funnel; ``undelivered`` or
     ``failed`` with an invalid-number code suppresses the number."""
-    try:
-        report = read_twilio(params)
-    except ReportError as exc:
-        raise HTTPException(status_code=422, detail=str(exc)) from exc
+    report = read_twilio(params)
     result = apply_sms_report(session, report, bounce_codes=DELIVERY_BOUNCE_CODES)
     return _reply(result.outcome, result.invitation_id, result.status)
 
@@ -92,19 +99,23 @@ async def gateway_report(request: Request) -> bytes:
     settings: Settings = request.app.state.settings
     secret = reveal(settings.sms_gateway_callback_secret)
     if not secret:
-        raise HTTPException(
-            status_code=403,
-            detail="SMS gateway reports are not accepted: "
-            "CXLENS_SMS_GATEWAY_CALLBACK_SECRET is not set",
+        raise ForbiddenError(
+            "SMS gateway reports are not accepted: CXLENS_SMS_GATEWAY_CALLBACK_SECRET is not set",
+            error_code="not_configured",
         )
     body = await _body(request)
     signature = request.headers.get(GATEWAY_SIGNATURE_HEADER)
     if not verify_gateway(secret, body, signature):
-        raise HTTPException(status_code=403, detail="the gateway signature does not match")
+        raise ForbiddenError("the gateway signature does not match", error_code="bad_signature")
     return body
 
 
-@router.post(GATEWAY_STATUS_PATH, response_model=BounceReply, summary="SMS gateway report")
+@router.post(
+    GATEWAY_STATUS_PATH,
+    response_model=BounceReply,
+    summary="SMS gateway report",
+    responses=problem_responses(403, 413, 422),
+)
 def gateway_status(
     body: Annotated[bytes, Depends(gateway_report)],
     session: Annotated[Session, Depends(get_session)],
@@ -114,8 +125,11 @@ def gateway_status(
     "error_message"}`` signed with ``X-Cxlens-Signature: sha256=<hex HMAC-SHA256 of the
     body>``. Bounce codes are ``CXLENS_SMS_GATEWAY_BOUNCE_CODES``."""
     try:
-        report = read_gateway(json.loads(body))
-    except (ReportError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise HTTPException(status_code=422, detail=str(exc)) from exc
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"the report is not JSON ({exc})", expected="a JSON object", error_code="invalid_report"
+        ) from exc
+    report = read_gateway(data)
     result = apply_sms_report(session, report, bounce_codes=settings.sms_gateway_bounce_codes)
     return _reply(result.outcome, result.invitation_id, result.status)

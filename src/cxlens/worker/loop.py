@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from cxlens.core.clock import Clock, SystemClock
 from cxlens.core.errors import ConfigurationError
+from cxlens.core.redact import redact
 from cxlens.core.settings import Settings
 from cxlens.db import current_revision, head_revision, make_engine, unit_of_work
 from cxlens.jobs import (
@@ -166,7 +167,7 @@ class Worker:
 def _log_crash(future: Future[JobStatus | None]) -> None:
     exc = future.exception()
     if exc is not None:
-        log.error("a job run crashed outside its handler: %r", exc)
+        log.error("a job run crashed outside its handler: %s", redact(repr(exc)))
 
 
 def run_worker(

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from cxlens.core.errors import CxlensError
+
 #: The header of a generic gateway's signature.
 GATEWAY_SIGNATURE_HEADER = "X-Cxlens-Signature"
 #: The header of Twilio's signature.
@@ -68,8 +70,11 @@ class SmsReport:
         return self.failed and self.error_code is not None and self.error_code in codes
 
 
-class ReportError(ValueError):
+class ReportError(CxlensError, ValueError):
     """A report that cannot be read; the message says which field is wrong."""
+
+    http_status = 422
+    error_code = "invalid_report"
 
 
 def _status(value: object, field: str) -> SmsStatus:

@@ -27,7 +27,10 @@ from cxlens.models import Answer, Invitation, Question, Response
 
 INVITATION_SOURCE = "invitation"
 LINK_SOURCE = "link"
+#: The longest text answer taken (characters); a longer one is an error, never cut.
 MAX_TEXT = 5000
+#: The longest hidden-field value taken (characters); a longer one is an error, never cut.
+MAX_HIDDEN = 200
 
 
 def _now() -> datetime:
@@ -98,7 +101,7 @@ def new_link_response(
         source=LINK_SOURCE,
         channel=channel,
         language=language,
-        dimensions={k: str(v)[:200] for k, v in hidden.items() if k in keys},
+        dimensions=hidden_dimensions(hidden, keys),
     )
     session.add(response)
     session.flush()
@@ -129,6 +132,28 @@ def current_answers(
     return out
 
 
+def hidden_dimensions(hidden: Mapping[str, object], keys: set[str]) -> dict[str, str]:
+    """The hidden fields of ``keys`` as a response's dimensions (values as text).
+
+    Raises ``InputError`` (``too_long``) for a value over :data:`MAX_HIDDEN` characters.
+    """
+    out = {k: str(v) for k, v in hidden.items() if k in keys}
+    for key, value in out.items():
+        if len(value) > MAX_HIDDEN:
+            raise _too_long(key, len(value), MAX_HIDDEN)
+    return out
+
+
+def _too_long(field: str, length: int, limit: int) -> InputError:
+    return InputError(
+        f"too long ({length:,} characters; limit {limit:,})",
+        Location(field=field),
+        expected=f"at most {limit:,} characters",
+        limit=limit,
+        error_code="too_long",
+    )
+
+
 def known_values(
     response: Response | InvitationState | None, answers: Mapping[str, AnswerValue]
 ) -> dict[str, AnswerValue]:
@@ -150,7 +175,9 @@ def parse_answer(form: SurveyForm, question: Question, raw: Sequence[str]) -> An
     where = Location(field=question.key)
     if not values:
         if required:
-            raise InputError("an answer is required", where, expected="an answer")
+            raise InputError(
+                "an answer is required", where, expected="an answer", error_code="answer_required"
+            )
         return None
     if question.type in SCORE_TYPES:
         low, high = question.scale_low or 0, question.scale_high or 10
@@ -168,7 +195,9 @@ def parse_answer(form: SurveyForm, question: Question, raw: Sequence[str]) -> An
         if question.type == "multi_choice":
             return ";".join(k for k in choice_keys if k in values)
         return values[0]
-    return values[0][:MAX_TEXT]
+    if len(values[0]) > MAX_TEXT:
+        raise _too_long(question.key, len(values[0]), MAX_TEXT)
+    return values[0]
 
 
 def save_answer(

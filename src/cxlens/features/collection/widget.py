@@ -136,7 +136,7 @@ def decide(
     keys = set(form.hidden_field_keys())
     response = saving.response_for_invitation(session, invitation, create=True, language=language)
     assert response is not None
-    response.dimensions = {k: str(v)[:200] for k, v in hidden.items() if k in keys}
+    response.dimensions = saving.hidden_dimensions(hidden, keys)
     shown = [
         q
         for q in visible_questions(form.questions, {})

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from cxlens.features.customers.schemas import CustomerIn
 
@@ -31,6 +31,14 @@ class EventIn(BaseModel):
     occurred_at: datetime | None = None
     properties: dict[str, Any] = Field(default_factory=dict)
     idempotency_key: str | None = Field(default=None, max_length=300)
+
+    @field_validator("occurred_at", mode="before")
+    @classmethod
+    def _iso_text(cls, value: object) -> object:
+        """An ISO 8601 string, as the schema says: a number is not read as Unix seconds."""
+        if isinstance(value, int | float):
+            raise ValueError("expected an ISO 8601 date-time string, e.g. 2030-01-01T10:00:00Z")
+        return value
 
 
 class EventResult(BaseModel):

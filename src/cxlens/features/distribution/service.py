@@ -74,12 +74,26 @@ def _aware(moment: datetime, field: str) -> datetime:
     return moment.astimezone(UTC)
 
 
+#: The longest prefill key and value taken (characters); longer ones are errors, never cut.
+MAX_PREFILL_KEY, MAX_PREFILL_VALUE = 100, 500
+
+
 def _prefill(values: Mapping[str, Any] | None) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in (values or {}).items():
         if value is None or isinstance(value, dict | list):
             continue
-        out[str(key)[:100]] = str(value)[:500]
+        name, text = str(key), str(value)
+        for part, limit in ((name, MAX_PREFILL_KEY), (text, MAX_PREFILL_VALUE)):
+            if len(part) > limit:
+                raise InputError(
+                    f"too long ({len(part):,} characters; limit {limit:,})",
+                    Location(field="properties"),
+                    expected=f"at most {limit:,} characters",
+                    limit=limit,
+                    error_code="too_long",
+                )
+        out[name] = text
     return out
 
 

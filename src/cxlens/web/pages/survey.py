@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlencode
 
+from babel.numbers import format_decimal
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from cxlens.core.errors import InputError, NotFoundError
+from cxlens.core.errors import CxlensError, InputError, Location, NotFoundError, TooLargeError
 from cxlens.core.settings import Settings
 from cxlens.core.signing import Purpose, TokenError
 from cxlens.db import unit_of_work
@@ -48,6 +49,8 @@ from cxlens.features.surveys.schemas import SCORE_TYPES
 from cxlens.models import Invitation, Question
 from cxlens.models import Response as ResponseRow
 from cxlens.web.deps import get_session, get_settings
+from cxlens.web.errors import error_page, problem_of
+from cxlens.web.guards import check_form_fields
 from cxlens.web.pages.i18n import UI_LANGUAGES, choose_language, gettext_for, language_name
 from cxlens.web.pages.ratelimit import allowed
 from cxlens.web.pages.render import SECURITY_HEADERS, render
@@ -249,12 +252,39 @@ def _show(
     return _page(flow, lang, response, answers, question, extra=extra)
 
 
+#: The largest form body taken: an answer of ``saving.MAX_TEXT`` characters fits, even
+#: URL-encoded 4-byte characters (12 bytes each).
+MAX_FORM_BYTES = 65536
+
+
 async def _form_fields(request: Request) -> dict[str, list[str]]:
-    """The fields of a URL-encoded form body (at most 64 KB)."""
+    """The fields of a URL-encoded form body (at most :data:`MAX_FORM_BYTES`).
+
+    Raises ``TooLargeError`` (the answer limit named) for a larger body, ``InputError`` for
+    a field holding a NUL character.
+    """
     body = await request.body()
-    if len(body) > 65536:
-        return {}
-    return parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=100)
+    if len(body) > MAX_FORM_BYTES:
+        raise TooLargeError(
+            f"too long (limit {saving.MAX_TEXT:,} characters)",
+            Location(field="answer"),
+            expected=f"an answer of at most {saving.MAX_TEXT:,} characters",
+            limit=saving.MAX_TEXT,
+        )
+    fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=100)
+    check_form_fields(fields)
+    return fields
+
+
+def _answer_error(exc: InputError, lang: str) -> str:
+    """What the page says about an answer it did not take (chosen by the error's code)."""
+    _ = gettext_for(lang)
+    if exc.error_code == "answer_required":
+        return _("Please choose an answer.")
+    if exc.error_code == "too_long" and exc.limit is not None:
+        limit = format_decimal(exc.limit, locale=lang)
+        return _("Your answer is too long (limit: %(limit)s characters).") % {"limit": limit}
+    return _("This answer is not valid.")
 
 
 def _first(fields: Mapping[str, list[str]], name: str) -> str | None:
@@ -285,8 +315,7 @@ def _submit(
     try:
         value = saving.parse_answer(flow.form, question, fields.get("answer", []))
     except InputError as exc:
-        required = exc.problem == "an answer is required"
-        error = _("Please choose an answer.") if required else _("This answer is not valid.")
+        error = _answer_error(exc, lang)
         return _page(
             flow, lang, existing, answers, question, error=error, status=422, extra=redirect_extra
         )
@@ -353,7 +382,10 @@ async def survey_submit(request: Request) -> Response:
     """
     token: str = request.path_params["token"]
     settings = get_settings(request)
-    fields = await _form_fields(request)
+    try:
+        fields = await _form_fields(request)
+    except CxlensError as exc:  # a plain route outside the app's error handlers
+        return error_page(request, problem_of(exc))
     if not allowed(request, "survey"):
         return _too_many(request)
     try:
@@ -400,9 +432,7 @@ def _submit_invitation(
     try:
         value = saving.parse_answer(form, question, fields.get("answer", []))
     except InputError as exc:
-        _ = gettext_for(lang)
-        required = exc.problem == "an answer is required"
-        error = _("Please choose an answer.") if required else _("This answer is not valid.")
+        error = _answer_error(exc, lang)
         flow = Flow(path, form, csrf_token(settings, f"invitation:{state.invitation_id}"))
         return _page(flow, lang, state, answers, question, error=error, status=422)
     after = {k: v for k, v in answers.items() if k != question.key}

@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from cxlens.core.errors import InputError, NotFoundError
+from cxlens.core.errors import CxlensError, InputError, Location, TooLargeError
 from cxlens.core.settings import Settings
 from cxlens.features.collection.links import signer_for
 from cxlens.features.collection.widget import (
@@ -21,6 +21,7 @@ from cxlens.features.collection.widget import (
     save_widget_answers,
 )
 from cxlens.web.deps import get_session, get_settings
+from cxlens.web.errors import problem, problem_of, problem_response, problem_responses
 from cxlens.web.pages.i18n import UI_LANGUAGES, choose_language, gettext_for
 from cxlens.web.pages.ratelimit import allowed
 
@@ -34,21 +35,93 @@ CORS = {
 }
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+#: The largest widget request body (bytes).
+MAX_BODY_BYTES = 20_000
+#: The longest event name and customer reference the widget takes (characters).
+MAX_EVENT, MAX_CUSTOMER_REF = 100, 200
+
+
+def _json_body(schema: dict[str, Any]) -> dict[str, Any]:
+    """``openapi_extra`` of a widget route: its JSON body (the widget sends it as
+    ``text/plain``, so that a browser makes no preflight request; any type is read)."""
+    return {"requestBody": {"required": False, "content": {"application/json": {"schema": schema}}}}
 
 
 def _reply(data: dict[str, Any], status: int = 200) -> JSONResponse:
     return JSONResponse(data, status_code=status, headers=CORS)
 
 
+def _problem(error: CxlensError) -> JSONResponse:
+    """The problem details of ``error``, readable cross-origin."""
+    return problem_response(problem_of(error), headers=CORS)
+
+
+def _rate_limited() -> JSONResponse:
+    body = problem(429, "rate_limited", "too many requests from this client: try again later")
+    return problem_response(body, headers={**CORS, "Retry-After": "10"})
+
+
 async def _body(request: Request) -> dict[str, Any]:
     raw = await request.body()
-    if len(raw) > 20_000:
-        return {}
+    if len(raw) > MAX_BODY_BYTES:
+        raise TooLargeError(
+            "the request body is too large",
+            expected=f"at most {MAX_BODY_BYTES:,} bytes",
+            limit=MAX_BODY_BYTES,
+        )
     try:
         data = json.loads(raw or b"{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    except ValueError as exc:
+        raise InputError(
+            "the body is not JSON", Location(field="body"), expected="a JSON object"
+        ) from exc
+    if not isinstance(data, dict):
+        raise InputError("not an object", Location(field="body"), expected="a JSON object")
+    return data
+
+
+def _check(body: dict[str, Any], schema: dict[str, Any]) -> None:
+    """Refuse a body that does not fit the (flat) ``schema`` the route documents."""
+    for name in schema.get("required", ()):
+        if name not in body:
+            raise InputError("missing", Location(field=name), expected="a value")
+    for name, rule in schema["properties"].items():
+        if name not in body:
+            continue
+        value = body[name]
+        if value is None:  # every optional member may be null: absent
+            continue
+        kind = {"string": str, "object": dict, "boolean": bool}[rule["type"][0]]
+        if not isinstance(value, kind):
+            expected = rule["type"][0]
+            raise InputError(f"not a {expected}", Location(field=name), expected=expected)
+        if "enum" in rule and value not in rule["enum"]:
+            allowed_values = " or ".join(str(v) for v in rule["enum"] if v)
+            raise InputError(
+                f"{value!r} is not allowed", Location(field=name), expected=allowed_values
+            )
+        if "maxLength" in rule:
+            _limited(body, name, rule["maxLength"])
+        item = rule.get("additionalProperties")
+        if item and isinstance(value, dict) and any(not isinstance(v, str) for v in value.values()):
+            raise InputError("values must be text", Location(field=name), expected=item["type"])
+
+
+def _limited(body: dict[str, Any], name: str, limit: int) -> str | None:
+    """``body[name]`` as text, or an error when it is longer than ``limit`` (never cut)."""
+    value = body.get(name)
+    if value is None or value == "":
+        return None
+    text = str(value)
+    if len(text) > limit:
+        raise InputError(
+            f"too long ({len(text):,} characters; limit {limit:,})",
+            Location(field=name),
+            expected=f"at most {limit:,} characters",
+            limit=limit,
+            error_code="too_long",
+        )
+    return text
 
 
 @widget_router.get("/widget/cxlens-widget.js", include_in_schema=False)
@@ -67,7 +140,34 @@ def widget_preflight(name: str) -> Response:
     return Response(status_code=204, headers=CORS)
 
 
-@widget_router.post("/api/v1/widget/decide", summary="Whether to show a survey now")
+_DECIDE_BODY: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "survey": {"type": ["string", "null"]},
+        "event": {"type": ["string", "null"], "maxLength": MAX_EVENT},
+        "customer": {"type": ["string", "null"], "maxLength": MAX_CUSTOMER_REF},
+        "lang": {"type": ["string", "null"]},
+        "hidden": {"type": ["object", "null"], "additionalProperties": {"type": "string"}},
+        "mode": {"type": ["string", "null"], "enum": ["show", "article", None]},
+    },
+}
+_ANSWER_BODY: dict[str, Any] = {
+    "type": "object",
+    "required": ["token", "answers"],
+    "properties": {
+        "token": {"type": ["string"]},
+        "answers": {"type": ["object"]},
+        "complete": {"type": ["boolean", "null"]},
+    },
+}
+
+
+@widget_router.post(
+    "/api/v1/widget/decide",
+    summary="Whether to show a survey now",
+    responses=problem_responses(413, 422, 429),
+    openapi_extra=_json_body(_DECIDE_BODY),
+)
 async def widget_decide(
     request: Request, session: SessionDep, settings: SettingsDep
 ) -> JSONResponse:
@@ -76,8 +176,11 @@ async def widget_decide(
     Sampling (``app.state.widget_sample_rate``, default 1) and contact pressure
     (``app.state.widget_pressure``, default: opt-outs only) are decided here.
     """
-    body = await _body(request)
-    return await run_in_threadpool(_widget_decide, request, session, settings, body)
+    try:
+        body = await _body(request)
+        return await run_in_threadpool(_widget_decide, request, session, settings, body)
+    except CxlensError as exc:
+        return _problem(exc)
 
 
 def _widget_decide(
@@ -85,7 +188,8 @@ def _widget_decide(
 ) -> JSONResponse:
     """The blocking part of :func:`widget_decide`, run off the event loop."""
     if not allowed(request, "widget"):
-        return _reply({"show": False, "reason": "rate_limited"}, 429)
+        return _rate_limited()
+    _check(body, _DECIDE_BODY)
     pressure: PressureCheck = getattr(request.app.state, "widget_pressure", opt_out_only)
     rate = float(getattr(request.app.state, "widget_sample_rate", 1.0))
     hidden = body.get("hidden") if isinstance(body.get("hidden"), dict) else {}
@@ -97,8 +201,8 @@ def _widget_decide(
         session,
         signer_for(settings),
         survey_key=str(body.get("survey") or ""),
-        event=str(body.get("event") or "")[:100],
-        customer_ref=str(body["customer"])[:200] if body.get("customer") else None,
+        event=_limited(body, "event", MAX_EVENT) or "",
+        customer_ref=_limited(body, "customer", MAX_CUSTOMER_REF),
         language=language,
         hidden={str(k): str(v) for k, v in (hidden or {}).items()},
         mode="article" if body.get("mode") == "article" else "show",
@@ -126,13 +230,22 @@ def _widget_decide(
     )
 
 
-@widget_router.post("/api/v1/widget/answer", summary="Save the widget's answers")
+@widget_router.post(
+    "/api/v1/widget/answer",
+    summary="Save the widget's answers",
+    responses=problem_responses(404, 413, 422, 429),
+    openapi_extra=_json_body(_ANSWER_BODY),
+)
 async def widget_answer(
     request: Request, session: SessionDep, settings: SettingsDep
 ) -> JSONResponse:
-    """``{token, answers: {key: value}, complete?}`` → ``{ok, thank_you}``."""
-    body = await _body(request)
-    return await run_in_threadpool(_widget_answer, request, session, settings, body)
+    """``{token, answers: {key: value}, complete?}`` → ``{ok, thank_you}``; errors are
+    problem details (``detail`` says what to fix)."""
+    try:
+        body = await _body(request)
+        return await run_in_threadpool(_widget_answer, request, session, settings, body)
+    except CxlensError as exc:
+        return _problem(exc)
 
 
 def _widget_answer(
@@ -140,20 +253,14 @@ def _widget_answer(
 ) -> JSONResponse:
     """The blocking part of :func:`widget_answer`, run off the event loop."""
     if not allowed(request, "widget"):
-        return _reply({"ok": False, "error": "rate_limited"}, 429)
-    answers = body.get("answers")
-    if not isinstance(answers, dict):
-        return _reply({"ok": False, "error": "answers must be an object"}, 422)
-    try:
-        thanks = save_widget_answers(
-            session,
-            signer_for(settings),
-            str(body.get("token") or ""),
-            answers,
-            complete=bool(body.get("complete", True)),
-        )
-    except NotFoundError:
-        return _reply({"ok": False, "error": "invalid token"}, 404)
-    except InputError as exc:
-        return _reply({"ok": False, "error": str(exc)}, 422)
+        return _rate_limited()
+    _check(body, _ANSWER_BODY)
+    answers = body["answers"]
+    thanks = save_widget_answers(
+        session,
+        signer_for(settings),
+        str(body.get("token") or ""),
+        answers,
+        complete=bool(body.get("complete", True)),
+    )
     return _reply({"ok": True, "thank_you": thanks})

@@ -71,7 +71,7 @@
       send.disabled = true;
       status.textContent = "";
       post("/api/v1/widget/answer", {token: res.token, answers: out, complete: true}).then(function (r) {
-        status.textContent = r.ok ? (r.thank_you || L.thanks) : r.error;
+        status.textContent = r.ok ? (r.thank_you || L.thanks) : (r.detail || "");
         if (!r.ok) { send.disabled = false; return; }
         fields.concat([send]).forEach(function (x) { x.hidden = true; });
         status.focus();
