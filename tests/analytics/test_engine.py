@@ -211,12 +211,8 @@ def test_empty_table_reports_no_data_never_a_value() -> None:
 
 
 def test_a_group_without_answers_to_one_question_is_no_data() -> None:
-    t = pa.table(
-        {"nps": [9.0, 10.0, 3.0], "csat": [5.0, None, None], "region": ["a", "b", "b"]}
-    )
-    spec = MetricSpec(
-        (SPEC.scores[0], ScoreColumn("csat", MetricKind.CSAT, Scale(1, 5)))
-    )
+    t = pa.table({"nps": [9.0, 10.0, 3.0], "csat": [5.0, None, None], "region": ["a", "b", "b"]})
+    spec = MetricSpec((SPEC.scores[0], ScoreColumn("csat", MetricKind.CSAT, Scale(1, 5))))
     values = compute_metrics(t, spec, by=["region"])
     assert [(v.metric, v.group["region"]) for v in values] == [
         ("nps", "a"), ("nps", "b"), ("csat", "a")

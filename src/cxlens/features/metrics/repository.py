@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from cxlens.features.metrics.dimensions import Dimensions, Filters, filter_conditions
@@ -207,7 +207,7 @@ def response_dimension_names(session: Session) -> list[str]:
         rows = session.execute(select(keys).distinct()).scalars().all()
     else:
         each = func.json_each(Response.dimensions).table_valued("key")
-        stmt = select(each.c.key).select_from(Response, each).distinct()
+        stmt = select(each.c.key).select_from(Response).join(each, true()).distinct()
         rows = session.execute(stmt).scalars().all()
     return sorted(str(r) for r in rows if r is not None)
 

@@ -245,24 +245,31 @@ def operational_metrics(
         rows = repo.invitation_buckets(
             session, by=by, granularity=granularity, survey=survey, filters=filters
         )
-        if not rows:
+        if not _counted(rows):
             missing.append(NoData("response_rate", "no delivered invitations"))
-        out += _rates("response_rate", by, period, granularity, tz, rows, min_n, order)
+        else:
+            out += _rates("response_rate", by, period, granularity, tz, rows, min_n, order)
     if fits("cases", "fcr", "art"):
         rows = repo.case_buckets(session, by=by, granularity=granularity, filters=filters)
-        if not rows:
+        if not _counted(rows):
             missing += [NoData("fcr", "no support cases"), NoData("art", "no support cases")]
-        out += _rates("fcr", by, period, granularity, tz, rows, min_n, order)
-        art = _art(session, by, period, tz, filters, min_n, order)
-        if rows and not art:
-            missing.append(NoData("art", "no resolved support cases"))
-        out += art
+        else:
+            out += _rates("fcr", by, period, granularity, tz, rows, min_n, order)
+            art = _art(session, by, period, tz, filters, min_n, order)
+            if not art:
+                missing.append(NoData("art", "no resolved support cases"))
+            out += art
     if fits("customers", "churn", "retention", "referral_rate"):
         values, notes = _customer_metrics(session, by, period, tz, filters, min_n, order)
         out += values
         missing += notes
     result = _finish(out, "nothing to count in this group and period")
     return MetricValues(result, [*missing, *result.no_data])
+
+
+def _counted(rows: Sequence[Any]) -> bool:
+    """Whether bucket rows (``..., n, hits``) count anything (an ungrouped count gives 0)."""
+    return any(int(row[-2]) for row in rows)
 
 
 def _rates(
