@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -22,7 +23,7 @@ from cxlens.analytics.compare import (
 )
 from cxlens.analytics.counts import NpsCounts, ScoreCounts
 from cxlens.analytics.formulas import nps_value
-from cxlens.analytics.results import Comparison
+from cxlens.analytics.results import Comparison, MetricValue
 
 
 def test_welch_matches_scipy_on_raw_data() -> None:
@@ -185,14 +186,10 @@ def test_means_on_too_few_answers_are_not_tested() -> None:
 # --------------------------------------------------------------------------- many tests
 
 
-def _with_change(metric: str, p: float, period: str) -> object:
+def _with_change(metric: str, p: float, period: str) -> MetricValue:
     change = Comparison("previous period", 1.0, "z-test", 2.0, p, p < 0.05)
     value = nps_value(NpsCounts(50, 20, 20, 10), period=period)
-    return value.__class__(**{**_fields(value), "metric": metric, "change": change})
-
-
-def _fields(value: object) -> dict[str, object]:
-    return {name: getattr(value, name) for name in value.__slots__}  # type: ignore[attr-defined]
+    return dataclasses.replace(value, metric=metric, change=change)
 
 
 def test_benjamini_hochberg_per_metric() -> None:
@@ -201,7 +198,7 @@ def test_benjamini_hochberg_per_metric() -> None:
     values.append(_with_change("csat", 0.03, "2025-01"))  # alone in its family: q = p
     untested = _with_change("nps", math.nan, "2025-09")
     values.append(untested)
-    got = adjust_for_multiple_tests(values)  # type: ignore[arg-type]
+    got = adjust_for_multiple_tests(values)
     expected = stats.false_discovery_control(ps, method="bh")
     qs = [v.change.q_value for v in got[:6]]
     assert qs == pytest.approx(list(expected))
