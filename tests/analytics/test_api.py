@@ -126,3 +126,29 @@ def test_metrics_named_columns_and_scales() -> None:
         cxlens.metrics(t, nps="q1", period="month")
     with pytest.raises(InputError, match="time column has type BIGINT"):
         cxlens.metrics(t, nps="q1", period="month", time="when")
+
+
+def test_metrics_takes_a_list_of_columns() -> None:
+    # docs/getting-started.md: csat=["sat"] crashed with "unhashable type: 'list'".
+    t = pd.DataFrame({"ltr": [10, 9, 0, 7], "sat": [5, 4, 1, 2], "sat2": [5, 5, 5, 1]})
+    (nps, csat) = cxlens.metrics(t, nps="ltr", csat=["sat"])
+    assert (nps.metric, nps.value, csat.metric, csat.value) == ("nps", 25.0, "csat", 50.0)
+    both = cxlens.metrics(t, csat=["sat", "sat2"])
+    assert [(v.group["question"], v.value) for v in both] == [("sat", 50.0), ("sat2", 75.0)]
+    with pytest.raises(ConfigurationError, match="column name"):
+        cxlens.metrics(t, csat=[3])  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize("by", ["regoin", ["touchpoint", "theme"]])
+def test_metrics_by_an_unknown_column_lists_the_columns(by: str | list[str]) -> None:
+    table = response_table(50, seed=1)
+    with pytest.raises(InputError) as err:
+        cxlens.metrics(table, by=by)
+    assert "touchpoint" in str(err.value) and "region" in str(err.value)
+
+
+def test_metrics_without_answers_is_no_data() -> None:
+    t = pd.DataFrame({"nps": pd.array([None, None], dtype="Float64"), "region": ["a", "b"]})
+    values = cxlens.metrics(t, by="region")
+    assert list(values) == []
+    assert {n.group["region"] for n in values.no_data} == {"a", "b"}

@@ -129,7 +129,10 @@ def test_trend_has_change_against_previous_period() -> None:
     for prev, cur in itertools.pairwise(nps):
         assert cur.change is not None
         assert cur.change.difference == pytest.approx((cur.value or 0) - (prev.value or 0))
-        assert cur.change.test == "z-test"
+        # under 100 answers on a side the change gets the exact test, else the z-test
+        small = min(cur.n, prev.n) < 100
+        assert cur.change.test == ("exact permutation test" if small else "z-test")
+        assert cur.change.q_value is not None
 
 
 def test_time_zone_shifts_rows_between_months() -> None:
@@ -198,10 +201,23 @@ def test_bad_inputs() -> None:
         compute_metrics([1, 2, 3], MetricSpec((SPEC.scores[0],)))
 
 
-def test_empty_table_reports_zero_n() -> None:
+def test_empty_table_reports_no_data_never_a_value() -> None:
     t = pa.table({"nps": pa.array([], pa.float64())})
-    (v,) = compute_metrics(t, MetricSpec((SPEC.scores[0],)))
-    assert (v.n, v.value, v.low_confidence) == (0, None, True)
+    values = compute_metrics(t, MetricSpec((SPEC.scores[0],)))
+    assert list(values) == []
+    assert [n.to_json() for n in values.no_data] == [
+        {"metric": "nps", "group": {}, "period": None, "reason": "no answers"}
+    ]
+
+
+def test_a_group_without_answers_to_one_question_is_no_data() -> None:
+    t = pa.table({"nps": [9.0, 10.0, 3.0], "csat": [5.0, None, None], "region": ["a", "b", "b"]})
+    spec = MetricSpec((SPEC.scores[0], ScoreColumn("csat", MetricKind.CSAT, Scale(1, 5))))
+    values = compute_metrics(t, spec, by=["region"])
+    assert [(v.metric, v.group["region"]) for v in values] == [
+        ("nps", "a"), ("nps", "b"), ("csat", "a")
+    ]  # fmt: skip
+    assert [(n.metric, n.group) for n in values.no_data] == [("csat", {"region": "b"})]
 
 
 def _plain(values: list[Any]) -> list[dict[str, Any]]:

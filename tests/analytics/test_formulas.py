@@ -144,3 +144,21 @@ def test_rating_mean() -> None:
     v = mean_value("rating", ScoreCounts(n=2, positive=1, total=7.0, total_sq=25.0))
     assert v.value == 3.5
     assert v.details["pct_positive"] == 50.0
+
+
+def test_the_interval_always_contains_the_reported_value() -> None:
+    # One promoter: NPS 100, but the adjusted-Wald interval (centred on the adjusted
+    # estimate 25) is -48.5 to 98.5; the reported interval is extended to the value.
+    v = nps_value(NpsCounts(n=1, promoters=1))
+    assert v.value == 100.0
+    assert v.ci_low == pytest.approx(-48.4986, abs=1e-3)
+    assert v.ci_high == 100.0
+    for n in range(1, 12):
+        for plus in range(n + 1):
+            for minus in range(n - plus + 1):
+                c = NpsCounts(n=n, promoters=plus, passives=n - plus - minus, detractors=minus)
+                s = ScoreCounts(n=n, positive=plus, negative=minus)
+                for value in (nps_value(c), net_value("cxi_ease", s), cxi_value(s, s, s)):
+                    assert value.value is not None
+                    assert value.ci_low is not None and value.ci_high is not None
+                    assert value.ci_low <= value.value <= value.ci_high

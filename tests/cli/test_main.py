@@ -122,6 +122,39 @@ def test_import_twice_adds_nothing_and_metrics_read_the_store(database_url: str)
     assert stored["value"] == pytest.approx(expected["value"])
 
 
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_metrics_without_data_are_notes_never_values(database_url: str) -> None:
+    env = {"CXLENS_DATABASE_URL": database_url}
+    code, out = _run("import", str(DATA / "surveys" / "qualtrics.csv"), env=env)
+    assert code == 0, out
+    code, out = _run("metrics", "--json", env=env)
+    assert code == 0, out
+    data = json.loads(out)
+    assert {m["metric"] for m in data["metrics"]} == {"nps", "csat"}
+    no_data = {n["metric"]: n["reason"] for n in data["no_data"]}
+    assert no_data["referral_rate"] == "no referrals in the store"
+    assert no_data["response_rate"] == "no delivered invitations"
+    code, out = _run("metrics", env=env)
+    assert code == 0, out
+    assert "Referral rate (%): no data (no referrals in the store)" in _words(out)
+    assert "0.0" not in out
+
+
+@pytest.mark.parametrize("by", ["regoin", "theme"])
+def test_metrics_by_an_unknown_dimension_lists_the_valid_ones(database_url: str, by: str) -> None:
+    env = {"CXLENS_DATABASE_URL": database_url}
+    code, out = _run("import", str(DATA / "surveys" / "qualtrics.csv"), env=env)
+    assert code == 0, out
+    result = runner.invoke(app, ["metrics", "--by", by], env=env)
+    assert result.exit_code != 0
+    text = _words(result.output)
+    assert f"unknown dimension {by!r}; valid dimensions are:" in text
+    assert "region," in text and "touchpoint" in text
+
+
 @pytest.mark.parametrize("name", ["bad_score.csv", "ragged.csv", "garbage.csv"])
 def test_import_of_a_bad_file_changes_nothing(database_url: str, name: str) -> None:
     env = {"CXLENS_DATABASE_URL": database_url}

@@ -68,6 +68,25 @@ def test_metrics_api_rejects_a_bad_time_zone(client: TestClient) -> None:
     assert "Mars/Olympus" in response.text
 
 
+def test_metrics_api_reports_no_data_apart(client: TestClient) -> None:
+    body = client.get("/api/v1/metrics").json()
+    assert not [m for m in body["metrics"] if m["metric"] == "referral_rate"]
+    assert {
+        "metric": "referral_rate",
+        "group": {},
+        "period": None,
+        "reason": "no referrals in the store",
+    } in body["no_data"]
+
+
+@pytest.mark.parametrize("by", ["regoin", "theme"])
+def test_metrics_api_refuses_an_unknown_dimension(client: TestClient, by: str) -> None:
+    response = client.get("/api/v1/metrics", params={"by": by})
+    assert response.status_code == 422
+    assert f"unknown dimension {by!r}" in response.text
+    assert "region" in response.text and "touchpoint" in response.text
+
+
 def test_openapi_page_works_offline(client: TestClient) -> None:
     page = client.get("/docs")
     assert page.status_code == 200

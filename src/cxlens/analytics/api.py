@@ -8,7 +8,7 @@ from typing import Any
 from cxlens.analytics import arrays
 from cxlens.analytics import formulas as f
 from cxlens.analytics.engine import MetricSpec, ScoreColumn, as_relation, compute_metrics
-from cxlens.analytics.results import MetricValue
+from cxlens.analytics.results import MetricValue, MetricValues
 from cxlens.analytics.scales import MetricKind, Scale
 from cxlens.core.errors import ConfigurationError
 
@@ -97,10 +97,26 @@ def cxi(
     return f.cxi_value(parts[0], parts[1], parts[2], min_n=min_n)
 
 
-def _column(arg: str | ScoreColumn | None, kind: MetricKind, scale: Scale) -> ScoreColumn | None:
-    if arg is None or isinstance(arg, ScoreColumn):
-        return arg
-    return ScoreColumn(arg, kind, scale)
+Columns = str | ScoreColumn | Sequence[str | ScoreColumn] | None
+
+
+def _columns(arg: Columns, kind: MetricKind, scale: Scale) -> list[ScoreColumn]:
+    """One column or several (``csat=["sat", "sat_staff"]``) as score columns."""
+    if arg is None:
+        return []
+    items = [arg] if isinstance(arg, str | ScoreColumn) else list(arg)
+    out: list[ScoreColumn] = []
+    for item in items:
+        if isinstance(item, ScoreColumn):
+            out.append(item)
+        elif isinstance(item, str):
+            out.append(ScoreColumn(item, kind, scale))
+        else:
+            raise ConfigurationError(
+                f"{kind.value}= takes a column name, a ScoreColumn or a list of them, "
+                f"not {type(item).__name__}"
+            )
+    return out
 
 
 def metrics(
@@ -108,32 +124,34 @@ def metrics(
     by: str | Sequence[str] = (),
     period: str | None = None,
     *,
-    nps: str | ScoreColumn | None = None,
-    csat: str | ScoreColumn | None = None,
-    ces: str | ScoreColumn | None = None,
+    nps: Columns = None,
+    csat: Columns = None,
+    ces: Columns = None,
     scores: Sequence[ScoreColumn] = (),
     time: str | None = None,
     tz: str = "UTC",
     min_n: int = f.DEFAULT_MIN_N,
-) -> list[MetricValue]:
+) -> MetricValues:
     """Metrics of a pandas, polars, pyarrow, Ibis or DuckDB table, by group and period.
 
-    Name the score columns with ``nps=``/``csat=``/``ces=`` (default scales 0-10, 1-5 and
-    1-7 agree; pass a :class:`ScoreColumn` to declare another) or ``scores=``; with none
+    Name the score columns with ``nps=``/``csat=``/``ces=`` (a name or a list of names;
+    default scales 0-10, 1-5 and 1-7 agree; pass a :class:`ScoreColumn` to declare
+    another) or ``scores=``; with none
     given, columns literally named ``nps``, ``csat`` and ``ces`` are used. ``period`` is
     day, week, month, quarter or year in time zone ``tz``, over the ``time`` column
     (default: the first of ``submitted_at``, ``timestamp``, ``time``, ``date``,
-    ``created_at``).
+    ``created_at``). ``by`` names columns of the table; an unknown one is an error listing
+    the columns. Changes between periods are tested (exact tests at small n) with
+    false-discovery control; a metric with no answers in a group is in ``no_data``.
     """
     rel = as_relation(table)
     columns = list(rel.columns)
-    cols = [
-        _column(nps, MetricKind.NPS, Scale(0, 10)),
-        _column(csat, MetricKind.CSAT, Scale(1, 5)),
-        _column(ces, MetricKind.CES, Scale(1, 7)),
+    chosen = [
+        *_columns(nps, MetricKind.NPS, Scale(0, 10)),
+        *_columns(csat, MetricKind.CSAT, Scale(1, 5)),
+        *_columns(ces, MetricKind.CES, Scale(1, 7)),
         *scores,
     ]
-    chosen = [c for c in cols if c is not None]
     if not chosen:
         lower = {c.lower(): c for c in columns}
         defaults = (

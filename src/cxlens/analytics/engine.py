@@ -32,7 +32,7 @@ from cxlens.analytics.counts import NpsCounts, ScoreCounts
 from cxlens.analytics.period_buckets import MAX_US, MIN_US, PeriodBuckets, period_buckets
 from cxlens.analytics.periods import check_period, previous_label, zone
 from cxlens.analytics.raw_bounds import within_bounds
-from cxlens.analytics.results import Comparison, MetricValue
+from cxlens.analytics.results import Comparison, MetricValue, MetricValues
 from cxlens.analytics.scales import MetricKind, Scale
 from cxlens.core.errors import ConfigurationError, InputError, Location
 
@@ -371,11 +371,14 @@ def metrics_from_counts(
     by: Sequence[str] = (),
     period: str | None = None,
     min_n: int = f.DEFAULT_MIN_N,
-) -> list[MetricValue]:
+) -> MetricValues:
     """Turn counts per group (from any engine) into ordered :class:`MetricValue` objects.
 
     With a ``period``, each value carries ``change``: the test against the previous
-    period of the same group, when that period has data.
+    period of the same group, when that period has data, with false-discovery control
+    over all the changes of a metric (:func:`~cxlens.analytics.compare.adjust_for_multiple_tests`).
+    A metric without answers in a group and period is reported in ``no_data``, not as a
+    value.
     """
     by = tuple(by)
     kinds = [sc.kind for sc in spec.scores]
@@ -410,7 +413,7 @@ def metrics_from_counts(
             order = (METRIC_ORDER.index("cxi"), "")
             out.append(((*order, [_sort_key(v) for v in gkey], _sort_key(label)), value))
     out.sort(key=lambda item: item[0])
-    return [v for _, v in out]
+    return MetricValues.of(cmp.adjust_for_multiple_tests([v for _, v in out]))
 
 
 def _cxi_parts(
@@ -429,12 +432,12 @@ def compute_metrics(
     period: str | None = None,
     tz: str = "UTC",
     min_n: int = f.DEFAULT_MIN_N,
-) -> list[MetricValue]:
+) -> MetricValues:
     """Metrics with 95% intervals for every group (``by`` x period) of ``table``.
 
     Counts come from a single DuckDB scan (:func:`compute_counts`); values, intervals and
     the change against the previous period from :func:`metrics_from_counts`. Results are
-    ordered by metric, group and period.
+    ordered by metric, group and period; metrics without answers are in ``no_data``.
     """
     counts = compute_counts(table, spec, by=by, period=period, tz=tz)
     return metrics_from_counts(spec, counts, by=by, period=period, min_n=min_n)

@@ -12,6 +12,10 @@ Sources
   (https://measuringu.com/nps-confidence-intervals/): add 3/4 to the promoter and detractor
   counts and 3 to n, then ``Var = (p + d - (p - d)^2) / n`` on the adjusted shares and
   ``NPS_adj ± 1.96·sd``, clipped to [-100, 100]. The reported value is the plain NPS.
+  The adjusted interval is centred on the adjusted estimate, so at very small n the plain
+  NPS can fall outside it (one promoter: NPS 100, adjusted-Wald interval -48.5 to 98.5);
+  every interval is therefore extended to contain the reported
+  value (:func:`_make`), which only widens it and so keeps its coverage.
 * Proportions (CSAT, response rate, FCR, referral rate, churn, retention): the score
   interval of E. B. Wilson (1927), "Probable inference, the law of succession, and
   statistical inference", JASA 22(158):209-212.
@@ -59,12 +63,17 @@ def _make(
     period: str | None,
     details: Mapping[str, float | None] | None = None,
 ) -> MetricValue:
+    low, high = ci if value is not None else (None, None)
+    # An interval always contains the reported value: the adjusted-Wald interval is centred
+    # on the adjusted estimate, which at very small n can leave the plain value outside.
+    if value is not None and low is not None and high is not None:
+        low, high = min(low, value), max(high, value)
     return MetricValue(
         metric=metric,
         n=n,
         value=value,
-        ci_low=ci[0] if value is not None else None,
-        ci_high=ci[1] if value is not None else None,
+        ci_low=low,
+        ci_high=high,
         low_confidence=n < min_n,
         group=dict(group or {}),
         period=period,

@@ -265,6 +265,7 @@ def metrics(
                 "rows": sum(v.n for v in values if v.metric == "nps" and not v.group),
                 "mapping": {},
                 "metrics": [v.to_json() for v in values],
+                "no_data": values.no_data_json(),
                 "warnings": [],
             }
         )

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cxlens.analytics.results import MetricValue
+from cxlens.analytics.results import MetricValue, NoData
 
 console = Console()
 err_console = Console(stderr=True)
@@ -66,14 +66,24 @@ def metrics_table(
             f"{_fmt(m.ci_low, digits)} – {_fmt(m.ci_high, digits)}",
         ]
         if has_change:
-            if m.change is None:
-                row.append("")
-            else:
-                star = " *" if m.change.significant else ""
-                row.append(f"{m.change.difference:+.1f}{star} (p={m.change.p_value:.3f})")
+            row.append(_change(m))
         row.append("[yellow]low n[/yellow]" if m.low_confidence else "")
         table.add_row(*row)
     return table
+
+
+def _change(m: MetricValue) -> str:
+    """``+5.0 * (q=0.012)``, ``+5.0 (too few to test)``, or empty without a change."""
+    c = m.change
+    if c is None:
+        return ""
+    digits = 2 if m.metric in MEAN_METRICS else 1
+    diff = f"{c.difference:+.{digits}f}"
+    if c.note is not None:
+        return f"{diff} (too few to test)"
+    star = " *" if c.significant else ""
+    q = c.q_value if c.q_value is not None else c.p_value
+    return f"{diff}{star} (q={q:.3f})"
 
 
 METRIC_TITLES = {
@@ -91,10 +101,28 @@ METRIC_TITLES = {
 }
 
 
-def render_metrics(metrics: Sequence[MetricValue], title: str = "Metrics") -> None:
-    """Print metric values, one table per metric, or say there are none."""
+def no_data_lines(no_data: Sequence[NoData]) -> list[str]:
+    """One line per metric without data: why, and in how many groups and periods."""
+    by_reason: dict[tuple[str, str], int] = {}
+    for item in no_data:
+        key = (item.metric, item.reason)
+        by_reason[key] = by_reason.get(key, 0) + (1 if item.group or item.period else 0)
+    lines = []
+    for (metric, reason), cells in by_reason.items():
+        where = f" in {cells} group(s)/period(s)" if cells else ""
+        lines.append(f"{METRIC_TITLES.get(metric, metric)}: no data{where} ({reason})")
+    return lines
+
+
+def render_metrics(
+    metrics: Sequence[MetricValue], title: str = "Metrics", no_data: Sequence[NoData] = ()
+) -> None:
+    """Print metric values, one table per metric, and the metrics that have no data."""
+    notes = no_data_lines(no_data or getattr(metrics, "no_data", ()))
     if not metrics:
         console.print("[yellow]No metric could be computed.[/yellow]")
+        for line in notes:
+            console.print(line, markup=False, highlight=False)
         return
     console.print(f"[bold]{title}[/bold]")
     by_metric: dict[str, list[MetricValue]] = {}
@@ -107,8 +135,15 @@ def render_metrics(metrics: Sequence[MetricValue], title: str = "Metrics") -> No
             "[yellow]low n[/yellow]: fewer answers than the minimum (--min-n); "
             "the value is shown but uncertain."
         )
-    if any(m.change is not None and m.change.significant for m in metrics):
-        console.print("* change against the previous period is significant at p < 0.05")
+    if any(m.change is not None for m in metrics):
+        console.print(
+            "vs previous: change against the previous period; q is its p-value adjusted for "
+            "the many changes of one table (Benjamini-Hochberg); * marks q < 0.05. "
+            "Small samples get an exact test; means on too few answers are not tested.",
+            highlight=False,
+        )
+    for line in notes:
+        console.print(line, markup=False, highlight=False)
 
 
 @contextmanager

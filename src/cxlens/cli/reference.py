@@ -29,6 +29,10 @@ releases (fields may be added, never renamed or removed):
      "value": 36.32, "ci_low": 29.1, "ci_high": 43.2, "low_confidence": false,
      "details": {"promoters": 52.5, "passives": 31.3, "detractors": 16.2}}
   ],
+  "no_data": [
+    {"metric": "referral_rate", "group": {}, "period": null,
+     "reason": "no referrals in the store"}
+  ],
   "warnings": []
 }
 ```
@@ -44,7 +48,14 @@ releases (fields may be added, never renamed or removed):
 - `ci_low`/`ci_high`: the 95% interval; `low_confidence`: `n` below `--min-n`.
 - `metrics[].details` (optional): shares, means, median/p90 shown beside the value.
 - `metrics[].change` (optional, with `--period`): `{"reference", "difference", "test",
-  "statistic", "p_value", "significant"}` against the previous period.
+  "statistic", "p_value", "q_value", "significant"}` against the previous period; `q_value`
+  is the Benjamini-Hochberg adjusted p over all the changes of that metric and
+  `significant` is `q_value < 0.05`; `test` is `z-test`, `two-proportion z-test`,
+  `Welch t-test`, `exact permutation test` (small samples) or `not tested`, with `note`
+  saying why (too few answers).
+- `no_data` (`cxlens metrics`): the metrics with no data behind them, never reported as a
+  value: `{"metric", "group", "period", "reason"}` (an empty group and a null period when
+  the whole metric has no data).
 """
 
 

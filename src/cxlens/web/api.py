@@ -24,7 +24,11 @@ class ComparisonOut(BaseModel):
     test: str
     statistic: float | None
     p_value: float | None
-    significant: bool
+    q_value: float | None = Field(
+        default=None, description="p adjusted over the metric's changes (Benjamini-Hochberg)"
+    )
+    significant: bool = Field(description="q_value < 0.05")
+    note: str | None = Field(default=None, description="why the change was not tested")
 
 
 class MetricOut(BaseModel):
@@ -42,10 +46,20 @@ class MetricOut(BaseModel):
     change: ComparisonOut | None = None
 
 
+class NoDataOut(BaseModel):
+    """A metric with no data behind it (never reported as a value), and why."""
+
+    metric: str = Field(examples=["referral_rate"])
+    group: dict[str, str | None]
+    period: str | None
+    reason: str = Field(examples=["no referrals in the store"])
+
+
 class MetricsOut(BaseModel):
     """Metrics computed from the store."""
 
     metrics: list[MetricOut]
+    no_data: list[NoDataOut]
     min_n: int
     by: list[str]
     period: str | None
@@ -82,6 +96,7 @@ def get_metrics(
     values = store_metrics(session, **options) + operational_metrics(session, **options)
     return {
         "metrics": [v.to_json() for v in values],
+        "no_data": values.no_data_json(),
         "min_n": effective_min_n,
         "by": list(by or ()),
         "period": period,

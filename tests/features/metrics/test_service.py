@@ -20,6 +20,7 @@ from cxlens.features.imports import (
     import_responses,
 )
 from cxlens.features.metrics import operational_metrics, store_metrics
+from cxlens.features.metrics.dimensions import UnknownDimensionError
 from cxlens.models import Customer, Invitation, SurveyVersion
 
 
@@ -207,9 +208,14 @@ def test_churn_retention_and_referral_rate_per_month(migrated_engine: Engine) ->
     retention = {v.period: v for v in pick(values, "retention")}
     # (at end 9 - acquired 1) / at start 10
     assert retention["2025-01"].value == pytest.approx(80.0)
-    assert retention["2024-12"].n == 0
+    # December has acquisitions only: no churn and no referral were recorded yet, so the
+    # listings start in January (no empty early period, no "0 %" before data exists).
+    assert set(churn) == set(retention) == {"2025-01"}
     referral = {v.period: v for v in pick(values, "referral_rate")}
+    assert set(referral) == {"2025-01"}
     assert (referral["2025-01"].n, referral["2025-01"].value) == (11, pytest.approx(100 / 11))
+    reasons = {(n.metric, n.reason) for n in values.no_data}
+    assert ("churn", "no churn recorded before 2025-01: earlier periods have no data") in reasons
 
 
 def test_response_rate_counts_delivered_invitations(migrated_engine: Engine) -> None:
@@ -256,3 +262,104 @@ def test_a_filter_on_a_joined_dimension_restricts_the_counts(migrated_engine: En
     assert only_support.n == len(SUPPORT)
     assert only_support.value == fm.nps_value(nps_counts(SUPPORT)).value
     assert both.n == len(SUPPORT) + len(WEB)
+
+
+def _no_data(values: Sequence[MetricValue], metric: str) -> list[str]:
+    return [n.reason for n in getattr(values, "no_data", []) if n.metric == metric]
+
+
+def test_no_referrals_is_no_data_not_zero(migrated_engine: Engine) -> None:
+    # "Referral rate 0.0 % (n = 639)" on a store that holds no referral at all.
+    people = [{"customer_ref": f"c{i}", "acquired_at": f.ts("2024-01-05")} for i in range(5)]
+    with unit_of_work(migrated_engine) as s:
+        import_customers(s, f.customers(people))
+    with unit_of_work(migrated_engine) as s:
+        overall = operational_metrics(s, period=None)
+        monthly = operational_metrics(s, period="month")
+    for values in (overall, monthly):
+        assert not pick(values, "referral_rate")
+        assert _no_data(values, "referral_rate") == ["no referrals in the store"]
+    assert _no_data(overall, "fcr") == ["no support cases"]
+    assert _no_data(overall, "response_rate") == ["no delivered invitations"]
+
+
+def test_churn_before_any_churn_date_is_no_data(migrated_engine: Engine) -> None:
+    # Customers acquired every quarter of 2019-2023; departures recorded only from 2024.
+    people = [
+        {"customer_ref": f"c{y}{q}", "acquired_at": f.ts(f"{y}-{3 * q + 1:02d}-10")}
+        for y in range(2019, 2024)
+        for q in range(4)
+    ]
+    with unit_of_work(migrated_engine) as s:
+        import_customers(s, f.customers(people))
+    with unit_of_work(migrated_engine) as s:
+        values = operational_metrics(s, period="quarter")
+    # no churn date anywhere: churn and retention are unknown, not 0 % and 100 %
+    assert not pick(values, "churn") and not pick(values, "retention")
+    assert _no_data(values, "churn") == ["no customer has a churn date: churn is unknown, not 0 %"]
+    with unit_of_work(migrated_engine) as s:
+        customer = s.scalars(select(Customer).where(Customer.customer_ref == "c20190")).one()
+        customer.churned_at = f.ts("2024-02-01")
+    with unit_of_work(migrated_engine) as s:
+        values = operational_metrics(s, period="quarter")
+    churn = pick(values, "churn")
+    assert [v.period for v in churn] == ["2024-Q1"]
+    assert (churn[0].n, churn[0].value) == (20, 5.0)
+    assert [v.period for v in pick(values, "retention")] == ["2024-Q1"]
+    assert _no_data(values, "churn") == [
+        "no churn recorded before 2024-Q1: earlier periods have no data"
+    ]
+
+
+@pytest.mark.parametrize("by", [("regoin",), ("theme",), ("touchpoint", "stor")])
+def test_an_unknown_dimension_is_an_error_listing_the_valid_ones(
+    migrated_engine: Engine, by: tuple[str, ...]
+) -> None:
+    rows = [{"nps": 10, "store": "milan"}, {"nps": 3, "store": "rome"}]
+    load(migrated_engine, f.responses(rows, dimensions=("store",)))
+    with unit_of_work(migrated_engine) as s:
+        for compute in (store_metrics, operational_metrics):
+            with pytest.raises(UnknownDimensionError) as err:
+                compute(s, by=by)
+            assert err.value.name == by[-1]
+            for valid in ("region", "touchpoint", "survey", "store", "status"):
+                assert valid in err.value.valid
+            assert "valid dimensions are:" in str(err.value)
+        with pytest.raises(UnknownDimensionError):
+            store_metrics(s, filters={"regoin": "north"})
+        assert {v.group["store"] for v in store_metrics(s, by=("store",))} == {"milan", "rome"}
+
+
+def test_touchpoints_come_in_journey_order(migrated_engine: Engine) -> None:
+    rows = [
+        *f.nps_rows([9, 3], touchpoint="support", prefix="s"),
+        *f.nps_rows([10], touchpoint="kiosk", prefix="k"),  # a new touchpoint: journey end
+        *f.nps_rows([7], touchpoint="website", prefix="w"),
+        *f.nps_rows([8], touchpoint="checkout", prefix="c"),
+        *f.nps_rows([2]),  # no touchpoint: last
+    ]
+    load(migrated_engine, f.responses(rows))
+    with unit_of_work(migrated_engine) as s:
+        values = store_metrics(s, by=("touchpoint",))
+    order = [v.group["touchpoint"] for v in pick(values, "nps")]
+    assert order == ["website", "checkout", "support", "kiosk", None]
+
+
+def test_many_changes_in_one_table_are_adjusted(migrated_engine: Engine) -> None:
+    rows = []
+    for region in ("a", "b", "c"):
+        for month, score in (("01", 10), ("02", 0), ("03", 10)):
+            rows += [
+                {"response_ref": f"{region}{month}{i}", "nps": score, "store": region,
+                 "submitted_at": f.ts(f"2025-{month}-10")}
+                for i in range(5)
+            ]  # fmt: skip
+    load(migrated_engine, f.responses(rows, dimensions=("store",)))
+    with unit_of_work(migrated_engine) as s:
+        values = store_metrics(s, by=("store",), period="month")
+    changes = [v.change for v in pick(values, "nps") if v.change is not None]
+    assert len(changes) == 6
+    for change in changes:
+        assert change.test == "exact permutation test"
+        assert change.q_value is not None and change.q_value >= change.p_value
+        assert change.significant == (change.q_value < 0.05)

@@ -96,6 +96,11 @@ def analyze_file(
         time="submitted_at" if mapping.time is not None else None,
     )
     metrics = compute_metrics(normalized.table, spec, by=all_by, period=period, tz=tz, min_n=min_n)
+    missing: dict[tuple[str, str], int] = {}
+    for item in metrics.no_data:  # a metric without answers is a note, never a value
+        missing[(item.metric, item.reason)] = missing.get((item.metric, item.reason), 0) + 1
+    for (metric, reason), cells in missing.items():
+        warnings.append(f"{metric}: no data in {cells} group(s)/period(s) ({reason})")
     step("done")
     return AnalysisReport(
         str(path),

@@ -27,6 +27,35 @@ Filters = Mapping[str, str | Sequence[str]]
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\- ]{0,63}$")
 
+#: Dimensions of each kind of fact besides ``account`` and the customer attributes.
+BUILT_IN: Mapping[str, tuple[str, ...]] = {
+    "responses": ("survey", "touchpoint", "channel", "language", "source", "question"),
+    "cases": ("channel", "status"),
+    "invitations": ("channel", "survey", "touchpoint"),
+    "customers": (),
+}
+#: Dimensions every kind of fact has (through its customer).
+COMMON: tuple[str, ...] = ("account", *CUSTOMER_ATTRIBUTES)
+
+
+def built_in_dimensions() -> tuple[str, ...]:
+    """Every dimension that exists whatever the store holds, sorted."""
+    names = set(COMMON)
+    for fact in BUILT_IN.values():
+        names.update(fact)
+    return tuple(sorted(names))
+
+
+class UnknownDimensionError(ConfigurationError):
+    """Metrics asked to be sliced or filtered by a dimension that does not exist."""
+
+    def __init__(self, name: str, valid: Sequence[str]) -> None:
+        self.name = name
+        self.valid = tuple(valid)
+        super().__init__(
+            f"unknown dimension {name!r}; valid dimensions are: {', '.join(self.valid)}"
+        )
+
 
 class Dimensions:
     """Resolves dimension names to SQL expressions for one kind of fact.

@@ -27,9 +27,24 @@ def clean_keys(values: Sequence[Any]) -> Keys:
     return tuple(None if v is None else str(v) for v in values)
 
 
-def _sort_key(key: Key) -> tuple[Any, ...]:
-    keys, label = key
-    return (tuple((k is None, k or "") for k in keys), label or "")
+#: Rank of dimension values that have a natural order (touchpoints: the journey), by
+#: dimension name; values without a rank sort after the ranked ones, alphabetically.
+Order = Mapping[str, Mapping[str, int]]
+
+
+def sort_key(by: Sequence[str], order: Order | None = None) -> Callable[[Key], tuple[Any, ...]]:
+    """Sort key of (group, period): ranked dimension values first, then by name, then time."""
+    ranks = [(order or {}).get(name, {}) for name in by]
+
+    def key(k: Key) -> tuple[Any, ...]:
+        keys, label = k
+        parts = tuple(
+            (v is None, rank.get(v, len(rank)) if v is not None else 0, v or "")
+            for v, rank in zip(keys, ranks, strict=True)
+        )
+        return (parts, label or "")
+
+    return key
 
 
 def emit(
@@ -38,10 +53,15 @@ def emit(
     counts: Mapping[Key, C],
     value: Callable[[C, dict[str, str | None], str | None], MetricValue],
     compare: Callable[[C, C], Comparison | None] | None = None,
+    order: Order | None = None,
 ) -> list[MetricValue]:
-    """One metric value per (group, period), each with its change from the previous period."""
+    """One metric value per (group, period), each with its change from the previous period.
+
+    Groups come in ``order`` where a dimension has one (touchpoints in journey order),
+    else alphabetically; periods in time order.
+    """
     out: list[MetricValue] = []
-    for key in sorted(counts, key=_sort_key):
+    for key in sorted(counts, key=sort_key(by, order)):
         keys, label = key
         current = counts[key]
         mv = value(current, group_of(by, keys), label)

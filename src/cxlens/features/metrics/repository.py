@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from cxlens.core.vocabulary import METRIC_TYPES
@@ -26,6 +26,7 @@ from cxlens.models import (
     Response,
     SupportCase,
     Survey,
+    Touchpoint,
 )
 
 
@@ -188,3 +189,29 @@ def invitation_buckets(
         stmt = stmt.where(Survey.name == survey)
     stmt = stmt.where(*conditions)
     return session.execute(stmt.group_by(*keys, *bucket)).all()
+
+
+def has_response_dimension(session: Session, name: str) -> bool:
+    """Whether some response carries the extra dimension ``name``."""
+    stmt = select(Response.id).where(Response.dimensions[name].as_string().is_not(None))
+    return session.execute(stmt.limit(1)).first() is not None
+
+
+def response_dimension_names(session: Session) -> list[str]:
+    """The names of the extra dimensions the responses carry, sorted."""
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        keys = func.json_object_keys(Response.dimensions)
+        rows = session.execute(select(keys).distinct()).scalars().all()
+    else:
+        each = func.json_each(Response.dimensions).table_valued("key")
+        stmt = select(each.c.key).select_from(Response).join(each, true()).distinct()
+        rows = session.execute(stmt).scalars().all()
+    return sorted(str(r) for r in rows if r is not None)
+
+
+def touchpoint_positions(session: Session) -> dict[str, int]:
+    """Journey position of every touchpoint, by key (``touchpoints.position``)."""
+    rows = session.execute(select(Touchpoint.key, Touchpoint.position, Touchpoint.id)).all()
+    ranked = sorted(rows, key=lambda r: (r[1], r[2]))
+    return {str(r[0]): i for i, r in enumerate(ranked)}

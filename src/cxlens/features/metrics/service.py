@@ -2,7 +2,10 @@
 
 :func:`store_metrics` gives the survey metrics (NPS, CSAT, CES, classic CXi);
 :func:`operational_metrics` response rate, FCR, ART, churn, retention and referral rate.
-With a period, every value carries its change from the previous period and its test.
+With a period, every value carries its change from the previous period and its test,
+with false-discovery control over each metric's changes. Both return
+:class:`~cxlens.analytics.results.MetricValues`: a metric with no data behind it is in
+``no_data`` with the reason, never a value. Touchpoints come in journey order.
 """
 
 from __future__ import annotations
@@ -25,14 +28,22 @@ from cxlens.analytics.counts import (
     ScoreCounts,
 )
 from cxlens.analytics.periods import check_period, period_label, zone
-from cxlens.analytics.results import MetricValue
+from cxlens.analytics.results import MetricValue, MetricValues, NoData
 from cxlens.analytics.scales import Scale
 from cxlens.core.vocabulary import CXI_TYPES
 from cxlens.features.metrics import repository as repo
-from cxlens.features.metrics.dimensions import Dimensions, Filters
+from cxlens.features.metrics.dimensions import (
+    BUILT_IN,
+    COMMON,
+    Dimensions,
+    Filters,
+    UnknownDimensionError,
+    built_in_dimensions,
+)
 from cxlens.features.metrics.folding import (
     Key,
     Keys,
+    Order,
     bounds,
     clean_keys,
     emit,
@@ -49,6 +60,29 @@ def _prepare(period: str | None, tz: str) -> str | None:
     return granularity_for(tz)
 
 
+def check_dimensions(session: Session, names: Sequence[str]) -> None:
+    """Raise :class:`UnknownDimensionError` (listing the valid ones) for an unknown name.
+
+    A name is valid when some kind of fact has it (survey, touchpoint, channel, status,
+    account, a customer attribute ...) or some response carries it as an extra dimension.
+    """
+    known = set(COMMON).union(*BUILT_IN.values())
+    for name in names:
+        if name in known or repo.has_response_dimension(session, name):
+            continue
+        extra = repo.response_dimension_names(session)
+        raise UnknownDimensionError(name, sorted({*built_in_dimensions(), *extra}))
+
+
+def _order(session: Session, by: Sequence[str]) -> Order:
+    return {"touchpoint": repo.touchpoint_positions(session)} if "touchpoint" in by else {}
+
+
+def _finish(values: Sequence[MetricValue], reason: str = "no answers") -> MetricValues:
+    """Changes adjusted for multiple tests; values without data moved to ``no_data``."""
+    return MetricValues.of(cmp.adjust_for_multiple_tests(values), reason)
+
+
 def store_metrics(
     session: Session,
     *,
@@ -58,16 +92,19 @@ def store_metrics(
     min_n: int = fm.DEFAULT_MIN_N,
     survey: str | None = None,
     filters: Filters | None = None,
-) -> list[MetricValue]:
+) -> MetricValues:
     """NPS, CSAT, CES and classic CXi per group (``by``) and period, from the store.
 
     ``by`` names dimensions: survey, touchpoint, channel, language, source, question,
-    account, a customer attribute (region, plan, ...) or a response dimension. ``filters``
+    account, a customer attribute (region, plan, ...) or a response dimension; an unknown
+    one is an :class:`UnknownDimensionError` listing the valid ones. ``filters``
     restricts dimensions to values. Responses without a date are left out when a period
     is asked for.
     """
     by = tuple(by)
     granularity = _prepare(period, tz)
+    check_dimensions(session, (*by, *(filters or {})))
+    order = _order(session, by)
     rows: Sequence[Any] = repo.score_buckets(
         session, by=by, granularity=granularity, survey=survey, filters=filters
     )
@@ -112,6 +149,7 @@ def store_metrics(
         nps,
         lambda c, g, p: fm.nps_value(c, min_n=min_n, group=g, period=p),
         cmp.compare_nps,
+        order,
     )
     out += emit(
         by,
@@ -119,6 +157,7 @@ def store_metrics(
         scores.get("csat", {}),
         lambda c, g, p: fm.csat_value(c, min_n=min_n, group=g, period=p),
         cmp.compare_positive_share,
+        order,
     )
     ces = scores.get("ces", {})
     out += emit(
@@ -129,9 +168,10 @@ def store_metrics(
             c, ces_scale(_key_of(by, g, p)), min_n=min_n, group=g, period=p
         ),
         cmp.compare_scores_mean,
+        order,
     )
-    out += _cxi(by, period, scores, min_n)
-    return out
+    out += _cxi(by, period, scores, min_n, order)
+    return _finish(out, "not every question has answers")
 
 
 def _key_of(by: Sequence[str], group: dict[str, str | None], label: str | None) -> Key:
@@ -139,7 +179,11 @@ def _key_of(by: Sequence[str], group: dict[str, str | None], label: str | None) 
 
 
 def _cxi(
-    by: Sequence[str], period: str | None, scores: dict[str, dict[Key, ScoreCounts]], min_n: int
+    by: Sequence[str],
+    period: str | None,
+    scores: dict[str, dict[Key, ScoreCounts]],
+    min_n: int,
+    order: Order,
 ) -> list[MetricValue]:
     keys: set[Key] = set()
     for kind in CXI_TYPES:
@@ -158,6 +202,7 @@ def _cxi(
         triples,
         lambda c, g, p: fm.cxi_value(*c, min_n=min_n, group=g, period=p),
         cmp.compare_cxi,
+        order,
     )
 
 
@@ -170,33 +215,60 @@ def operational_metrics(
     min_n: int = fm.DEFAULT_MIN_N,
     survey: str | None = None,
     filters: Filters | None = None,
-) -> list[MetricValue]:
+) -> MetricValues:
     """Response rate, FCR, ART, churn, retention and referral rate, from the store.
 
-    A family is left out when it cannot be sliced by every dimension of ``by`` and
-    ``filters`` (e.g. churn by touchpoint). Churn and retention need a period.
+    A family is left out, with a note in ``no_data``, when it cannot be sliced by every
+    dimension of ``by`` and ``filters`` (e.g. churn by touchpoint) or when the store holds
+    nothing to compute it from: no delivered invitation, no case, no referral, no churn
+    date. Churn and retention need a period, and start at the first period with a churn;
+    the referral rate starts at the first period with a referral.
     """
     by = tuple(by)
     granularity = _prepare(period, tz)
     names = (*by, *(filters or {}))
+    check_dimensions(session, names)
+    order = _order(session, by)
 
-    def fits(fact: str) -> bool:
+    def fits(fact: str, *metrics: str) -> bool:
         dims = Dimensions(fact)
-        return all(dims.supports(name) for name in names)
+        bad = next((name for name in names if not dims.supports(name)), None)
+        if bad is not None:
+            for metric in metrics:
+                missing.append(NoData(metric, f"cannot be sliced by {bad!r}"))
+        return bad is None
 
     out: list[MetricValue] = []
-    if fits("invitations"):
+    missing: list[NoData] = []
+    if fits("invitations", "response_rate"):
         rows = repo.invitation_buckets(
             session, by=by, granularity=granularity, survey=survey, filters=filters
         )
-        out += _rates("response_rate", by, period, granularity, tz, rows, min_n)
-    if fits("cases"):
+        if not _counted(rows):
+            missing.append(NoData("response_rate", "no delivered invitations"))
+        else:
+            out += _rates("response_rate", by, period, granularity, tz, rows, min_n, order)
+    if fits("cases", "fcr", "art"):
         rows = repo.case_buckets(session, by=by, granularity=granularity, filters=filters)
-        out += _rates("fcr", by, period, granularity, tz, rows, min_n)
-        out += _art(session, by, period, tz, filters, min_n)
-    if fits("customers"):
-        out += _customer_metrics(session, by, period, tz, filters, min_n)
-    return out
+        if not _counted(rows):
+            missing += [NoData("fcr", "no support cases"), NoData("art", "no support cases")]
+        else:
+            out += _rates("fcr", by, period, granularity, tz, rows, min_n, order)
+            art = _art(session, by, period, tz, filters, min_n, order)
+            if not art:
+                missing.append(NoData("art", "no resolved support cases"))
+            out += art
+    if fits("customers", "churn", "retention", "referral_rate"):
+        values, notes = _customer_metrics(session, by, period, tz, filters, min_n, order)
+        out += values
+        missing += notes
+    result = _finish(out, "nothing to count in this group and period")
+    return MetricValues(result, [*missing, *result.no_data])
+
+
+def _counted(rows: Sequence[Any]) -> bool:
+    """Whether bucket rows (``..., n, hits``) count anything (an ungrouped count gives 0)."""
+    return any(int(row[-2]) for row in rows)
 
 
 def _rates(
@@ -207,6 +279,7 @@ def _rates(
     tz: str,
     rows: Sequence[Any],
     min_n: int,
+    order: Order,
 ) -> list[MetricValue]:
     counts: dict[Key, ProportionCounts] = defaultdict(ProportionCounts)
     width = len(by)
@@ -221,6 +294,7 @@ def _rates(
         counts,
         lambda c, g, p: fm.proportion_value(metric, c, min_n=min_n, group=g, period=p),
         cmp.compare_rates,
+        order,
     )
 
 
@@ -231,6 +305,7 @@ def _art(
     tz: str,
     filters: Filters | None,
     min_n: int,
+    order: Order,
 ) -> list[MetricValue]:
     width = len(by)
     hours: dict[Key, list[float]] = defaultdict(list)
@@ -256,6 +331,7 @@ def _art(
         counts,
         lambda c, g, p: fm.art_value(c, min_n=min_n, group=g, period=p),
         cmp.compare_scores_mean,
+        order,
     )
 
 
@@ -269,7 +345,15 @@ def _customer_metrics(
     tz: str,
     filters: Filters | None,
     min_n: int,
-) -> list[MetricValue]:
+    order: Order,
+) -> tuple[list[MetricValue], list[NoData]]:
+    """Churn, retention and referral rate, and the notes on what has no data.
+
+    A store that holds no referral cannot tell "nobody referred anyone" from "referrals
+    were never imported", and one without churn dates cannot tell "nobody left" from
+    "departures were not recorded": those rates are no data, not 0 %. With a period they
+    start at the first period that has a referral (a churn): earlier ones are no data.
+    """
     width = len(by)
     rows = repo.customer_lifetimes(session, by=by, filters=filters)
     ids = np.asarray([r[0] for r in rows], dtype=np.int64)
@@ -290,19 +374,36 @@ def _customer_metrics(
     )
     known = ref_idx >= 0
     ref_idx, ref_at = ref_idx[known], ref_at[known]
+    notes: list[NoData] = []
+    if not rows:
+        reason = "no customers"
+        return [], [NoData(m, reason) for m in ("churn", "retention", "referral_rate")]
+    if not referrals:
+        notes.append(NoData("referral_rate", "no referrals in the store"))
 
     if period is None:
+        notes += [NoData(m, "needs a period (--period)") for m in ("churn", "retention")]
+        if not referrals:
+            return [], notes
         referred = np.zeros(len(rows), dtype=bool)
         referred[ref_idx] = True
         totals: dict[Key, ProportionCounts] = {
             (keys, None): ProportionCounts(len(idx), int(referred[idx].sum()))
             for keys, idx in groups.items()
         }
-        return _referral_values(by, None, totals, min_n)
+        return _referral_values(by, None, totals, min_n, order), notes
 
     dated = ~np.isnan(acquired)
+    has_churn = bool((churned[dated] < _NEVER).any())
     if not dated.any():
-        return []
+        reason = "no customer has an acquisition date"
+        notes += [NoData(m, reason) for m in ("churn", "retention")]
+        if referrals:
+            notes.append(NoData("referral_rate", reason))
+        return [], notes
+    if not has_churn:
+        reason = "no customer has a churn date: churn is unknown, not 0 %"
+        notes += [NoData(m, reason) for m in ("churn", "retention")]
     first = float(np.nanmin(acquired))
     last = max(
         float(np.nanmax(acquired)), float(np.max(churned, where=churned < _NEVER, initial=first))
@@ -310,6 +411,14 @@ def _customer_metrics(
     labels = labels_between(
         period_label(_dt(first), period, tz), period_label(_dt(last), period, tz), period
     )
+    first_churn = _first_label(churned[dated & (churned < _NEVER)], period, tz)
+    first_referral = _first_label(ref_at[~np.isnan(ref_at)], period, tz)
+    if has_churn and first_churn is not None and labels[0] < first_churn:
+        reason = f"no churn recorded before {first_churn}: earlier periods have no data"
+        notes += [NoData(m, reason) for m in ("churn", "retention")]
+    if first_referral is not None and labels[0] < first_referral:
+        reason = f"no referral recorded before {first_referral}: earlier periods have no data"
+        notes.append(NoData("referral_rate", reason))
     retention: dict[Key, RetentionCounts] = {}
     referral: dict[Key, ProportionCounts] = {}
     for label in labels:
@@ -317,6 +426,8 @@ def _customer_metrics(
         in_period = (ref_at >= start) & (ref_at < end)
         referred = np.zeros(len(rows), dtype=bool)
         referred[ref_idx[in_period]] = True
+        churn_known = first_churn is not None and label >= first_churn
+        referral_known = first_referral is not None and label >= first_referral
         for keys, idx_list in groups.items():
             idx = np.asarray(idx_list, dtype=np.int64)
             a, c = acquired[idx], churned[idx]
@@ -329,10 +440,10 @@ def _customer_metrics(
                 acquired=int(((a >= start) & (a < end)).sum()),
                 lost=int((before & (c < end)).sum()),
             )
-            if moves.at_start or moves.acquired:
+            if churn_known and (moves.at_start or moves.acquired):
                 retention[(keys, label)] = moves
             active = (a < end) & (c >= start)
-            if active.any():
+            if referral_known and active.any():
                 referral[(keys, label)] = ProportionCounts(
                     int(active.sum()), int(referred[idx[active]].sum())
                 )
@@ -342,6 +453,7 @@ def _customer_metrics(
         retention,
         lambda c, g, p: fm.churn_value(c, min_n=min_n, group=g, period=p),
         lambda c, prev: cmp.compare_proportions(c.lost, c.at_start, prev.lost, prev.at_start),
+        order,
     )
     out += emit(
         by,
@@ -351,12 +463,24 @@ def _customer_metrics(
         lambda c, prev: cmp.compare_proportions(
             c.at_end - c.acquired, c.at_start, prev.at_end - prev.acquired, prev.at_start
         ),
+        order,
     )
-    return out + _referral_values(by, period, referral, min_n)
+    return out + _referral_values(by, period, referral, min_n, order), notes
+
+
+def _first_label(moments: np.ndarray[Any, Any], period: str, tz: str) -> str | None:
+    """Label of the period of the earliest of ``moments`` (POSIX seconds), if any."""
+    if moments.size == 0:
+        return None
+    return period_label(_dt(float(moments.min())), period, tz)
 
 
 def _referral_values(
-    by: Sequence[str], period: str | None, counts: dict[Key, ProportionCounts], min_n: int
+    by: Sequence[str],
+    period: str | None,
+    counts: dict[Key, ProportionCounts],
+    min_n: int,
+    order: Order,
 ) -> list[MetricValue]:
     return emit(
         by,
@@ -364,6 +488,7 @@ def _referral_values(
         counts,
         lambda c, g, p: fm.proportion_value("referral_rate", c, min_n=min_n, group=g, period=p),
         cmp.compare_rates,
+        order,
     )
 
 
