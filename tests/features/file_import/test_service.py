@@ -99,7 +99,7 @@ def test_the_corrected_file_then_imports_the_skipped_rows(
     with unit_of_work(migrated_engine) as s:
         first = import_file(s, faulty, skip_bad_rows=True)
     rows[150][2] = good
-    fixed = _write(tmp_path / "fixed.csv", rows)
+    fixed = _write(faulty, rows)  # the file corrected in place
     with unit_of_work(migrated_engine) as s:
         second = import_file(s, fixed)
     assert (first.result.added, second.result.added, second.result.skipped_duplicates) == (
@@ -181,3 +181,39 @@ def test_a_new_mapping_replaces_responses_stored_without_a_column(
     assert (result.result.added, result.result.updated) == (0, 20)
     assert len(_nps_answers(migrated_engine)) == 20
     assert _count(migrated_engine, Response) == 20
+
+
+def test_ids_of_a_generic_file_number_the_rows_of_one_survey(
+    migrated_engine: Engine, tmp_path: Path
+) -> None:
+    # Two unrelated CSV files both number their rows r0, r1 ...: the second does not
+    # overwrite the first, and says why its rows were not imported.
+    first = _write(tmp_path / "spring.csv", _survey(10))
+    rows = _survey(10)
+    for row in rows[1:]:
+        row[2] = "10"
+    second = _write(tmp_path / "autumn.csv", rows)
+    with unit_of_work(migrated_engine) as s:
+        import_file(s, first)
+        result = import_file(s, second)
+    assert (result.result.added, result.result.updated) == (0, 0)
+    assert any("10 row(s) were not imported" in w for w in result.to_json()["warnings"])
+    assert sorted(_nps_answers(migrated_engine)) == sorted(float(i % 11) for i in range(10))
+
+
+def test_a_survey_tool_export_renamed_and_corrected_updates_its_responses(
+    migrated_engine: Engine, tmp_path: Path
+) -> None:
+    source = Path(__file__).resolve().parents[2] / "data" / "surveys" / "typeform.csv"
+    with unit_of_work(migrated_engine) as s:
+        first = import_file(s, source)
+    text = source.read_text(encoding="utf-8")
+    assert "tf00001x,10,4," in text
+    renamed = tmp_path / "typeform_export_corrected.csv"
+    renamed.write_text(text.replace("tf00001x,10,4,", "tf00001x,3,4,"), encoding="utf-8")
+    with unit_of_work(migrated_engine) as s:
+        again = import_file(s, renamed)
+    assert (again.result.added, again.result.updated) == (0, 1)
+    assert again.result.skipped_duplicates == first.result.added - 1
+    assert _count(migrated_engine, Response) == first.result.added
+    assert 3.0 in _nps_answers(migrated_engine)

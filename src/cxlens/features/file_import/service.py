@@ -122,7 +122,12 @@ def import_file(
             )
         data, skipped = normalize_rows(detected.raw, mapping, tz=tz, skip_bad_rows=skip_bad_rows)
         data = dataclasses.replace(data, survey_name=Path(path).stem)
-        result = import_responses(session, data, on_progress=progress)
+        # A generic file's ids (1, 2, 3 ...) and LimeSurvey's number the rows of one survey;
+        # the survey tools' own ids (Qualtrics R_..., SurveyMonkey, Typeform) are global.
+        per_survey = detected.format.name in (detected.raw.container, "limesurvey")
+        result = import_responses(
+            session, data, on_progress=progress, ids_per_survey=per_survey
+        )
         return FileImportResult(
             str(path),
             kind,

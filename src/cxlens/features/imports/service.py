@@ -64,6 +64,7 @@ class _Context:
     accounts: _Lookup
     customers: _Lookup
     stored_sources: frozenset[str]
+    ids_per_survey: bool
     created_at: datetime
 
 
@@ -91,6 +92,7 @@ def import_responses(
     *,
     on_progress: ProgressCallback | None = None,
     batch_size: int = BATCH_SIZE,
+    ids_per_survey: bool = False,
 ) -> ImportResult:
     """Load responses and their answers; skip those already stored or repeated in ``data``.
 
@@ -98,6 +100,12 @@ def import_responses(
     definitions), touchpoints by key, accounts and customers by ref. Rows go in by batches
     of ``batch_size`` (PostgreSQL ``COPY``, SQLite ``executemany``), all in the session's
     transaction.
+
+    A response already stored (same ``source`` and ``response_ref``) with the same content
+    hash is skipped; with another hash it is updated in place and its answers replaced
+    (``result.updated``), moving it to this survey version. ``ids_per_survey`` says the
+    refs only identify a response within one survey (row numbers of a generic CSV): a
+    stored response of another survey is then left alone, and a warning counts them.
     """
     table = conform(data.table, RESPONSES, "responses")
     require_values(table, ["response_ref"], "responses")
@@ -134,6 +142,7 @@ def import_responses(
         accounts=_Lookup.of(accounts),
         customers=_Lookup.of(customers),
         stored_sources=stored,
+        ids_per_survey=ids_per_survey,
         created_at=utcnow(),
     )
     first = _first_occurrences(table)
@@ -154,8 +163,10 @@ def import_responses(
     result.skipped_duplicates = total - result.added - result.updated
     if elsewhere:
         result.warnings.append(
-            f"{elsewhere} response(s) have an id already stored for another survey (same"
-            f" source); they were left as stored, not replaced by this file's values"
+            f"{elsewhere} row(s) were not imported: their ids are stored for another survey,"
+            " and ids of this kind of file only number the rows of one survey; to replace"
+            " what an earlier file stored, import its correction under the earlier file's"
+            " name"
         )
     session.flush()
     return result
@@ -225,8 +236,8 @@ def _import_batch(
 ) -> _Counts:
     """Insert the new responses of ``batch`` and update the stored ones whose values changed.
 
-    A response already stored with the same content hash is skipped; one stored for another
-    survey under the same source and ref is left alone (counted in ``elsewhere``).
+    A response already stored with the same content hash is skipped; with ``ids_per_survey``
+    one stored for another survey is left alone (counted in ``elsewhere``).
     """
     questions: dict[str, pa.ChunkedArray] = {}
     for q, qrow in zip(ctx.data.questions, ctx.qrows, strict=True):
@@ -258,7 +269,7 @@ def _import_batch(
                 continue
             new[i] = False
             rid, old_digest, survey_id = found
-            if survey_id != ctx.survey_id:
+            if ctx.ids_per_survey and survey_id != ctx.survey_id:
                 elsewhere += 1
             elif old_digest != digest:
                 changed[i] = True
