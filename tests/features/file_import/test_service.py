@@ -217,3 +217,23 @@ def test_a_survey_tool_export_renamed_and_corrected_updates_its_responses(
     assert again.result.skipped_duplicates == first.result.added - 1
     assert _count(migrated_engine, Response) == first.result.added
     assert 3.0 in _nps_answers(migrated_engine)
+
+
+def test_skip_bad_rows_in_a_referrals_file(migrated_engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "referrals.csv"
+    path.write_text(
+        "referred_by,referee,referred_at\n"
+        "a,b,2024-03-01\nc,c,2024-03-02\nd,e,2024-03-03\nf,g,soon\nh,i,2024-03-05\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught, unit_of_work(migrated_engine) as s:
+        import_file(s, path, kind="referrals")
+    assert caught.value.location.row == 5  # dates are read before the pairs are checked
+    with unit_of_work(migrated_engine) as s:
+        result = import_file(s, path, kind="referrals", skip_bad_rows=True)
+    assert result.result.added == 3
+    assert [(b.row, b.column, b.value) for b in result.skipped] == [
+        (3, "referee", "c"),
+        (5, "referred_at", "soon"),
+    ]
+    assert result.to_json()["rows"] == 5

@@ -125,9 +125,7 @@ def import_file(
         # A generic file's ids (1, 2, 3 ...) and LimeSurvey's number the rows of one survey;
         # the survey tools' own ids (Qualtrics R_..., SurveyMonkey, Typeform) are global.
         per_survey = detected.format.name in (detected.raw.container, "limesurvey")
-        result = import_responses(
-            session, data, on_progress=progress, ids_per_survey=per_survey
-        )
+        result = import_responses(session, data, on_progress=progress, ids_per_survey=per_survey)
         return FileImportResult(
             str(path),
             kind,
