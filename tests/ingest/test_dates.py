@@ -18,7 +18,7 @@ def _parse(values: list[str | None], fmt: str | None = None, tz: str = "UTC") ->
     out = parse_dates(
         array, fmt, tz=tz, source="f.csv", column="Timestamp", file_row=lambda i: i + 2
     )
-    return out.to_pylist()
+    return out.values.to_pylist()
 
 
 @pytest.mark.parametrize(

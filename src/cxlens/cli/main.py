@@ -181,9 +181,21 @@ def import_(
     time: TimeOpt = None,
     by: ByOpt = None,
     tz: TzOpt = "UTC",
+    skip_bad_rows: Annotated[
+        bool,
+        typer.Option(
+            "--skip-bad-rows",
+            help="Leave out the rows holding a value that does not fit its column, and list"
+            " them, instead of importing nothing.",
+        ),
+    ] = False,
     json_output: JsonOpt = False,
 ) -> None:
-    """Import a file into the store: all or nothing, and importing it twice adds nothing."""
+    """Import a file into the store: all or nothing, and importing it twice adds nothing.
+
+    A value that does not fit its column stops the import (file, row, column, expected
+    form) unless --skip-bad-rows; a corrected file replaces what the faulty one stored.
+    """
     from cxlens.db import unit_of_work
     from cxlens.features.file_import.service import import_file
     from cxlens.ingest.mapping import MappingOverrides
@@ -204,7 +216,13 @@ def import_(
             unit_of_work(engine) as session,
         ):
             result = import_file(
-                session, file, kind=kind.value, overrides=overrides, tz=tz, on_progress=step
+                session,
+                file,
+                kind=kind.value,
+                overrides=overrides,
+                tz=tz,
+                on_progress=step,
+                skip_bad_rows=skip_bad_rows,
             )
     except (CxlensError, OSError) as error:
         raise _fail(error) from None
@@ -213,13 +231,31 @@ def import_(
         print_json(data)
         return
     console.print(
-        f"[bold]{data['source']}[/bold]: {data['kind']} ({data['format']}), "
-        f"{data['rows']} rows read, [green]{data['added']} added[/green], "
-        f"{data['skipped']} already in the store",
+        f"{data['source']}: {data['kind']} ({data['format']}), {data['rows']} rows read,"
+        f" {data['added']} added, {data['updated']} updated,"
+        f" {data['skipped']} already in the store",
         highlight=False,
+        markup=False,
     )
     if data.get("mapping"):
         _print_mapping(data["mapping"])
+    skipped = data["skipped_rows"]
+    if skipped:
+        rows = len({s["row"] for s in skipped})
+        console.print(
+            f"skipped {rows} row(s) holding values that do not fit their column:",
+            style="yellow",
+            highlight=False,
+            markup=False,
+        )
+        for bad in skipped:
+            console.print(
+                f"  {bad['file']}, row {bad['row']}, column {bad['column']!r}: value"
+                f" {bad['value']!r}: {bad['problem']} (expected {bad['expected']})",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
     for warning in data["warnings"]:
         console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
 

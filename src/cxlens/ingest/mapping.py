@@ -13,17 +13,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from cxlens.analytics.scales import MetricKind, Scale
 from cxlens.core.errors import InputError, Location
 from cxlens.core.tables import RESPONSES, TS, NormalizedResponses, QuestionColumn
+from cxlens.ingest.bad_values import BadValue, bad_values_error, sort_bad
 from cxlens.ingest.dates import check_dates, parse_dates
 from cxlens.ingest.formats.base import SurveyFormat
-from cxlens.ingest.labels import LabelScale
 from cxlens.ingest.raw import RawTable
-from cxlens.ingest.values import Converted, bad_share, convert, fold
+from cxlens.ingest.values import Converted, convert, fold
 
 _NPS = re.compile(
     r"recommend|consiglier|raccomand|recomand|aanbeve[el]|aanrad|recommand|empfehlen|recomendar"
@@ -168,6 +169,8 @@ def _auto_time(
         return column, check.format
     if check.present == 0:
         return None, None
+    if check.format is not None and check.bad <= _AUTO_BAD_SHARE * check.present:
+        return column, check.format  # a date column with some bad values: normalize names them
     shown = ", ".join(repr(v) for v in check.examples)
     what = (
         f"{check.bad} of {check.present} values do not parse as dates in one format"
@@ -211,11 +214,14 @@ def _try_confirm(
     decimal_comma: bool,
     warnings: list[str],
 ) -> MetricColumn | None:
-    column = raw.table.column(col)
-    converted = convert(column, decimal_comma=decimal_comma)
-    values = converted.values
-    mostly_bad = converted.first_bad is not None and bad_share(column, values) > _AUTO_BAD_SHARE
-    if values.null_count == len(values) or mostly_bad:
+    """A column recognised by its header, kept when most of its values are scores.
+
+    More than :data:`_AUTO_BAD_SHARE` of values that are no score (or outside every scale)
+    say the header misled: the column is left out with a warning. Fewer say it is a score
+    column with some bad values, which :func:`normalize` reports row by row.
+    """
+    converted = convert(raw.table.column(col), decimal_comma=decimal_comma)
+    if converted.values.null_count == len(converted.values):
         warnings.append(
             f"column {col!r} looks like {kind} by its header but its values are not scores"
         )
@@ -223,7 +229,10 @@ def _try_confirm(
     try:
         return _confirm(raw, fmt, col, kind, decimal_comma, False, converted)
     except _NotAScale as exc:
-        warnings.append(f"column {col!r} looks like {kind} by its header but {exc}")
+        warnings.append(
+            f"column {col!r} looks like {kind} by its header but {exc}; it is not imported"
+            f" (name it with --{kind} to import it and see the values that do not fit)"
+        )
         return None
 
 
@@ -240,23 +249,59 @@ def _confirm(
     named: bool,
     converted: Converted | None = None,
 ) -> MetricColumn:
-    values, labels = _scores(raw, col, decimal_comma, converted)
-    low = pc.min(values).as_py()
-    high = pc.max(values).as_py()
+    if converted is None:
+        converted = convert(raw.table.column(col), decimal_comma=decimal_comma)
     label = fmt.label(col)
-    if low is None or high is None:
-        return MetricColumn(col, label, kind, _default_scale(kind, label, 0, 0))
-    integral = pc.all(pc.equal(values, pc.round(values))).as_py()
-    if kind is MetricKind.NPS:
-        if labels is not None or not integral or low < 0 or high > 10:
-            _scale_error(raw, values, col, named, "integers from 0 to 10")
-        return MetricColumn(col, label, kind, Scale(0, 10))
-    if labels is not None:
-        return MetricColumn(col, label, kind, Scale(1, labels.points, labels.higher_is_better))
-    scale = _default_scale(kind, label, low, high)
-    if not scale.contains(low) or not scale.contains(high):
-        _scale_error(raw, values, col, named, f"scores from {scale.low} to {scale.high}")
+    if kind is MetricKind.NPS and converted.labels is not None:
+        _scale_error(raw, col, named, _score_expected(kind, Scale(0, 10)))
+    scale = _fit_scale(kind, label, converted)
+    if not named:
+        bad = pc.or_(converted.bad, _outside(converted.values, kind, scale))
+        n_bad = _count_true(bad)
+        present = len(converted.values) - converted.values.null_count + _count_true(converted.bad)
+        if present and n_bad / present > _AUTO_BAD_SHARE:
+            raise _NotAScale(f"{n_bad} of {present} values are not {_score_expected(kind, scale)}")
     return MetricColumn(col, label, kind, scale)
+
+
+def _count_true(mask: pa.Array) -> int:
+    return int(pc.sum(pc.cast(pc.fill_null(mask, False), pa.int64())).as_py() or 0)
+
+
+def _fit_scale(kind: MetricKind, label: str, converted: Converted) -> Scale:
+    """The scale of a score column: NPS 0-10, a label scale, declared, or from the values.
+
+    Values outside 0-10 fit no scale, so they do not widen it (they are bad values).
+    """
+    if kind is MetricKind.NPS:
+        return Scale(0, 10)
+    if converted.labels is not None:
+        return Scale(1, converted.labels.points, converted.labels.higher_is_better)
+    values = converted.values
+    plausible = values.filter(
+        pc.fill_null(pc.and_(pc.greater_equal(values, 0), pc.less_equal(values, 10)), False)
+    )
+    if len(plausible) == 0:
+        plausible = pc.drop_null(values)
+    low = pc.min(plausible).as_py() if len(plausible) else None
+    high = pc.max(plausible).as_py() if len(plausible) else None
+    if low is None or high is None:
+        return _default_scale(kind, label, 0, 0)
+    return _default_scale(kind, label, low, high)
+
+
+def _outside(values: pa.Array, kind: MetricKind, scale: Scale) -> pa.Array:
+    """True where a score is outside ``scale`` (or, for NPS, not a whole number)."""
+    out = pc.or_(pc.less(values, scale.low), pc.greater(values, scale.high))
+    if kind is MetricKind.NPS:
+        out = pc.or_(out, pc.not_equal(values, pc.round(values)))
+    return pc.fill_null(out, False)
+
+
+def _score_expected(kind: MetricKind, scale: Scale) -> str:
+    if kind is MetricKind.NPS:
+        return f"integers from {scale.low} to {scale.high}"
+    return f"scores from {scale.low} to {scale.high}"
 
 
 def _default_scale(kind: MetricKind, label: str, low: float, high: float) -> Scale:
@@ -270,58 +315,103 @@ def _default_scale(kind: MetricKind, label: str, low: float, high: float) -> Sca
     return Scale(bottom, top, not reverse)
 
 
-def _scale_error(raw: RawTable, values: pa.Array, col: str, named: bool, expected: str) -> None:
+def _scale_error(raw: RawTable, col: str, named: bool, expected: str) -> None:
     if not named:
         raise _NotAScale(f"its values are not {expected}")
-    low = pc.min(values).as_py()
-    high = pc.max(values).as_py()
     raise InputError(
-        f"values from {low:g} to {high:g} do not fit the scale",
+        "the values are answer labels, not scores",
         Location(file=raw.source, column=col),
         expected=expected,
     )
 
 
-def _scores(
-    raw: RawTable, col: str, decimal_comma: bool, converted: Converted | None = None
-) -> tuple[pa.Array, LabelScale | None]:
-    if converted is None:
-        converted = convert(raw.table.column(col), decimal_comma=decimal_comma)
-    if converted.first_bad is not None:
-        value = raw.table.column(col)[converted.first_bad].as_py()
-        raise InputError(
-            f"{value!r} is not a score",
-            Location(file=raw.source, row=raw.file_row(converted.first_bad), column=col),
-            expected="a number, a label of one known answer scale (Very satisfied … Very"
-            " dissatisfied), or NA, N/A, ?, - or empty for a missing answer",
-        )
-    return converted.values, converted.labels
+_NOT_A_SCORE = (
+    "a number, a label of one known answer scale (Very satisfied … Very dissatisfied),"
+    " or NA, N/A, ?, - or empty for a missing answer"
+)
 
 
-def score_column(raw: RawTable, col: str, *, decimal_comma: bool) -> tuple[pa.Array, None]:
-    """Convert a score column to float64, raising on the first value that is not a score."""
-    return _scores(raw, col, decimal_comma)[0], None
+def _score_cells(
+    raw: RawTable, metric: MetricColumn, decimal_comma: bool
+) -> tuple[pa.Array, pa.Array, list[BadValue]]:
+    """A score column as float64, the mask of its bad cells and those cells described."""
+    column = raw.table.column(metric.column)
+    converted = convert(column, decimal_comma=decimal_comma)
+    outside = _outside(converted.values, metric.kind, metric.scale)
+    bad_mask = pc.or_(converted.bad, outside)
+    bad: list[BadValue] = []
+    expected = _score_expected(metric.kind, metric.scale)
+    for index in pc.indices_nonzero(bad_mask).to_pylist():
+        value = column[index].as_py()
+        if converted.bad[index].as_py():
+            problem, wanted = f"{value!r} is not a score", _NOT_A_SCORE
+        else:
+            problem = f"score {value!r} does not fit the column's scale"
+            wanted = f"{expected} ({metric.kind} column)"
+        bad.append(BadValue(raw.source, raw.file_row(index), metric.column, value, problem, wanted))
+    values = pc.if_else(bad_mask, pa.scalar(None, pa.float64()), converted.values)
+    return values, bad_mask, bad
 
 
 def normalize(
     raw: RawTable, mapping: ColumnMapping, *, tz: str = "UTC", source: str | None = None
 ) -> NormalizedResponses:
-    """Build the normalised responses table (core.tables.RESPONSES plus question columns)."""
+    """Build the normalised responses table (core.tables.RESPONSES plus question columns).
+
+    Raises :class:`InputError` naming the first value that does not fit its column (file,
+    row, column, expected form); see :func:`normalize_rows` to skip such rows instead.
+    """
+    return normalize_rows(raw, mapping, tz=tz, source=source)[0]
+
+
+def normalize_rows(
+    raw: RawTable,
+    mapping: ColumnMapping,
+    *,
+    tz: str = "UTC",
+    source: str | None = None,
+    skip_bad_rows: bool = False,
+) -> tuple[NormalizedResponses, tuple[BadValue, ...]]:
+    """The normalised responses and the values left out with their rows.
+
+    Every value of a mapped column must fit it: a score its scale, a date the column's
+    format. A value that does not is an error (all or nothing), unless ``skip_bad_rows``:
+    then the rows holding such values are left out and returned, one :class:`BadValue`
+    per cell, in file order. Nothing is nulled or dropped silently.
+    """
     n = raw.table.num_rows
+    bad: list[BadValue] = []
+    bad_rows = np.zeros(n, dtype=np.bool_)
     columns: dict[str, pa.Array | pa.ChunkedArray] = {}
     if mapping.id is not None:
         columns["response_ref"] = raw.table.column(mapping.id)
     else:
         columns["response_ref"] = pa.array(_row_hashes(raw), pa.string())
     if mapping.time is not None:
-        columns["submitted_at"] = parse_dates(
+        parsed = parse_dates(
             raw.table.column(mapping.time),
             mapping.time_format,
             tz=mapping.time_zone or tz,
             source=raw.source,
             column=mapping.time,
             file_row=raw.file_row,
+            keep_bad=True,
         )
+        columns["submitted_at"] = parsed.values
+        values = raw.table.column(mapping.time)
+        for index in parsed.bad:
+            bad_rows[index] = True
+            bad.append(
+                BadValue(
+                    raw.source,
+                    raw.file_row(index),
+                    mapping.time,
+                    values[index].as_py(),
+                    f"{values[index].as_py()!r} is not a date in the column's format"
+                    f" {parsed.format}",
+                    f"a date like the other values ({parsed.format})",
+                )
+            )
     else:
         columns["submitted_at"] = pa.nulls(n, TS)
     nulls = pa.nulls(n, pa.string())
@@ -331,8 +421,11 @@ def normalize(
     columns["source"] = pa.array([source or mapping.format] * n, pa.string())
     questions: list[QuestionColumn] = []
     for m in mapping.scores:
-        values, _ = score_column(raw, m.column, decimal_comma=mapping.decimal_comma)
-        columns[m.column] = values
+        scores, mask, cells = _score_cells(raw, m, mapping.decimal_comma)
+        columns[m.column] = scores
+        if cells:
+            bad_rows |= mask.to_numpy(zero_copy_only=False)
+            bad.extend(cells)
         questions.append(
             QuestionColumn(
                 m.column, m.label, str(m.kind), m.scale.low, m.scale.high, m.scale.higher_is_better
@@ -343,12 +436,17 @@ def normalize(
         questions.append(QuestionColumn(col, col, "text"))
     for col in mapping.by:
         columns[col] = raw.table.column(col)
+    if bad and not skip_bad_rows:
+        raise bad_values_error(bad)
     base = [RESPONSES.field(i).name for i in range(len(RESPONSES))]
     ordered = base + [c for c in columns if c not in base]
     table = pa.table({c: columns[c] for c in ordered})
-    return NormalizedResponses(
+    if bad:
+        table = table.filter(pa.array(~bad_rows))
+    data = NormalizedResponses(
         table, tuple(questions), tuple(mapping.by), warnings=mapping.warnings
     )
+    return data, tuple(sort_bad(bad))
 
 
 def _row_hashes(raw: RawTable) -> list[str]:

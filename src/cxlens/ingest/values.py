@@ -53,11 +53,15 @@ def to_number(value: str, *, decimal_comma: bool) -> float | None:
 
 
 class Converted(NamedTuple):
-    """A converted score column: the numbers, the first bad row, the label scale used."""
+    """A converted score column: the numbers, the first bad row, the label scale used.
+
+    ``bad`` is true for every cell that is neither missing nor a score (its value is null).
+    """
 
     values: pa.Array
     first_bad: int | None
     labels: LabelScale | None
+    bad: pa.Array
 
 
 def convert(column: pa.ChunkedArray, *, decimal_comma: bool) -> Converted:
@@ -92,10 +96,11 @@ def convert(column: pa.ChunkedArray, *, decimal_comma: bool) -> Converted:
             numbers[code] = scale.score(label_key(text))
     values = pc.take(pa.array(numbers, pa.float64()), encoded.indices)
     first_bad: int | None = None
+    mask = pc.is_in(encoded.indices, value_set=pa.array(bad_codes, encoded.indices.type))
+    mask = pc.fill_null(mask, False)
     if bad_codes:
-        mask = pc.is_in(encoded.indices, value_set=pa.array(bad_codes, encoded.indices.type))
         first_bad = int(pc.indices_nonzero(mask)[0].as_py())
-    return Converted(values, first_bad, scale)
+    return Converted(values, first_bad, scale, mask)
 
 
 def bad_share(column: pa.ChunkedArray, values: pa.Array) -> float:

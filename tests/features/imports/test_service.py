@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 import factories as f
 from cxlens.core.errors import InputError
+from cxlens.core.tables import QuestionColumn
 from cxlens.db import unit_of_work
 from cxlens.features.imports import (
     import_cases,
@@ -27,6 +28,7 @@ from cxlens.models import (
     SurveyVersion,
     Touchpoint,
 )
+from cxlens.models.text import TextLabel
 
 
 def count(session: Session, model: type) -> int:
@@ -263,3 +265,55 @@ def test_a_later_import_adds_only_the_new_responses_across_batches(
         assert (stored if stored.tzinfo else stored.replace(tzinfo=UTC)) == moment
         hashes = s.scalars(select(Response.content_hash)).all()
         assert all(len(h) == 64 for h in hashes) and len(set(hashes)) == 8
+
+
+def test_a_changed_response_replaces_its_answers_and_keeps_unchanged_comments(
+    migrated_engine: Engine,
+) -> None:
+    why = QuestionColumn("why", "Why?", "text")
+    more = QuestionColumn("more", "Anything else?", "text")
+    questions = [f.NPS_Q, why, more]
+    first = f.responses(
+        [
+            {"nps": 3, "why": "slow", "more": "rude", "customer_ref": "u1"},
+            {"nps": 9, "why": "fast", "more": None},
+        ],
+        questions,
+    )
+    with unit_of_work(migrated_engine) as s:
+        import_responses(s, first)
+        kept = s.scalars(select(Answer).where(Answer.text == "fast")).one()
+        s.add(TextLabel(answer_id=kept.id, sentiment="positive"))
+    later = f.responses(
+        [
+            {"nps": 4, "why": "very slow", "more": "very rude", "customer_ref": "u2"},
+            {"nps": None, "why": "fast", "more": "thanks"},
+        ],
+        questions,
+    )
+    with unit_of_work(migrated_engine) as s:
+        result = import_responses(s, later)
+        again = import_responses(s, later)
+    assert (result.added, result.updated, result.skipped_duplicates) == (0, 2, 0)
+    assert (again.added, again.updated, again.skipped_duplicates) == (0, 0, 2)
+    with unit_of_work(migrated_engine) as s:
+        rows = s.execute(
+            select(Response.response_ref, Question.key, Answer.value, Answer.text)
+            .join(Answer, Answer.response_id == Response.id)
+            .join(Question, Question.id == Answer.question_id)
+            .order_by(Response.response_ref, Question.key)
+        ).all()
+        assert [tuple(r) for r in rows] == [
+            ("r0", "more", None, "very rude"),
+            ("r0", "nps", 4.0, None),
+            ("r0", "why", None, "very slow"),
+            ("r1", "more", None, "thanks"),
+            ("r1", "why", None, "fast"),
+        ]
+        label = s.scalars(select(TextLabel)).one()  # the unchanged comment kept its label
+        assert s.get(Answer, label.answer_id) is not None
+        customer = s.scalars(
+            select(Customer.customer_ref).join(Response, Response.customer_id == Customer.id)
+        ).one()
+        assert customer == "u2"
+        assert count(s, Response) == 2

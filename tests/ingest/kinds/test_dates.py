@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cxlens.core.errors import InputError
-from cxlens.ingest.kinds.dates import check_time_zone, parse_date_columns, parse_dates
+from cxlens.ingest.kinds.dates import check_time_zone, parse_date_column, parse_date_columns
 from cxlens.ingest.raw import RawTable
 
 Load = Callable[..., RawTable]
 
 
 def column(raw: RawTable, name: str, tz: str = "UTC") -> list[datetime | None]:
-    values: list[datetime | None] = parse_dates(raw, name, tz=tz).values.to_pylist()
+    values: list[datetime | None] = parse_date_column(raw, name, tz=tz).values.to_pylist()
     return values
 
 
@@ -64,14 +64,14 @@ def test_one_column_decides_the_order_of_another(csv_raw: Load) -> None:
     parsed, warnings = parse_date_columns(raw, {"o": "opened", "c": "closed"})
     assert parsed["c"] == [datetime(2016, 3, 6, 12, tzinfo=UTC)]
     assert warnings == []
-    alone = parse_dates(raw, "closed")
+    alone = parse_date_column(raw, "closed")
     assert alone.warning is not None and "month/day" in alone.warning
 
 
 def test_mixed_order_in_one_column_is_an_error(csv_raw: Load) -> None:
     raw = csv_raw("d\n13/1/2024\n1/13/2024\n")
     with pytest.raises(InputError) as caught:
-        parse_dates(raw, "d")
+        parse_date_column(raw, "d")
     assert caught.value.location.column == "d"
 
 
@@ -83,7 +83,7 @@ def test_odd_formats_fall_back_to_dateutil(csv_raw: Load) -> None:
 def test_garbage_names_the_row(csv_raw: Load) -> None:
     raw = csv_raw("d\n2024-01-01\n?\nsoon\n")
     with pytest.raises(InputError) as caught:
-        parse_dates(raw, "d")
+        parse_date_column(raw, "d")
     assert caught.value.location.row == 4
     assert column(csv_raw("d\n?\nNULL\n"), "d") == [None, None]
 

@@ -9,6 +9,7 @@ of work does).
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -17,12 +18,13 @@ from typing import Any, TypeVar
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-from sqlalchemy import JSON, Table, bindparam, func, insert, select, text, update
+from sqlalchemy import JSON, Table, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
 from cxlens.models import (
     Account,
+    Answer,
     Customer,
     LifecycleEvent,
     Question,
@@ -181,18 +183,79 @@ def _ids_by_ref(session: Session, ref_col: Any, id_col: Any, refs: Sequence[str]
 # --- responses ----------------------------------------------------------------------------
 
 
-def existing_response_refs(session: Session, source: str, refs: Sequence[str]) -> set[str]:
-    """Which of ``refs`` already exist for ``source``."""
-    out: set[str] = set()
+def existing_responses(
+    session: Session, source: str, refs: Sequence[str]
+) -> dict[str, tuple[int, str, int]]:
+    """Ref → (id, content hash, survey id) of the ``refs`` already stored for ``source``."""
+    out: dict[str, tuple[int, str, int]] = {}
     for part in chunks(refs, LOOKUP_CHUNK):
-        out.update(
-            session.scalars(
-                select(Response.response_ref).where(
-                    Response.source == source, Response.response_ref.in_(part)
-                )
+        rows = session.execute(
+            select(
+                Response.response_ref, Response.id, Response.content_hash, SurveyVersion.survey_id
             )
+            .join(SurveyVersion, SurveyVersion.id == Response.survey_version_id)
+            .where(Response.source == source, Response.response_ref.in_(part))
         )
+        out.update({ref: (rid, digest, survey) for ref, rid, digest, survey in rows})
     return out
+
+
+def update_responses(session: Session, rows: pa.Table) -> None:
+    """Set every column of ``rows`` but ``id`` on the response with that ``id`` (executemany).
+
+    ``dimensions`` is JSON text, as :func:`bulk_insert` takes it.
+    """
+    if rows.num_rows == 0:
+        return
+    table = _table(Response)
+    names = [n for n in rows.column_names if n != "id"]
+    values: dict[str, Any] = {n: bindparam(f"v_{n}") for n in names}
+    stmt = update(table).where(table.c.id == bindparam("b_id")).values(values)
+    columns = {n: rows.column(n).to_pylist() for n in rows.column_names}
+    columns["dimensions"] = [json.loads(d) for d in columns["dimensions"]]
+    params = [
+        {"b_id": rid, **{f"v_{n}": columns[n][i] for n in names}}
+        for i, rid in enumerate(columns["id"])
+    ]
+    session.connection().execute(stmt, params)
+
+
+def response_answers(
+    session: Session, response_ids: Sequence[int]
+) -> list[tuple[int, int, str, float | None, str | None]]:
+    """(answer id, response id, question key, value, text) of the answers of these responses."""
+    out: list[tuple[int, int, str, float | None, str | None]] = []
+    for part in chunks(response_ids, LOOKUP_CHUNK):
+        rows = session.execute(
+            select(Answer.id, Answer.response_id, Question.key, Answer.value, Answer.text)
+            .join(Question, Question.id == Answer.question_id)
+            .where(Answer.response_id.in_(part))
+        )
+        out.extend((a, r, k, v, t) for a, r, k, v, t in rows)
+    return out
+
+
+def delete_answers(session: Session, answer_ids: Sequence[int]) -> None:
+    """Delete answers (their text analyses and labels go with them)."""
+    table = _table(Answer)
+    for part in chunks(answer_ids, LOOKUP_CHUNK):
+        session.connection().execute(delete(table).where(table.c.id.in_(part)))
+
+
+def update_answers(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Set ``question_id`` and ``value`` of answers by ``id`` (executemany)."""
+    if not rows:
+        return
+    table = _table(Answer)
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values(question_id=bindparam("v_question_id"), value=bindparam("v_value"))
+    )
+    params = [
+        {"b_id": r["id"], "v_question_id": r["question_id"], "v_value": r["value"]} for r in rows
+    ]
+    session.connection().execute(stmt, params)
 
 
 def has_responses(session: Session, source: str) -> bool:

@@ -13,8 +13,9 @@ ProgressCallback = Callable[[int, int], None]
 class ImportResult(BaseModel):
     """Counts of one import into the store.
 
-    ``added`` new rows, ``updated`` existing rows changed (cases, customers),
-    ``skipped_duplicates`` rows already in the store or repeated in the input.
+    ``added`` new rows, ``updated`` existing rows changed (cases, customers, and responses
+    imported again with other values), ``skipped_duplicates`` rows already in the store
+    unchanged or repeated in the input.
     """
 
     kind: str

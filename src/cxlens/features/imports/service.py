@@ -1,9 +1,12 @@
 """Store importers: normalised Arrow tables in, rows in the system of record out.
 
 Every importer flushes and never commits: the caller's unit of work makes an import one
-transaction, so a failure leaves the store unchanged. Importing the same responses twice
-adds nothing (``(source, response_ref)`` is unique and checked before inserting).
-Responses and answers are built column-wise in Arrow and written in bulk (see
+transaction, so a failure leaves the store unchanged. A response is identified by
+``(source, response_ref)`` (unique); its ``content_hash`` covers everything imported with
+it (questions, answers, date, customer, account, touchpoint, channel, language,
+dimensions). Importing the same responses twice adds nothing; importing a response again
+with other values (a corrected file, a new column mapping) updates it in place and replaces
+its answers. Responses and answers are built column-wise in Arrow and written in bulk (see
 :func:`repository.bulk_insert`): no Python work per cell beyond the content hash.
 """
 
@@ -41,6 +44,8 @@ _EMPTY_ANSWERS = pa.table(
         "text": pa.array([], pa.string()),
     }
 )
+#: Columns of a response (besides its date, dimensions and answers) its content hash covers.
+_HASHED = ("customer_ref", "account_ref", "touchpoint", "channel", "language")
 #: Source recorded when a responses table leaves it empty.
 DEFAULT_SOURCE = "import"
 
@@ -53,10 +58,13 @@ class _Context:
     qrows: Sequence[dict[str, Any]]
     qids: Mapping[str, int]
     version_id: int
+    survey_id: int
+    signature: str
     touchpoints: _Lookup
     accounts: _Lookup
     customers: _Lookup
     stored_sources: frozenset[str]
+    ids_per_survey: bool
     created_at: datetime
 
 
@@ -84,6 +92,7 @@ def import_responses(
     *,
     on_progress: ProgressCallback | None = None,
     batch_size: int = BATCH_SIZE,
+    ids_per_survey: bool = False,
 ) -> ImportResult:
     """Load responses and their answers; skip those already stored or repeated in ``data``.
 
@@ -91,6 +100,12 @@ def import_responses(
     definitions), touchpoints by key, accounts and customers by ref. Rows go in by batches
     of ``batch_size`` (PostgreSQL ``COPY``, SQLite ``executemany``), all in the session's
     transaction.
+
+    A response already stored (same ``source`` and ``response_ref``) with the same content
+    hash is skipped; with another hash it is updated in place and its answers replaced
+    (``result.updated``), moving it to this survey version. ``ids_per_survey`` says the
+    refs only identify a response within one survey (row numbers of a generic CSV): a
+    stored response of another survey is then left alone, and a warning counts them.
     """
     table = conform(data.table, RESPONSES, "responses")
     require_values(table, ["response_ref"], "responses")
@@ -104,6 +119,7 @@ def import_responses(
     rows = [question_row(q, i) for i, q in enumerate(data.questions)]
     result = ImportResult(kind="responses", rows=table.num_rows, warnings=list(data.warnings))
     version_id = _survey_version(session, data.survey_name, rows, result)
+    assert result.survey_id is not None
 
     sources = pc.fill_null(table.column("source"), DEFAULT_SOURCE)
     table = table.set_column(table.schema.get_field_index("source"), "source", sources)
@@ -120,25 +136,38 @@ def import_responses(
         qrows=rows,
         qids=repo.question_ids(session, version_id),
         version_id=version_id,
+        survey_id=result.survey_id,
+        signature=signature(rows),
         touchpoints=_Lookup.of(touchpoints),
         accounts=_Lookup.of(accounts),
         customers=_Lookup.of(customers),
         stored_sources=stored,
+        ids_per_survey=ids_per_survey,
         created_at=utcnow(),
     )
     first = _first_occurrences(table)
     total = table.num_rows
+    elsewhere = 0
     with repo.large_page_cache(session):
         for start in range(0, total, batch_size):
             batch = table.slice(start, batch_size)
-            added, answers = _import_batch(
+            counts = _import_batch(
                 session, batch, first[start : start + batch_size], start, context
             )
-            result.added += added
-            result.answers_added += answers
+            result.added += counts.added
+            result.updated += counts.updated
+            result.answers_added += counts.answers
+            elsewhere += counts.elsewhere
             if on_progress is not None:
                 on_progress(min(start + batch_size, total), total)
-    result.skipped_duplicates = total - result.added
+    result.skipped_duplicates = total - result.added - result.updated
+    if elsewhere:
+        result.warnings.append(
+            f"{elsewhere} row(s) were not imported: their ids are stored for another survey,"
+            " and ids of this kind of file only number the rows of one survey; to replace"
+            " what an earlier file stored, import its correction under the earlier file's"
+            " name"
+        )
     session.flush()
     return result
 
@@ -190,13 +219,26 @@ def _first_occurrences(table: pa.Table) -> np.ndarray[Any, np.dtype[np.bool_]]:
     return mask
 
 
+@dataclass(frozen=True, slots=True)
+class _Counts:
+    added: int = 0
+    updated: int = 0
+    answers: int = 0
+    elsewhere: int = 0
+
+
 def _import_batch(
     session: Session,
     batch: pa.Table,
     first: np.ndarray[Any, np.dtype[np.bool_]],
     offset: int,
     ctx: _Context,
-) -> tuple[int, int]:
+) -> _Counts:
+    """Insert the new responses of ``batch`` and update the stored ones whose values changed.
+
+    A response already stored with the same content hash is skipped; with ``ids_per_survey``
+    one stored for another survey is left alone (counted in ``elsewhere``).
+    """
     questions: dict[str, pa.ChunkedArray] = {}
     for q, qrow in zip(ctx.data.questions, ctx.qrows, strict=True):
         col = batch.column(q.column)
@@ -209,39 +251,110 @@ def _import_batch(
         questions[q.column] = col
 
     keep = pa.array(first)
-    if ctx.stored_sources:
-        keep = pc.and_(keep, pc.invert(_stored(session, batch, ctx.stored_sources)))
-    kept = batch.filter(keep).combine_chunks()
-    if kept.num_rows == 0:
-        return 0, 0
+    batch = batch.filter(keep).combine_chunks()
     questions = {k: v.filter(keep) for k, v in questions.items()}
-    ids = repo.allocate_response_ids(session, kept.num_rows)
-    repo.bulk_insert(session, "responses", _response_rows(kept, ids, questions, ctx))
-    answers = _answer_rows(ids, questions, ctx)
-    repo.bulk_insert(session, "answers", answers)
-    return kept.num_rows, answers.num_rows
+    if batch.num_rows == 0:
+        return _Counts()
+    hashes = _content_hashes(batch, questions, ctx)
+    stored = _stored(session, batch, ctx.stored_sources)
+    new = np.ones(batch.num_rows, dtype=np.bool_)
+    changed_ids: list[int] = []
+    changed = np.zeros(batch.num_rows, dtype=np.bool_)
+    elsewhere = 0
+    if stored:
+        keys = _keys(batch).to_pylist()
+        for i, (key, digest) in enumerate(zip(keys, hashes.to_pylist(), strict=True)):
+            found = stored.get(key)
+            if found is None:
+                continue
+            new[i] = False
+            rid, old_digest, survey_id = found
+            if ctx.ids_per_survey and survey_id != ctx.survey_id:
+                elsewhere += 1
+            elif old_digest != digest:
+                changed[i] = True
+                changed_ids.append(rid)
+    added = answers = 0
+    if new.any():
+        mask = pa.array(new)
+        kept = batch.filter(mask)
+        kept_questions = {k: v.filter(mask) for k, v in questions.items()}
+        ids = repo.allocate_response_ids(session, kept.num_rows)
+        rows = _response_rows(kept, ids, kept_questions, hashes.filter(mask), ctx)
+        repo.bulk_insert(session, "responses", rows)
+        new_answers = _answer_rows(ids, kept_questions, ctx)
+        repo.bulk_insert(session, "answers", new_answers)
+        added, answers = kept.num_rows, new_answers.num_rows
+    if changed_ids:
+        mask = pa.array(changed)
+        ids = pa.array(changed_ids, pa.int64())
+        part = batch.filter(mask)
+        part_questions = {k: v.filter(mask) for k, v in questions.items()}
+        rows = _response_rows(part, ids, part_questions, hashes.filter(mask), ctx)
+        repo.update_responses(session, rows.drop_columns(["response_ref", "source", "created_at"]))
+        answers += _replace_answers(session, ids, _answer_rows(ids, part_questions, ctx), ctx)
+    return _Counts(added, len(changed_ids), answers, elsewhere)
 
 
-def _stored(session: Session, batch: pa.Table, sources: frozenset[str]) -> pa.Array:
-    """Per row of ``batch``, whether its response is already stored."""
+def _replace_answers(
+    session: Session, response_ids: pa.Array, answers: pa.Table, ctx: _Context
+) -> int:
+    """Make the stored answers of ``response_ids`` the given ones; the number inserted.
+
+    An answer whose text is unchanged is kept (re-keyed to this survey version's question,
+    its value set), so its text analyses and labels stay; a changed text is a new answer.
+    """
+    keys = {qid: key for key, qid in ctx.qids.items()}
+    old = {
+        (rid, key): (aid, text)
+        for aid, rid, key, _value, text in repo.response_answers(session, response_ids.to_pylist())
+    }
+    updates: list[dict[str, Any]] = []
+    inserts: list[int] = []
+    deletes: list[int] = []
+    columns = [
+        answers.column(n).to_pylist() for n in ("response_id", "question_id", "value", "text")
+    ]
+    for i, (rid, qid, value, text) in enumerate(zip(*columns, strict=True)):
+        found = old.pop((rid, keys[qid]), None)
+        if found is not None and found[1] == text:
+            updates.append({"id": found[0], "question_id": qid, "value": value})
+        else:
+            inserts.append(i)
+            if found is not None:
+                deletes.append(found[0])
+    deletes.extend(aid for aid, _text in old.values())  # questions no longer answered
+    repo.delete_answers(session, deletes)
+    repo.update_answers(session, updates)
+    repo.bulk_insert(session, "answers", answers.take(pa.array(inserts, pa.int64())))
+    return len(inserts)
+
+
+def _stored(
+    session: Session, batch: pa.Table, sources: frozenset[str]
+) -> dict[str, tuple[int, str, int]]:
+    """Identity key → (id, content hash, survey id) of the responses of ``batch`` stored."""
+    if not sources:
+        return {}
     srcs = batch.column("source").to_pylist()
     refs = batch.column("response_ref").to_pylist()
     by_source: dict[str, list[str]] = {}
     for src, ref in zip(srcs, refs, strict=True):
         if src in sources:
             by_source.setdefault(src, []).append(ref)
-    found = [
-        f"{src}{_SEP}{ref}"
+    return {
+        f"{src}{_SEP}{ref}": found
         for src, src_refs in by_source.items()
-        for ref in repo.existing_response_refs(session, src, src_refs)
-    ]
-    if not found:
-        return pa.array(np.zeros(batch.num_rows, dtype=np.bool_))
-    return pc.is_in(_keys(batch), value_set=pa.array(found, pa.string()))
+        for ref, found in repo.existing_responses(session, src, src_refs).items()
+    }
 
 
 def _response_rows(
-    kept: pa.Table, ids: pa.Array, questions: Mapping[str, pa.ChunkedArray], ctx: _Context
+    kept: pa.Table,
+    ids: pa.Array,
+    questions: Mapping[str, pa.ChunkedArray],
+    hashes: pa.Array,
+    ctx: _Context,
 ) -> pa.Table:
     n = kept.num_rows
     return pa.table(
@@ -251,7 +364,7 @@ def _response_rows(
             "customer_id": ctx.customers(kept.column("customer_ref")),
             "account_id": ctx.accounts(kept.column("account_ref")),
             "response_ref": kept.column("response_ref"),
-            "content_hash": _content_hashes(kept, questions, ctx),
+            "content_hash": hashes,
             "source": kept.column("source"),
             "channel": kept.column("channel"),
             "language": kept.column("language"),
@@ -295,16 +408,24 @@ def _answer_rows(
 def _content_hashes(
     kept: pa.Table, questions: Mapping[str, pa.ChunkedArray], ctx: _Context
 ) -> pa.Array:
-    """SHA-256 of each response's date, customer and answers as imported (hex)."""
+    """SHA-256 (hex) of all a response brings: its questions and answers, date, customer,
+    account, touchpoint, channel, language and dimensions, as imported.
+
+    Two imports of the same values give the same hash; any changed value (a corrected
+    score, a column mapped now that was not before) gives another, so the stored response
+    is updated.
+    """
     parts = [
         repo.utc_text(kept.column("submitted_at")),
-        kept.column("customer_ref"),
+        *(kept.column(name) for name in _HASHED),
+        _dimensions_json(kept, ctx.data.dimensions),
         *(questions[q.column].cast(pa.string()) for q in ctx.data.questions),
     ]
     joined = pc.binary_join_element_wise(
-        *parts, _SEP, null_handling="replace", null_replacement=""
+        *parts, _SEP, null_handling="replace", null_replacement="\x00"
     ).cast(pa.binary())
-    return pa.array([sha256(b).hexdigest() for b in joined.to_pylist()], pa.string())
+    prefix = ctx.signature.encode() + _SEP.encode()
+    return pa.array([sha256(prefix + b).hexdigest() for b in joined.to_pylist()], pa.string())
 
 
 def _dimensions_json(kept: pa.Table, dimensions: Sequence[str]) -> pa.Array:

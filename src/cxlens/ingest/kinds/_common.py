@@ -33,6 +33,10 @@ class RawLike(Protocol):
     @property
     def first_data_row(self) -> int: ...
 
+    def file_row(self, index: int) -> int:
+        """The 1-based file row of table row ``index``."""
+        ...
+
 
 def normalize_header(name: str) -> str:
     """Lower-case a header and reduce every run of non-alphanumerics to one space."""
@@ -104,7 +108,7 @@ def value_error(
     """The error for one unusable cell (``index`` is the 0-based data row)."""
     return InputError(
         problem or f"cannot read {value!r}",
-        Location(file=raw.source, row=raw.first_data_row + index, column=column),
+        Location(file=raw.source, row=raw.file_row(index), column=column),
         expected=expected,
     )
 

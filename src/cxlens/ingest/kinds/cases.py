@@ -445,9 +445,7 @@ def read_cases(raw: RawLike, *, tz: str = "UTC", system: str | None = None) -> C
             raise InputError(
                 f"case {ref!r} is resolved ({resolved.isoformat()}) before it was opened "
                 f"({opened.isoformat()})",
-                Location(
-                    file=raw.source, row=raw.first_data_row + last, column=found[resolved_col]
-                ),
+                Location(file=raw.source, row=raw.file_row(last), column=found[resolved_col]),
                 expected="a resolution time at or after the opening time",
             )
         first = _fill(cols.get("first_response_at"), rows)

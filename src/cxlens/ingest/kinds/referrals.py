@@ -17,7 +17,7 @@ from ._common import (
     printable_mapping,
     value_error,
 )
-from .dates import parse_dates
+from .dates import parse_date_column
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "referrer_ref": (
@@ -100,7 +100,7 @@ def read_referrals(raw: RawLike, *, tz: str = "UTC") -> ReferralsImport:
     referred = clean_values(raw, found["referred_ref"])
     warnings: list[str] = []
     if "referred_at" in found:
-        parsed = parse_dates(raw, found["referred_at"], tz=tz)
+        parsed = parse_date_column(raw, found["referred_at"], tz=tz)
         dates: list[Any] = parsed.values.to_pylist()
         if parsed.warning:
             warnings.append(parsed.warning)

@@ -25,7 +25,7 @@ from ._common import (
     printable_mapping,
     value_error,
 )
-from .dates import from_epoch_millis, parse_dates
+from .dates import from_epoch_millis, parse_date_column
 
 SOURCES = ("trustpilot", "google_business", "google_play", "app_store")
 _LABELS = {
@@ -207,7 +207,7 @@ def read_review_export(raw: RawLike, *, tz: str = "UTC") -> ReviewsImport:
     stars = _stars(raw, found["rating"])
     if "submitted_at" in found:
         utc_column = "utc" in normalize_header(found["submitted_at"]).split()
-        parsed = parse_dates(raw, found["submitted_at"], tz="UTC" if utc_column else tz)
+        parsed = parse_date_column(raw, found["submitted_at"], tz="UTC" if utc_column else tz)
         dates: list[Any] = parsed.values.to_pylist()
         if parsed.warning:
             warnings.append(parsed.warning)
