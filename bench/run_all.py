@@ -20,6 +20,7 @@ BENCHES = (
     ("metrics_engine.py", "--rows", 10_000_000),
     ("survey_submit.py", "--seconds", 20),
     ("text_throughput.py", "--comments", 20_000),
+    ("cli_startup.py", "--runs", 20),
 )
 
 

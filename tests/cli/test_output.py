@@ -1,55 +1,85 @@
-"""Rendering of metric tables: q-values, untested changes and no-data notes."""
+"""What reaches the terminal: data never as markup or escape sequences, errors never wrapped."""
 
 from __future__ import annotations
 
-import dataclasses
-import math
+from pathlib import Path
 
+import pytest
 from rich.console import Console
+from typer.testing import CliRunner
 
-from cxlens.analytics.counts import NpsCounts, ScoreCounts
-from cxlens.analytics.formulas import ces_value, nps_value
-from cxlens.analytics.results import Comparison, NoData
-from cxlens.analytics.scales import Scale
-from cxlens.cli.output import metrics_table, no_data_lines
+from channels.email.dsn_samples import dsn
+from cxlens.cli import output
+from cxlens.cli.main import app
+from cxlens.cli.output import cell, clean, line
 
-
-def _text(table: object) -> str:
-    console = Console(width=200, record=True, color_system=None)
-    console.print(table)
-    return console.export_text()
-
-
-def test_changes_show_q_and_stars_only_where_q_is_small() -> None:
-    base = nps_value(NpsCounts(50, 30, 10, 10), period="2025-02")
-    starred = Comparison("previous period", 12.0, "z-test", 2.9, 0.004, True, q_value=0.012)
-    plain = Comparison("previous period", 8.0, "z-test", 2.0, 0.04, False, q_value=0.09)
-    rows = [
-        dataclasses.replace(base, change=starred),
-        dataclasses.replace(base, period="2025-03", change=plain),
-    ]
-    text = _text(metrics_table(rows))
-    assert "+12.0 * (q=0.012)" in text
-    assert "+8.0 (q=0.090)" in text
+runner = CliRunner()
+HOSTILE = "[link=https://x]y[/link]\x1b]0;owned\x07"
+#: The same as a file name (no "/" in one, so no closing tags).
+HOSTILE_NAME = "[link=file:x]y[bold]z\x1b]0;owned\x07"
 
 
-def test_an_untested_change_says_too_few() -> None:
-    base = ces_value(ScoreCounts(3, 2, 0, 12.0, 50.0), Scale(1, 5), period="2025-02")
-    few = Comparison(
-        "previous period", 0.5, "not tested", math.nan, math.nan, False, note="too few answers"
-    )
-    text = _text(metrics_table([dataclasses.replace(base, change=few)]))
-    assert "+0.50 (too few to test)" in text
-    assert "*" not in text
+def test_clean_escapes_control_characters_and_keeps_markup_as_text() -> None:
+    assert clean(HOSTILE) == "[link=https://x]y[/link]\\x1b]0;owned\\x07"
+    assert clean("a\rb\x9bc\u202ed") == "a\\rb\\x9bc\\u202ed"  # CR, CSI (C1), RLO
+    assert clean("two\nlines\tand a tab") == "two\nlines\tand a tab"
 
 
-def test_no_data_lines_name_the_metric_and_the_reason() -> None:
-    notes = [
-        NoData("referral_rate", "no referrals in the store"),
-        NoData("csat", "no answers", {"region": "a"}, "2025-Q1"),
-        NoData("csat", "no answers", {"region": "b"}, "2025-Q1"),
-    ]
-    assert no_data_lines(notes) == [
-        "Referral rate (%): no data (no referrals in the store)",
-        "CSAT (% satisfied): no data in 2 group(s)/period(s) (no answers)",
-    ]
+def _render(*renderables: object) -> str:
+    console = Console(width=60, record=True, color_system=None, force_terminal=True)
+    with console.capture() as captured:
+        for renderable in renderables:
+            console.print(renderable)
+    return captured.get()
+
+
+def test_cells_and_lines_show_data_literally_even_on_a_terminal() -> None:
+    table = output.table("Customers", "customer", "note")
+    table.add_row(HOSTILE, "[b]x[/b]")
+    shown = _render(table, line(("ref:", "bold"), " ", HOSTILE), cell(HOSTILE))
+    assert "\x1b]" not in shown and "\x07" not in shown  # no OSC reaches the terminal
+    assert shown.count("[link=https://x]y[/link]") == 3
+    assert "[b]x[/b]" in shown
+
+
+@pytest.fixture
+def narrow(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both consoles 60 columns wide, as with COLUMNS=60."""
+    monkeypatch.setattr(output.console, "_width", 60)
+    monkeypatch.setattr(output.err_console, "_width", 60)
+
+
+@pytest.mark.usefixtures("narrow")
+def test_an_error_naming_a_long_path_is_one_unbroken_line(tmp_path: Path) -> None:
+    folder = tmp_path / ("a-folder-with-a-rather-long-name-" * 3) / "not-a-maildir"
+    folder.mkdir(parents=True)
+    env = {"CXLENS_DATA_DIR": str(tmp_path / "data")}
+    result = runner.invoke(app, ["bounces", "import", str(folder)], env=env)
+    assert result.exit_code == 2
+    assert f"{folder} is a folder but not a Maildir" in result.output  # never broken
+    [error_line] = [x for x in result.output.splitlines() if x.startswith("error:")]
+    assert len(error_line) > 60
+
+
+@pytest.mark.usefixtures("narrow")
+def test_a_hostile_path_in_an_error_is_shown_as_text(tmp_path: Path) -> None:
+    folder = tmp_path / HOSTILE_NAME
+    folder.mkdir()
+    env = {"CXLENS_DATA_DIR": str(tmp_path / "data")}
+    result = runner.invoke(app, ["bounces", "import", str(folder)], env=env)
+    assert result.exit_code == 2
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "[link=file:x]y[bold]z\\x1b]0;owned\\x07" in result.output
+
+
+def test_a_hostile_file_name_in_a_table_cell_is_shown_as_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(output.console, "_width", 250)  # one line per cell: no folding
+    message = tmp_path / f"{HOSTILE_NAME}.eml"
+    message.write_bytes(dsn("delayed"))
+    env = {"CXLENS_DATA_DIR": str(tmp_path / "data")}
+    result = runner.invoke(app, ["bounces", "import", str(message)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "[link=file:x]y[bold]z\\x1b]0;owned\\x07.eml" in result.output

@@ -9,10 +9,11 @@ from typing import Annotated
 import typer
 
 from cxlens.cli.common import JsonOpt, fail, load_settings, store, table
-from cxlens.cli.output import console, print_json
+from cxlens.cli.output import print_json, say, show
 from cxlens.core.errors import CxlensError
 
 bounces_app = typer.Typer(
+    rich_markup_mode=None,
     help="Returned emails: bounces reported after sending (RFC 3464 DSNs).",
     no_args_is_help=True,
 )
@@ -67,8 +68,8 @@ def bounces_import(
             str(row["address"] or ""),
             str(row["status"] or ""),
         )
-    console.print(out)
-    console.print(
+    show(out)
+    say(
         f"{len(rows)} messages: {summary['bounced']} bounced (suppressed), "
         f"{summary['already']} already recorded, {summary['transient']} transient, "
         f"{summary['unmatched']} without a cxlens reference, {summary['not_dsn']} not a DSN"

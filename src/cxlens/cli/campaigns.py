@@ -21,15 +21,19 @@ from cxlens.cli.common import (
     store_session,
     table,
 )
-from cxlens.cli.output import console, print_json
+from cxlens.cli.output import print_json, say, show
 from cxlens.cli.parsing import parse_duration, parse_moment, parse_pairs
 from cxlens.core.errors import CxlensError
 
 trigger_app = typer.Typer(
-    help="Hot campaigns: an event triggers a survey after a delay.", no_args_is_help=True
+    rich_markup_mode=None,
+    help="Hot campaigns: an event triggers a survey after a delay.",
+    no_args_is_help=True,
 )
 campaign_app = typer.Typer(
-    help="Cold campaigns: every N months to a sample of customers.", no_args_is_help=True
+    rich_markup_mode=None,
+    help="Cold campaigns: every N months to a sample of customers.",
+    no_args_is_help=True,
 )
 
 
@@ -73,10 +77,7 @@ def trigger_add(
             rule_id = rule.id
     except CxlensError as error:
         raise fail(error) from None
-    console.print(
-        f"trigger {rule_id}: {event_name} → {survey} by {channel.value} after {wait}",
-        highlight=False,
-    )
+    say(f"trigger {rule_id}: {event_name} → {survey} by {channel.value} after {wait}")
 
 
 @trigger_app.command("list")
@@ -102,7 +103,7 @@ def trigger_list(json_output: JsonOpt = False) -> None:
             str(timedelta(seconds=r.delay_seconds)),
             r.touchpoint or "",
         )
-    console.print(shown)
+    show(shown)
 
 
 @campaign_app.command("create")
@@ -158,10 +159,9 @@ def campaign_create(
             campaign_id = campaign.id
     except CxlensError as error:
         raise fail(error) from None
-    console.print(
+    say(
         f"campaign {campaign_id} {title!r}: first wave {short_time(first)}, then every {every} "
-        f"{unit.value}",
-        highlight=False,
+        f"{unit.value}"
     )
 
 
@@ -192,7 +192,7 @@ def campaign_list(json_output: JsonOpt = False) -> None:
             str(r.waves),
             short_time(r.next_wave),
         )
-    console.print(shown)
+    show(shown)
 
 
 @campaign_app.command("waves")
@@ -220,4 +220,4 @@ def campaign_waves(
             str(r.invited),
             str(r.completed),
         )
-    console.print(shown)
+    show(shown)

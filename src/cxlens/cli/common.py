@@ -9,29 +9,36 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from pydantic import BaseModel, ValidationError
-from rich.markup import escape
-from rich.table import Table
 
-from cxlens.cli.output import err_console
+from cxlens.cli.output import IDENTIFIERS as IDENTIFIERS
+from cxlens.cli.output import print_error
+from cxlens.cli.output import table as table
 from cxlens.core.errors import CxlensError, InputError, Location
-from cxlens.core.settings import Settings
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session
 
-M = TypeVar("M", bound=BaseModel)
+    from cxlens.core.settings import Settings
+
+# Each command imports what it uses inside its function, so ``cxlens --help`` and a light
+# command never pay for pydantic-settings, SQLAlchemy, DuckDB, scipy or the text models
+# (tests/cli/test_startup.py checks it, bench/cli_startup.py times it).
+
+M = TypeVar("M", bound="BaseModel")
 
 
 def fail(error: Exception) -> typer.Exit:
     """Print ``error`` on stderr; the exit to raise (2 for errors users cause, else 1)."""
-    err_console.print(f"[bold red]error:[/bold red] {escape(str(error))}", highlight=False)
+    print_error(error)
     return typer.Exit(code=2 if isinstance(error, CxlensError) else 1)
 
 
 def load_settings(min_n: int | None = None) -> Settings:
     """The settings (environment, ``.env``), with ``--min-n`` when given."""
+    from cxlens.core.settings import Settings
+
     settings = Settings()
     if min_n is not None:
         settings = settings.model_copy(update={"min_n": min_n})
@@ -57,7 +64,10 @@ def store_session(settings: Settings | None = None) -> Iterator[Session]:
     """One unit of work on the store of ``settings`` (migrated to head first)."""
     from cxlens.db import unit_of_work
 
-    with store(settings or Settings(), migrate=True) as engine, unit_of_work(engine) as session:
+    with (
+        store(settings or load_settings(), migrate=True) as engine,
+        unit_of_work(engine) as session,
+    ):
         yield session
 
 
@@ -82,17 +92,6 @@ IntervalOpt = Annotated[
     str, typer.Option("--reminder-interval", help="Time between reminders (3d, 36h ...).")
 ]
 
-#: Columns never folded (people search the output for these).
-IDENTIFIERS = frozenset({"id", "customer", "survey", "event", "name", "wave"})
-
-
-def table(title: str, *columns: str) -> Table:
-    """A table with a bold left title; identifier columns never wrap."""
-    out = Table(title=title, title_justify="left", title_style="bold")
-    for column in columns:
-        out.add_column(column, no_wrap=column in IDENTIFIERS)
-    return out
-
 
 def short_time(moment: datetime | None) -> str:
     """``2030-01-01 10:00 UTC`` (a naive moment is UTC); ``–`` for none."""
@@ -104,6 +103,8 @@ def short_time(moment: datetime | None) -> str:
 
 def validated(model: type[M], **data: Any) -> M:
     """``model(**data)``; a validation error becomes an InputError naming the field."""
+    from pydantic import ValidationError
+
     try:
         return model(**data)
     except ValidationError as error:

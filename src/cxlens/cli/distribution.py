@@ -21,18 +21,18 @@ from cxlens.cli.common import (
     SurveyOpt,
     TouchpointOpt,
     fail,
+    load_settings,
     short_time,
     store_session,
     table,
     validated,
 )
-from cxlens.cli.output import console, print_json
+from cxlens.cli.output import print_json, say, show
 from cxlens.cli.parsing import parse_duration, parse_moment, parse_pairs, refs_from_file
 from cxlens.cli.pressure import pressure_app
 from cxlens.core.errors import CxlensError, Location
-from cxlens.core.settings import Settings
 
-distribution_app = typer.Typer(no_args_is_help=True)
+distribution_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True)
 distribution_app.add_typer(trigger_app, name="trigger")
 distribution_app.add_typer(campaign_app, name="campaign")
 distribution_app.add_typer(pressure_app, name="pressure")
@@ -85,7 +85,7 @@ def invite(
     from cxlens.features.customers import CustomerIn
     from cxlens.features.distribution.invites import invite as invite_customers
 
-    settings = Settings()
+    settings = load_settings()
     try:
         given = [(ref, Location(field="customer")) for ref in customer or []]
         given += refs_from_file(customers_file) if customers_file is not None else []
@@ -118,11 +118,9 @@ def invite(
     shown = table(f"Invitations to {survey}", "id", "customer", "channel", "status", "link")
     for r in rows:
         shown.add_row(str(r.invitation_id), r.customer, r.channel, r.status, r.link or "")
-    console.print(shown)
+    show(shown)
     if channel is not Channel.web:
-        console.print(
-            f"{len(rows)} invitation(s) queued: `cxlens worker` sends them", highlight=False
-        )
+        say(f"{len(rows)} invitation(s) queued: `cxlens worker` sends them")
 
 
 # ---------------------------------------------------------------------------------- event
@@ -155,7 +153,7 @@ def event(
     from cxlens.features.distribution import record_event
     from cxlens.features.distribution.schemas import EventIn
 
-    settings = Settings()
+    settings = load_settings()
     try:
         data = validated(
             EventIn,
@@ -180,14 +178,11 @@ def event(
         print_json(result.model_dump(mode="json"))
         return
     if result.duplicate:
-        console.print(f"event {result.event_id} was recorded before: nothing new", highlight=False)
+        say(f"event {result.event_id} was recorded before: nothing new")
         return
-    console.print(
-        f"event {result.event_id} recorded: {len(result.invitation_ids)} invitation(s) scheduled",
-        highlight=False,
-    )
+    say(f"event {result.event_id} recorded: {len(result.invitation_ids)} invitation(s) scheduled")
     for invitation_id, when in zip(result.invitation_ids, result.send_at, strict=False):
-        console.print(f"  invitation {invitation_id} at {short_time(when)}", highlight=False)
+        say(f"  invitation {invitation_id} at {short_time(when)}")
 
 
 # ------------------------------------------------------------------- suppressions, silent
@@ -210,14 +205,15 @@ def suppressions(
         print_json({"suppressions": [r.model_dump(mode="json") for r in rows]})
         return
     if not rows:
-        console.print("no send was suppressed or deferred")
+        say("no send was suppressed or deferred")
     for r in rows:
-        console.print(
-            f"{short_time(r.at).removesuffix(' UTC')}  [bold]{r.customer or '–'}[/bold]  "
-            f"{r.survey or '–'}  {r.channel}  {r.action}  [cyan]{r.rule}[/cyan]",
-            highlight=False,
+        say(
+            f"{short_time(r.at).removesuffix(' UTC')}  ",
+            (r.customer or "–", "bold"),
+            f"  {r.survey or '–'}  {r.channel}  {r.action}  ",
+            (r.rule, "cyan"),
         )
-        console.print(f"    {r.reason}", highlight=False)
+        say(f"    {r.reason}")
 
 
 @distribution_app.command()
@@ -247,7 +243,7 @@ def silent(
     )
     for s in report.customers:
         shown.add_row(s.customer_ref, str(s.unanswered), short_time(s.last_sent_at))
-    console.print(shown)
+    show(shown)
 
 
 # --------------------------------------------------------------------------------- funnel
@@ -264,7 +260,7 @@ def funnel(
     response rate (completed ÷ delivered) with its 95% interval."""
     from cxlens.features.distribution import funnel as compute
 
-    settings = Settings()
+    settings = load_settings()
     dims = tuple(dict.fromkeys(b.value for b in by or []))
     try:
         with store_session(settings) as session:
@@ -303,4 +299,4 @@ def funnel(
             ci,
             "[yellow]low n[/yellow]" if r.low_confidence else "",
         )
-    console.print(shown)
+    show(shown)

@@ -10,17 +10,17 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from cxlens.cli.common import fail, store_session
-from cxlens.cli.output import console, print_json
+from cxlens.cli.output import DataTable, console, print_json, say, show
 from cxlens.core.errors import CxlensError
 
 if TYPE_CHECKING:
     from cxlens.features.insights.text_models import TextModels
 
-themes_app = typer.Typer(help="The company's themes: list, add, edit, merge, delete, accept.")
+themes_app = typer.Typer(
+    rich_markup_mode=None, help="The company's themes: list, add, edit, merge, delete, accept."
+)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
 #: Tests (and embedders) set this to use another text engine than the default one.
@@ -66,6 +66,14 @@ def backfill(
     db = make_engine(Settings())
     try:
         upgrade(db)
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
         with Progress(
             TextColumn("analysing comments"),
             BarColumn(),
@@ -89,7 +97,7 @@ def backfill(
         raise fail(exc) from exc
     finally:
         db.dispose()
-    console.print(f"{report.analysed} comments analysed with {report.model}")
+    say(f"{report.analysed} comments analysed with {report.model}")
 
 
 def label(
@@ -106,7 +114,7 @@ def label(
             add_label(session, comment_id, sentiment=sentiment, themes=theme, labelled_by=by)
     except CxlensError as exc:
         raise fail(exc) from exc
-    console.print(f"comment {comment_id} labelled")
+    say(f"comment {comment_id} labelled")
 
 
 def train_command(json_output: JsonOpt = False) -> None:
@@ -130,7 +138,7 @@ def train_command(json_output: JsonOpt = False) -> None:
         print_json(data)
         return
     for key, value in data.items():
-        console.print(f"{key}: {value}")
+        say(f"{key}: {value}")
 
 
 def discover_command(json_output: JsonOpt = False) -> None:
@@ -158,9 +166,9 @@ def discover_command(json_output: JsonOpt = False) -> None:
         )
         return
     for p in found:
-        console.print(f"[bold]{p.key}[/bold] ({p.size}): {', '.join(p.keywords)}")
+        say((p.key, "bold"), f" ({p.size}): {', '.join(p.keywords)}")
         for verbatim in p.verbatims:
-            console.print(f"  “{verbatim}”", highlight=False)
+            say(f"  “{verbatim}”")
 
 
 @themes_app.command("list")
@@ -185,12 +193,12 @@ def themes_list(
             }
         )
         return
-    table = Table(title="Themes", title_justify="left")
+    table = DataTable(title="Themes", title_justify="left")
     for column in ("key", "name", "source", "status"):
         table.add_column(column)
     for row in rows:
         table.add_row(*row)
-    console.print(table)
+    show(table)
 
 
 @themes_app.command("add")
@@ -209,7 +217,7 @@ def themes_add(
             count = rescore(session, _engine())
     except CxlensError as exc:
         raise fail(exc) from exc
-    console.print(f"theme {key} added; {count} comments re-scored")
+    say(f"theme {key} added; {count} comments re-scored")
 
 
 @themes_app.command("edit")
@@ -231,7 +239,7 @@ def themes_edit(
             rescore(session, _engine())
     except CxlensError as exc:
         raise fail(exc) from exc
-    console.print(f"theme {key} saved")
+    say(f"theme {key} saved")
 
 
 @themes_app.command("merge")
@@ -249,7 +257,7 @@ def themes_merge(
             rescore(session, _engine())
     except CxlensError as exc:
         raise fail(exc) from exc
-    console.print(f"merged into {into}")
+    say(f"merged into {into}")
 
 
 @themes_app.command("delete")
@@ -262,7 +270,7 @@ def themes_delete(key: str) -> None:
             delete_theme(session, key)
     except CxlensError as exc:
         raise fail(exc) from exc
-    console.print(f"theme {key} deleted")
+    say(f"theme {key} deleted")
 
 
 def register_commands(text_app: typer.Typer) -> None:
@@ -274,5 +282,7 @@ def register_commands(text_app: typer.Typer) -> None:
     text_app.add_typer(themes_app, name="themes")
 
 
-insights_app = typer.Typer(help="Text analytics in the store.", no_args_is_help=True)
+insights_app = typer.Typer(
+    rich_markup_mode=None, help="Text analytics in the store.", no_args_is_help=True
+)
 register_commands(insights_app)

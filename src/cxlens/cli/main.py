@@ -12,7 +12,7 @@ from cxlens import __version__
 from cxlens.cli.common import fail as _fail
 from cxlens.cli.common import load_settings as _settings
 from cxlens.cli.common import store as _store
-from cxlens.cli.output import console, print_json, progress, render_metrics
+from cxlens.cli.output import print_json, progress, render_metrics, say
 from cxlens.core.errors import CxlensError
 
 app = typer.Typer(
@@ -21,9 +21,12 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 db_app = typer.Typer(
-    help="The system-of-record database (SQLite by default, PostgreSQL).", no_args_is_help=True
+    rich_markup_mode=None,
+    help="The system-of-record database (SQLite by default, PostgreSQL).",
+    no_args_is_help=True,
 )
 app.add_typer(db_app, name="db")
 
@@ -88,7 +91,7 @@ TimeOpt = Annotated[str | None, typer.Option("--time", help="Column with the res
 @app.command()
 def version() -> None:
     """Print the cxlens version."""
-    console.print(__version__)
+    say(__version__)
 
 
 @app.command()
@@ -139,24 +142,26 @@ def analyze(
         print_json(report.to_json())
         return
     data = report.to_json()
-    console.print(
-        f"[bold]{data['source']}[/bold]: format [cyan]{data['format']}[/cyan], {data['rows']} rows",
-        highlight=False,
+    say(
+        (str(data["source"]), "bold"),
+        ": format ",
+        (str(data["format"]), "cyan"),
+        f", {data['rows']} rows",
     )
     _print_mapping(data["mapping"])
     render_metrics(report.metrics, title="Metrics (95% intervals)")
     for warning in data["warnings"]:
-        console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+        say(("warning:", "yellow"), f" {warning}")
 
 
 def _print_mapping(mapping: dict[str, Any]) -> None:
-    console.print("[bold]Mapping used[/bold] (override with --nps/--csat/--ces/--text/--by):")
+    say(("Mapping used", "bold"), " (override with --nps/--csat/--ces/--text/--by):")
     for key, value in mapping.items():
         if value in (None, [], {}):
             continue
         items = value if isinstance(value, list) else [value]
         shown = [_describe_column(item) for item in items]
-        console.print(f"  {key}: {', '.join(shown)}", highlight=False)
+        say(f"  {key}: {', '.join(shown)}")
 
 
 def _describe_column(item: Any) -> str:
@@ -230,34 +235,25 @@ def import_(
     if json_output:
         print_json(data)
         return
-    console.print(
-        f"{data['source']}: {data['kind']} ({data['format']}), {data['rows']} rows read,"
-        f" {data['added']} added, {data['updated']} updated,"
-        f" {data['skipped']} already in the store",
-        highlight=False,
-        markup=False,
+    say(
+        (str(data["source"]), "bold"),
+        f": {data['kind']} ({data['format']}), {data['rows']} rows read, ",
+        (f"{data['added']} added", "green"),
+        f", {data['updated']} updated, {data['skipped']} already in the store",
     )
     if data.get("mapping"):
         _print_mapping(data["mapping"])
     skipped = data["skipped_rows"]
     if skipped:
         rows = len({s["row"] for s in skipped})
-        console.print(
-            f"skipped {rows} row(s) holding values that do not fit their column:",
-            style="yellow",
-            highlight=False,
-            markup=False,
-        )
+        say((f"skipped {rows} row(s) holding values that do not fit their column:", "yellow"))
         for bad in skipped:
-            console.print(
+            say(
                 f"  {bad['file']}, row {bad['row']}, column {bad['column']!r}: value"
-                f" {bad['value']!r}: {bad['problem']} (expected {bad['expected']})",
-                highlight=False,
-                markup=False,
-                soft_wrap=True,
+                f" {bad['value']!r}: {bad['problem']} (expected {bad['expected']})"
             )
     for warning in data["warnings"]:
-        console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+        say(("warning:", "yellow"), f" {warning}")
 
 
 @app.command()
@@ -316,7 +312,7 @@ def db_upgrade() -> None:
 
     try:
         with _store(_settings(), migrate=True) as engine:
-            console.print(f"database at revision {current_revision(engine)}")
+            say(f"database at revision {current_revision(engine)}")
     except CxlensError as error:
         raise _fail(error) from None
 
@@ -327,7 +323,7 @@ def db_current() -> None:
     from cxlens.db import current_revision
 
     with _store(_settings()) as engine:
-        console.print(str(current_revision(engine)))
+        say(str(current_revision(engine)))
 
 
 @app.command()
@@ -354,20 +350,20 @@ def demo(
             upgrade(engine)
             with unit_of_work(engine) as session:
                 if if_empty and store_has_responses(session):
-                    console.print("the store already holds responses: demo not loaded again")
+                    say("the store already holds responses: demo not loaded again")
                     return
         with progress("Generating the demo company") as step:
             data = generate(seed=seed, customers=customers)
             if export is not None:
                 data.write_files(export)
-                console.print(f"demo files written to {export}")
+                say(f"demo files written to {export}")
                 return
             step("Loading the demo into the store")
             with unit_of_work(engine) as session:
                 summary = load_demo(session, data, on_progress=step)
     except CxlensError as error:
         raise _fail(error) from None
-    console.print(f"demo loaded: {summary}", highlight=False)
+    say(f"demo loaded: {summary}")
 
 
 @app.command()
@@ -409,10 +405,9 @@ def serve(
             daemon=True,
         )
         thread.start()
-    console.print(
+    say(
         f"cxlens on http://{settings.host}:{settings.port} (API docs at /docs)"
-        + (", with a worker" if worker else ""),
-        highlight=False,
+        + (", with a worker" if worker else "")
     )
     try:
         uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
@@ -434,10 +429,7 @@ def worker_command(
 
     settings = _settings()
     handlers = load_feature_handlers(settings)
-    console.print(
-        f"cxlens worker: {len(handlers)} feature task module(s) loaded; Ctrl-C stops",
-        highlight=False,
-    )
+    say(f"cxlens worker: {len(handlers)} feature task module(s) loaded; Ctrl-C stops")
     try:
         run_worker(
             settings,

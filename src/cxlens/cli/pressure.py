@@ -7,11 +7,12 @@ from typing import Annotated
 import typer
 
 from cxlens.cli.common import JsonOpt, fail, store_session
-from cxlens.cli.output import console, print_json
+from cxlens.cli.output import print_json, say
 from cxlens.cli.parsing import parse_quiet
 from cxlens.core.errors import CxlensError
 
 pressure_app = typer.Typer(
+    rich_markup_mode=None,
     help="Contact-pressure rules: how often a customer may be invited, quiet hours.",
     no_args_is_help=True,
 )
@@ -78,15 +79,16 @@ def _show(json_output: bool = False) -> None:
     if json_output:
         print_json(policy.model_dump(mode="json"))
         return
-    console.print(
-        f"at most one invitation per customer every [bold]{policy.days}[/bold] days "
-        f"(0 = off); per survey every [bold]{policy.survey_days}[/bold] days",
-        highlight=False,
+    say(
+        "at most one invitation per customer every ",
+        (str(policy.days), "bold"),
+        " days (0 = off); per survey every ",
+        (str(policy.survey_days), "bold"),
+        " days",
     )
     for item in policy.surveys:
-        console.print(f"  {item.survey}: every {item.days} days", highlight=False)
-    console.print(
+        say(f"  {item.survey}: every {item.days} days")
+    say(
         f"quiet hours: {policy.quiet_hours or 'off'} (customer's time zone); silent after "
-        f"{policy.silent_after} unanswered invitations",
-        highlight=False,
+        f"{policy.silent_after} unanswered invitations"
     )

@@ -7,16 +7,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from cxlens.cli.common import JsonOpt, fail, store_session
-from cxlens.cli.output import console, err_console, print_json
+from cxlens.cli.output import DataTable, print_json, say, show
 from cxlens.core.errors import CxlensError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 survey_app = typer.Typer(
+    rich_markup_mode=None,
     help="Surveys as versioned data: templates, create, list, export, import.",
     no_args_is_help=True,
 )
@@ -36,12 +36,12 @@ def templates(json_output: JsonOpt = False) -> None:
     if json_output:
         print_json({"templates": [t.model_dump(mode="json") for t in items]})
         return
-    table = Table(title="Survey templates", title_justify="left", title_style="bold")
+    table = DataTable(title="Survey templates", title_justify="left", title_style="bold")
     for column in ("template", "name", "kind", "audience", "languages"):
         table.add_column(column, no_wrap=column == "template")
     for t in items:
         table.add_row(t.template, t.name, t.kind.value, t.audience.value, " ".join(t.languages))
-    console.print(table)
+    show(table)
 
 
 @survey_app.command("create")
@@ -69,10 +69,10 @@ def create(
     if json_output:
         print_json(_info(stored))
         return
-    console.print(
-        f"survey [bold]{stored.key}[/bold] created: {stored.name!r}, version "
-        f"{stored.latest_version}",
-        highlight=False,
+    say(
+        "survey ",
+        (str(stored.key), "bold"),
+        f" created: {stored.name!r}, version {stored.latest_version}",
     )
 
 
@@ -94,7 +94,7 @@ def list_(json_output: JsonOpt = False) -> None:
     if json_output:
         print_json({"surveys": [_info(s) for s in items]})
         return
-    table = Table(title="Surveys", title_justify="left", title_style="bold")
+    table = DataTable(title="Surveys", title_justify="left", title_style="bold")
     for column in ("key", "name", "kind", "version", "responses"):
         table.add_column(
             column,
@@ -105,7 +105,7 @@ def list_(json_output: JsonOpt = False) -> None:
         table.add_row(
             s.key or "–", s.name, s.kind or "–", str(s.latest_version or "–"), str(s.responses)
         )
-    console.print(table)
+    show(table)
 
 
 @survey_app.command("export")
@@ -134,7 +134,7 @@ def export(
     if output is None:
         print(text, end="")
     else:
-        err_console.print(f"written to {output}", highlight=False)
+        say(f"written to {output}", err=True)
 
 
 @survey_app.command("import")
@@ -171,10 +171,7 @@ def import_(
     if json_output:
         print_json({"action": action, **_info(stored)})
         return
-    console.print(
-        f"survey [bold]{stored.key}[/bold]: {action}, version {stored.latest_version}",
-        highlight=False,
-    )
+    say("survey ", (str(stored.key), "bold"), f": {action}, version {stored.latest_version}")
 
 
 def _existing(session: Session, key: str) -> Any:

@@ -6,19 +6,21 @@ import json
 from collections import Counter, defaultdict
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from cxlens.cli.common import fail
-from cxlens.cli.output import console, progress
+from cxlens.cli.output import DataTable, progress, say, show
 from cxlens.core.errors import CxlensError, InputError, Location
-from cxlens.ingest import read_raw
-from cxlens.text import CommentAnalysis, TextAnalyzer
+
+if TYPE_CHECKING:
+    from cxlens.text import CommentAnalysis, TextAnalyzer
 
 text_app = typer.Typer(
-    help="Understand comments: language, sentiment, themes (offline).", no_args_is_help=True
+    rich_markup_mode=None,
+    help="Understand comments: language, sentiment, themes (offline).",
+    no_args_is_help=True,
 )
 
 BATCH = 64
@@ -44,6 +46,8 @@ def _analyzer(backend: Backend) -> TextAnalyzer:
 
 
 def _column(file: Path, column: str) -> list[str | None]:
+    from cxlens.ingest import read_raw
+
     raw = read_raw(file)
     if column not in raw.header:
         raise InputError(
@@ -98,15 +102,14 @@ def _summary(
     file: Path, column: str, total: int, results: list[tuple[int, CommentAnalysis]]
 ) -> None:
     model = results[0][1].model if results else "-"
-    console.print(
-        f"[bold]{file}[/bold], column {column!r}: {len(results)} comments in {total} rows "
-        f"(model {model})",
-        highlight=False,
+    say(
+        (str(file), "bold"),
+        f", column {column!r}: {len(results)} comments in {total} rows (model {model})",
     )
     by_language: dict[str, list[CommentAnalysis]] = defaultdict(list)
     for _, analysis in results:
         by_language[analysis.language or "unknown"].append(analysis)
-    table = Table(title="Sentiment and top themes by language")
+    table = DataTable(title="Sentiment and top themes by language")
     for name in ("language", "n", "negative", "neutral", "positive", "top themes"):
         table.add_column(name, justify="right" if name in {"n"} else "left")
     for language, group in sorted(by_language.items(), key=lambda kv: -len(kv[1])):
@@ -119,4 +122,4 @@ def _summary(
             *(f"{100 * split[s] / n:.0f}%" for s in ("negative", "neutral", "positive")),
             ", ".join(f"{t} ({c})" for t, c in themes.most_common(3)) or "–",
         )
-    console.print(table)
+    show(table)

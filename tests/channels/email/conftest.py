@@ -45,10 +45,16 @@ class RecordingHandler:
     messages: list[Received] = field(default_factory=list)
     rcpt_replies: dict[str, str] = field(default_factory=dict)
     data_reply: str | None = None
+    quit_reply: str | None = None
+    rcpt_seen: list[str] = field(default_factory=list)
+
+    async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
+        return self.quit_reply or "221 Bye"
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
     ) -> str:
+        self.rcpt_seen.append(address)
         reply = self.rcpt_replies.get(address)
         if reply is not None:
             return reply
@@ -222,6 +228,7 @@ def make_email(signer: Signer) -> MakeEmail:
             "unsubscribe_mailto": "mailto:unsubscribe@acme.example?subject=unsubscribe",
             "invitation_id": 4321,
             "attempt_key": "initial",
+            "message_id": "<0123456789abcdef0123456789abcdef@acme.example>",
             "language": "en",
             "vote": VoteQuestion.nps(
                 "How likely are you to recommend Acme to a friend?",

@@ -13,10 +13,10 @@ from cxlens.channels.email import (
     Mailbox,
     compose_invitation,
     serialise,
-    stable_message_id,
 )
 from cxlens.core.errors import InputError
 from cxlens.core.signing import Purpose, Signer
+from cxlens.jobs import message_id_for
 
 from .conftest import MakeEmail
 from .html_links import links, tags
@@ -110,16 +110,19 @@ def test_bad_mailto_is_an_input_error(make_email: MakeEmail) -> None:
     assert caught.value.location.field == "unsubscribe_mailto"
 
 
-def test_message_id_is_stable_per_invitation_and_attempt(make_email: MakeEmail) -> None:
-    first = compose_invitation(make_email())["Message-ID"]
-    retried = compose_invitation(make_email())["Message-ID"]
-    reminder = compose_invitation(make_email(attempt_key="reminder-1"))["Message-ID"]
-    other = compose_invitation(make_email(invitation_id=4322))["Message-ID"]
-    assert first == retried
-    assert len({first, reminder, other}) == 3
-    assert first == stable_message_id(4321, "initial", "acme.example")
-    assert first.startswith("<") and first.endswith("@acme.example>")
-    assert "4321" not in first
+def test_the_message_id_is_the_one_given_unchanged(make_email: MakeEmail) -> None:
+    ledger_id = message_id_for("email:invitation:4321:initial", "acme.example")
+    message = compose_invitation(make_email(message_id=ledger_id))
+    assert message["Message-ID"] == ledger_id
+    wire = email.message_from_bytes(serialise(message), policy=policy.default)
+    assert wire["Message-ID"] == ledger_id
+
+
+@pytest.mark.parametrize("bad", ["", "no-brackets@x", "<a b@x>", "<a@x>\r\nBcc: y@z", "<ax>"])
+def test_a_malformed_message_id_is_an_input_error(make_email: MakeEmail, bad: str) -> None:
+    with pytest.raises(InputError) as caught:
+        compose_invitation(make_email(message_id=bad))
+    assert caught.value.location.field == "message_id"
 
 
 def test_customer_values_are_escaped_in_html(make_email: MakeEmail) -> None:
@@ -172,7 +175,10 @@ def test_html_needs_no_css_files_or_scripts(make_email: MakeEmail) -> None:
     assert "table" in used
 
 
-@pytest.mark.parametrize("address", ["not-an-address", "a@", "@b", "a b@c.d", "a@b@c"])
+@pytest.mark.parametrize(
+    "address",
+    ["not-an-address", "a@", "@b", "a b@c.d", "a@b@c", "a@b.c\r\nRCPT TO:<x@y.z>", "a\x1b@b.c"],
+)
 def test_malformed_recipient_is_an_input_error(make_email: MakeEmail, address: str) -> None:
     with pytest.raises(InputError) as caught:
         compose_invitation(make_email(recipient=Mailbox(address, "X")))

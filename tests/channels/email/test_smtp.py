@@ -260,3 +260,57 @@ def test_message_without_recipient_is_rejected(smtp_server: SmtpServer) -> None:
 def test_unnamed_recipient(smtp_server: SmtpServer, make_email: MakeEmail) -> None:
     plain(smtp_server.port).send(compose_invitation(make_email(recipient=Mailbox("x@example.org"))))
     assert received(smtp_server)["Subject"] == "How was your order at Acme?"
+
+
+def _raw(to: str) -> EmailMessage:
+    message = EmailMessage(policy=policy.compat32)  # lets a raw line break into a header
+    message["From"] = "anna@acme.example"
+    message["To"] = to
+    message["Message-ID"] = "<1@acme.example>"
+    message.set_payload("x")
+    return message
+
+
+@pytest.mark.parametrize(
+    "to",
+    [
+        "maria@example.org\r\nRCPT TO:<evil@example.net>",
+        "maria@example.org\nBcc: evil@example.net",
+        "maria\x00@example.org",
+        "maria@@example.org",
+        "maria",
+    ],
+)
+def test_a_malformed_address_is_a_permanent_failure_before_any_command(
+    smtp_server: SmtpServer, to: str
+) -> None:
+    with pytest.raises(DeliveryError) as caught:
+        plain(smtp_server.port).send(_raw(to))
+    assert caught.value.permanent and caught.value.suppress_recipient
+    assert "example" not in str(caught.value)  # the reason never repeats the address
+    assert smtp_server.handler.rcpt_seen == [] and smtp_server.handler.messages == []
+
+
+@pytest.mark.parametrize(
+    ("reply", "kind"),
+    [
+        ("554 5.7.1 rejected as spam", FailureKind.REJECTED),
+        ("550 5.1.1 no mailbox", FailureKind.BOUNCE),
+    ],
+)
+def test_a_5xx_after_data_is_permanent(
+    smtp_server: SmtpServer, make_email: MakeEmail, reply: str, kind: FailureKind
+) -> None:
+    smtp_server.handler.data_reply = reply
+    with pytest.raises(DeliveryError) as caught:
+        plain(smtp_server.port).send(compose_invitation(make_email()))
+    assert caught.value.kind is kind and caught.value.permanent
+
+
+def test_a_failed_quit_after_acceptance_is_still_a_send(
+    smtp_server: SmtpServer, make_email: MakeEmail
+) -> None:
+    smtp_server.handler.quit_reply = "500 5.0.0 going away rudely"
+    outcome = plain(smtp_server.port).send(compose_invitation(make_email()))
+    assert outcome.recipients == ("maria.rossi@example.org",)
+    assert len(smtp_server.handler.messages) == 1

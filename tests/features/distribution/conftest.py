@@ -44,10 +44,13 @@ class Smtp:
     port: int
     messages: list[Received] = field(default_factory=list)
     rcpt_replies: dict[str, str] = field(default_factory=dict)
+    data_reply: str | None = None
+    rcpt_seen: list[str] = field(default_factory=list)
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
     ) -> str:
+        self.rcpt_seen.append(address)
         reply = self.rcpt_replies.get(address)
         if reply is not None:
             return reply
@@ -55,6 +58,8 @@ class Smtp:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.data_reply is not None:
+            return self.data_reply
         self.messages.append(
             Received(list(envelope.rcpt_tos), bytes(envelope.original_content), envelope.mail_from)
         )

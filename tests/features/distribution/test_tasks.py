@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import email
+import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -10,14 +12,17 @@ from email.policy import default as default_policy
 import pytest
 from sqlalchemy import Engine, select
 
+from cxlens.channels.email import EmailSender, SentEmail
 from cxlens.core.clock import ManualClock
 from cxlens.core.settings import Settings
 from cxlens.core.signing import Purpose
 from cxlens.db import unit_of_work
 from cxlens.features.collection.links import signer_for
+from cxlens.features.distribution.senders import email_sender
 from cxlens.features.distribution.service import create_invitation
-from cxlens.jobs import HandlerRegistry, JobContext
-from cxlens.models import Invitation, Job
+from cxlens.features.distribution.tasks import register
+from cxlens.jobs import HandlerRegistry, JobContext, message_id_for
+from cxlens.models import Delivery, Invitation, Job
 from cxlens.models.distribution import (
     ContactSuppression,
     InvitationDispatch,
@@ -293,3 +298,151 @@ def test_branding_names_the_company_and_signs_with_the_signature() -> None:
     assert (both.company, both.signature) == ("Acme", "Anna Rossi, Customer Care")
     fallback = Branding.from_settings(Settings(email_from_name="Anna from Acme"))
     assert (fallback.company, fallback.signature) == ("Anna from Acme", "Anna from Acme")
+
+
+def _our_log(caplog: pytest.LogCaptureFixture) -> str:
+    """What cxlens logged (the SMTP server's own debug log is the test server's business)."""
+    return "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("cxlens"))
+
+
+def _ledger(engine: Engine) -> Delivery:
+    with unit_of_work(engine) as session:
+        return session.execute(select(Delivery)).scalar_one()
+
+
+def test_the_ledger_holds_the_message_id_the_server_received(
+    migrated_engine: Engine,
+    settings: Settings,
+    clock: ManualClock,
+    worker: Worker,
+    smtp: Smtp,
+    survey: str,
+    make_customer: MakeCustomer,
+) -> None:
+    customer = make_customer()
+    invitation_id = _invite(
+        migrated_engine, settings, clock, customer_id=customer, survey_key=survey, channel="email"
+    )
+    assert worker.drain() == 1
+    received = _parse(smtp.messages[0].data)["Message-ID"]
+    entry = _ledger(migrated_engine)
+    assert (entry.state, entry.message_id) == ("sent", received)
+    assert entry.message_id == message_id_for(entry.key, "acme.example")
+    with unit_of_work(migrated_engine) as session:
+        assert session.get_one(InvitationDispatch, invitation_id).provider_id == received
+
+
+class CrashAfterAcceptance(Exception):
+    """Stands for the worker dying after the server said 250 and before the ledger commit."""
+
+
+@dataclass
+class DiesAfterAcceptance:
+    """The real SMTP sender, and a crash right after the server accepted the first message."""
+
+    real: EmailSender
+    crashes: int = 1
+
+    def send(self, message: EmailMessage, *, envelope_from: str | None = None) -> SentEmail:
+        sent = self.real.send(message, envelope_from=envelope_from)
+        if self.crashes:
+            self.crashes -= 1
+            raise CrashAfterAcceptance
+        return sent
+
+
+def test_a_crash_between_acceptance_and_the_ledger_resends_the_same_message_id(
+    migrated_engine: Engine,
+    settings: Settings,
+    clock: ManualClock,
+    smtp: Smtp,
+    survey: str,
+    make_customer: MakeCustomer,
+) -> None:
+    real = email_sender(settings)
+    assert real is not None
+    registry = HandlerRegistry()
+    register(registry, settings, email=DiesAfterAcceptance(real))
+    worker = Worker(migrated_engine, registry=registry, clock=clock, seed=1)
+    customer = make_customer()
+    invitation_id = _invite(
+        migrated_engine, settings, clock, customer_id=customer, survey_key=survey, channel="email"
+    )
+    worker.drain()
+    assert len(smtp.messages) == 1
+    entry = _ledger(migrated_engine)
+    assert entry.state == "sending"  # the outcome is unknown to the ledger ...
+    assert entry.message_id == _parse(smtp.messages[0].data)["Message-ID"]  # ... not its id
+    with unit_of_work(migrated_engine) as session:
+        assert session.get_one(InvitationDispatch, invitation_id).status != "sent"
+    clock.advance(timedelta(hours=2))
+    worker.drain()
+    assert len(smtp.messages) == 2  # at-least-once: sent again ...
+    first, second = (_parse(m.data)["Message-ID"] for m in smtp.messages)
+    assert first == second == entry.message_id  # ... with the same Message-ID
+    after = _ledger(migrated_engine)
+    assert (after.state, after.attempts) == ("sent", 2)
+    with unit_of_work(migrated_engine) as session:
+        assert session.get_one(InvitationDispatch, invitation_id).status == "sent"
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["giulia@example.com\r\nRCPT TO:<evil@example.net>", "giulia@@example.com", "giulia"],
+)
+def test_a_malformed_address_fails_at_once_suppressed_and_not_logged(
+    migrated_engine: Engine,
+    settings: Settings,
+    clock: ManualClock,
+    worker: Worker,
+    smtp: Smtp,
+    survey: str,
+    make_customer: MakeCustomer,
+    caplog: pytest.LogCaptureFixture,
+    address: str,
+) -> None:
+    customer = make_customer(email=address)
+    invitation_id = _invite(
+        migrated_engine, settings, clock, customer_id=customer, survey_key=survey, channel="email"
+    )
+    caplog.set_level(logging.DEBUG)
+    assert worker.drain() == 1
+    assert smtp.messages == [] and smtp.rcpt_seen == []
+    with unit_of_work(migrated_engine) as session:
+        job = session.execute(select(Job)).scalar_one()
+        assert (job.status, job.attempts) == ("done", 1)  # one attempt, no retry queued
+        dispatch = session.get_one(InvitationDispatch, invitation_id)
+        assert dispatch.status == "failed"
+        suppression = session.execute(select(ContactSuppression)).scalar_one()
+        assert suppression.reason == "bounce"
+    logged = _our_log(caplog)
+    assert "permanent bounce failure" in logged
+    assert "giulia" not in logged and "evil" not in logged
+
+
+def test_a_5xx_with_the_address_in_the_reply_is_not_retried_nor_logged(
+    migrated_engine: Engine,
+    settings: Settings,
+    clock: ManualClock,
+    worker: Worker,
+    smtp: Smtp,
+    survey: str,
+    make_customer: MakeCustomer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    customer = make_customer(email="gone@example.com")
+    smtp.data_reply = "554 5.7.1 <gone@example.com>: message refused"
+    invitation_id = _invite(
+        migrated_engine, settings, clock, customer_id=customer, survey_key=survey, channel="email"
+    )
+    caplog.set_level(logging.DEBUG)
+    worker.drain()
+    clock.advance(timedelta(days=1))
+    worker.drain()
+    with unit_of_work(migrated_engine) as session:
+        job = session.execute(select(Job)).scalar_one()
+        assert (job.status, job.attempts) == ("done", 1)
+        assert session.get_one(InvitationDispatch, invitation_id).status == "failed"
+    logged = _our_log(caplog)
+    assert "permanent rejected failure (554)" in logged
+    assert "gone@example.com" not in logged

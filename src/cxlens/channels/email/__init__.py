@@ -5,11 +5,15 @@ from cxlens.channels.email.compose import (
     InvitationEmail,
     Mailbox,
     compose_invitation,
-    stable_message_id,
 )
 from cxlens.channels.email.dkim import DkimKey, dkim_sign
 from cxlens.channels.email.dsn import DeliveryReport, FailedRecipient, parse_dsn
-from cxlens.channels.email.sender import EmailSender, InMemoryEmailSender, SentEmail
+from cxlens.channels.email.sender import (
+    EmailSender,
+    InMemoryEmailSender,
+    SentEmail,
+    address_problem,
+)
 from cxlens.channels.email.smtp import (
     SmtpConfig,
     SmtpEmailSender,
@@ -48,6 +52,7 @@ __all__ = [
     "SmtpSecurity",
     "VoteQuestion",
     "VoteStyle",
+    "address_problem",
     "classify_smtp_error",
     "compose_invitation",
     "dkim_sign",
@@ -55,7 +60,6 @@ __all__ = [
     "render_vote_html",
     "render_vote_text",
     "serialise",
-    "stable_message_id",
     "tokens_in_addresses",
     "tokens_in_headers",
     "verp_address",

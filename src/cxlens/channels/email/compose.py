@@ -3,13 +3,15 @@
 The words come from the caller in the customer's language (:class:`EmailTemplate`); this
 module only assembles them: ``${name}``/``${first_name}``/``${company}`` filled in, the
 vote inside the email, the survey link, a human signature, the unsubscribe footer and the
-``List-Unsubscribe`` headers (RFC 2369 and RFC 8058 one-click), and a Message-ID that is the
-same for every retry of the same attempt, so a receiving server can drop a duplicate.
+``List-Unsubscribe`` headers (RFC 2369 and RFC 8058 one-click), and the Message-ID the
+caller gives: the one the delivery ledger stored before the send
+(:func:`cxlens.jobs.message_id_for`), the same for every retry of the same attempt, so a
+receiving server can drop a duplicate and the ledger names the message actually sent.
 """
 
 from __future__ import annotations
 
-import hashlib
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.headerregistry import Address
@@ -18,6 +20,7 @@ from email.utils import format_datetime
 from html import escape
 from urllib.parse import urlsplit
 
+from cxlens.channels.email.sender import address_problem
 from cxlens.channels.email.templating import Personalisation, one_line, render
 from cxlens.channels.email.vote import (
     LinkBuilder,
@@ -42,19 +45,14 @@ class Mailbox:
     def header(self, field: str) -> Address:
         """This mailbox as a header value; a malformed address is an :class:`InputError`."""
         address = self.address.strip()
-        if address.count("@") != 1 or any(c.isspace() or c in '<>,;"' for c in address):
+        problem = address_problem(address)
+        if problem is not None:
             raise InputError(
-                f"{address!r} is not an email address",
+                f"{address!r} is not an email address: it {problem}",
                 Location(field=field),
                 expected="an address such as name@example.com",
             )
         username, domain = address.split("@")
-        if not username or not domain:
-            raise InputError(
-                f"{address!r} is not an email address",
-                Location(field=field),
-                expected="an address such as name@example.com",
-            )
         return Address(display_name=one_line(self.name or ""), username=username, domain=domain)
 
     @property
@@ -87,10 +85,11 @@ class EmailTemplate:
 class InvitationEmail:
     """Everything one invitation email is made of.
 
-    ``attempt_key`` identifies the send attempt (say ``"initial"``, ``"reminder-1"``): the
-    Message-ID is derived from it and ``invitation_id``, so a retried send of the same
-    attempt carries the same Message-ID. ``vote_link`` builds the signed answer URL of each
-    score of ``vote``.
+    ``attempt_key`` identifies the send attempt (say ``"initial"``, ``"reminder-1"``).
+    ``message_id`` (``<id@domain>``) is set as the Message-ID header unchanged: the caller
+    takes it from the delivery ledger, which derives it from the invitation and attempt and
+    stores it before the send, so a retried send of the same attempt carries the same one.
+    ``vote_link`` builds the signed answer URL of each score of ``vote``.
     """
 
     sender: Mailbox
@@ -102,6 +101,7 @@ class InvitationEmail:
     unsubscribe_mailto: str
     invitation_id: int
     attempt_key: str
+    message_id: str
     language: str = "en"
     vote: VoteQuestion | None = None
     vote_link: LinkBuilder | None = None
@@ -109,10 +109,17 @@ class InvitationEmail:
     date: datetime | None = None
 
 
-def stable_message_id(invitation_id: int, attempt_key: str, domain: str) -> str:
-    """``<hash@domain>``: the same for the same invitation and attempt, opaque otherwise."""
-    digest = hashlib.sha256(f"cxlens\x00{invitation_id}\x00{attempt_key}".encode()).hexdigest()
-    return f"<{digest[:32]}@{domain}>"
+_MESSAGE_ID = re.compile(r"<[!-;=?-~]+@[!-;=?-~]+>")
+
+
+def _check_message_id(value: str) -> str:
+    if not _MESSAGE_ID.fullmatch(value):
+        raise InputError(
+            f"{value!r} is not a Message-ID",
+            Location(field="message_id"),
+            expected="<id@domain> with no spaces or control characters",
+        )
+    return value
 
 
 def _check_url(url: str, field: str, *, https_only: bool) -> str:
@@ -217,9 +224,7 @@ def compose_invitation(email: InvitationEmail) -> EmailMessage:
         message["Reply-To"] = email.reply_to.header("reply_to")
     message["Subject"] = subject
     message["Date"] = format_datetime(email.date or datetime.now(UTC))
-    message["Message-ID"] = stable_message_id(
-        email.invitation_id, email.attempt_key, email.sender.domain
-    )
+    message["Message-ID"] = _check_message_id(email.message_id)
     message["List-Unsubscribe"] = f"<{email.unsubscribe_mailto}>, <{email.unsubscribe_url}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Auto-Submitted"] = "auto-generated"

@@ -27,6 +27,33 @@ class EmailSender(Protocol):
         ...
 
 
+def address_problem(address: str) -> str | None:
+    """What makes ``address`` unusable as an email address, or ``None`` when it looks usable.
+
+    The answer never repeats the address (it is safe to log): a line break or another
+    control character (which would inject SMTP commands or headers), a space, no ``@`` or
+    more than one, an empty local part or domain, characters that only belong around an
+    address (``<>,;"``). A permanent problem: retrying cannot help.
+    """
+    text = address.strip()
+    if not text:
+        return "is empty"
+    if "\r" in text or "\n" in text:
+        return "contains a line break"
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        return "contains a control character"
+    if any(c.isspace() for c in text):
+        return "contains a space"
+    if any(c in '<>,;"' for c in text):
+        return 'contains one of < > , ; "'
+    if text.count("@") != 1:
+        return "does not have exactly one @"
+    local, domain = text.split("@")
+    if not local or not domain:
+        return "has an empty part before or after the @"
+    return None
+
+
 def envelope_recipients(message: EmailMessage) -> tuple[str, ...]:
     """The addresses in To, Cc and Bcc, in order, without duplicates."""
     fields = [str(v) for name in ("To", "Cc", "Bcc") for v in message.get_all(name, [])]

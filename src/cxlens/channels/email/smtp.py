@@ -2,7 +2,13 @@
 
 One connection per message: simple, and nothing half-open survives a worker crash. SMTP
 failures become a :class:`DeliveryError` whose kind says what to do (see
-:func:`classify_smtp_error`).
+:func:`classify_smtp_error`). Addresses are checked before connecting: a malformed one (a
+line break, no ``@`` …) is a permanent failure at once, never a retry.
+
+Once the server accepted the message (``250`` after ``DATA``), the send has happened: the
+``QUIT`` after it is best effort, with a short timeout, and its failure is not a failure of
+the send, so the caller records the send as soon as possible and never resends a message
+because a server hung up rudely.
 """
 
 from __future__ import annotations
@@ -18,11 +24,13 @@ from email.utils import parseaddr
 from enum import StrEnum
 
 from cxlens.channels.email.dkim import DkimKey, dkim_sign
-from cxlens.channels.email.sender import SentEmail, envelope_recipients
+from cxlens.channels.email.sender import SentEmail, address_problem, envelope_recipients
 from cxlens.channels.errors import DeliveryError, FailureKind
 from cxlens.core.errors import ConfigurationError
 
 PROVIDER = "smtp"
+#: Seconds the QUIT after an accepted message may take before the connection is dropped.
+QUIT_TIMEOUT = 2.0
 _ENHANCED = re.compile(rb"^\s*([245])\.(\d{1,3})\.(\d{1,3})\b")
 
 
@@ -191,26 +199,73 @@ class SmtpEmailSender:
 
         ``envelope_from`` (``MAIL FROM``, e.g. a VERP address) wins over the configured one.
         """
+        for name in ("To", "Cc", "Bcc"):
+            if any("\r" in str(v) or "\n" in str(v) for v in message.get_all(name, [])):
+                raise DeliveryError(
+                    FailureKind.BOUNCE,
+                    f"the {name} header contains a line break (header injection)",
+                    provider=PROVIDER,
+                )
         recipients = envelope_recipients(message)
         if not recipients:
             raise DeliveryError(
                 FailureKind.REJECTED, "the message has no recipient", provider=PROVIDER
             )
+        for address in recipients:
+            problem = address_problem(address)
+            if problem is not None:
+                raise DeliveryError(
+                    FailureKind.BOUNCE, f"the recipient address {problem}", provider=PROVIDER
+                )
         envelope_from = (
             envelope_from or self._config.envelope_from or parseaddr(str(message["From"]))[1]
         )
-        data = serialise(message, self._dkim)
-        c = self._config
+        problem = address_problem(envelope_from) if envelope_from else "is empty"
+        if problem is not None:
+            raise DeliveryError(
+                FailureKind.CONFIGURATION, f"the sender address {problem}", provider=PROVIDER
+            )
         try:
-            with self._connect() as smtp:
+            data = serialise(message, self._dkim)
+        except ValueError as exc:  # a header smtplib's policy cannot write (a raw CR/LF …)
+            raise DeliveryError(
+                FailureKind.REJECTED, f"the message cannot be serialised: {exc}", provider=PROVIDER
+            ) from exc
+        c = self._config
+        smtp: smtplib.SMTP | None = None
+        try:
+            smtp = self._connect()
+            smtp.ehlo()
+            if c.security is SmtpSecurity.STARTTLS:
+                smtp.starttls(context=self._context())
                 smtp.ehlo()
-                if c.security is SmtpSecurity.STARTTLS:
-                    smtp.starttls(context=self._context())
-                    smtp.ehlo()
-                if c.username is not None and c.password is not None:
-                    smtp.login(c.username, c.password)
-                refused = smtp.sendmail(envelope_from, list(recipients), data)
+            if c.username is not None and c.password is not None:
+                smtp.login(c.username, c.password)
+            refused = smtp.sendmail(envelope_from, list(recipients), data)
         except (smtplib.SMTPException, OSError) as exc:
+            if smtp is not None:
+                smtp.close()
             raise classify_smtp_error(exc) from exc
+        except ValueError as exc:  # smtplib refuses a line break or a non-ASCII command
+            if smtp is not None:
+                smtp.close()
+            raise DeliveryError(
+                FailureKind.REJECTED,
+                "an address or command cannot go over SMTP (a line break or non-ASCII text)",
+                provider=PROVIDER,
+            ) from exc
+        _quit(smtp)
         accepted = tuple(r for r in recipients if r not in refused)
         return SentEmail(message_id=str(message["Message-ID"]), recipients=accepted)
+
+
+def _quit(smtp: smtplib.SMTP) -> None:
+    """Say QUIT after an accepted message, best effort: the message is sent whatever comes."""
+    try:
+        if smtp.sock is not None:
+            smtp.sock.settimeout(QUIT_TIMEOUT)
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        pass
+    finally:
+        smtp.close()

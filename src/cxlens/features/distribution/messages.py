@@ -96,13 +96,15 @@ def build_email(
     *,
     language: str,
     attempt: str,
+    message_id: str,
     branding: Branding,
     title: str | None = None,
 ) -> EmailMessage:
     """The invitation email: greeting in ``language``, the first score question as vote
     links, List-Unsubscribe, and an open-tracking pixel when ``branding.track_opens``.
 
-    ``title`` (the survey's title in ``language``, if it has one) is the subject.
+    ``title`` (the survey's title in ``language``, if it has one) is the subject;
+    ``message_id`` is the Message-ID the delivery ledger stored for this attempt.
     """
     if not settings.email_from_address:
         raise ConfigurationError("email invitations need CXLENS_EMAIL_FROM_ADDRESS")
@@ -126,6 +128,7 @@ def build_email(
         unsubscribe_mailto=mailto,
         invitation_id=invitation_id,
         attempt_key=attempt,
+        message_id=message_id,
         language=language,
         vote=vote,
         vote_link=(lambda score: vote_url(settings, invitation_id, score)) if vote else None,

@@ -4,21 +4,31 @@
 Handlers need settings and senders, which exist only once an entry point built them, so
 they are registered by :func:`register` (the worker command calls it), not at import.
 
-A send runs: pressure rules (suppress, defer, or go) → ledger ``begin_delivery`` → send →
-the ledger entry marked sent in its own commit at once (so a crash after the send cannot
-send again: the re-run finds "sent" and only redoes the bookkeeping) → funnel timestamps,
-the next reminder, the silent-customer flag, all committed with the job.
+A send runs: pressure rules (suppress, defer, or go) → ledger ``begin_delivery`` (commits
+a "sending" entry holding the Message-ID, derived from the invitation and attempt) → send
+with exactly that Message-ID → the ledger entry marked sent in its own commit at once (so a
+crash after that cannot send again: the re-run finds "sent" and only redoes the
+bookkeeping) → funnel timestamps, the next reminder, the silent-customer flag, all committed
+with the job. A crash between the server's acceptance and the "sent" commit resends the
+same message with the same Message-ID (at-least-once; receivers drop the duplicate): see
+docs/worker.md.
+
+A permanent failure (a 5xx for the recipient or the message, a malformed address, an
+address with a line break) is never retried: the invitation is marked failed, a bad
+address is suppressed, and the log line names the kind and code, never the address.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cxlens.channels.email import EmailSender
-from cxlens.channels.errors import DeliveryError
+from cxlens.channels.email import EmailSender, address_problem
+from cxlens.channels.errors import DeliveryError, FailureKind
 from cxlens.channels.sms import SmsSender
 from cxlens.core.settings import Settings
 from cxlens.db import unit_of_work
@@ -46,6 +56,9 @@ from cxlens.jobs import (
 )
 from cxlens.models import Customer, Invitation, SurveyVersion
 from cxlens.models.distribution import DispatchStatus, InvitationDispatch
+
+log = logging.getLogger("cxlens.distribution")
+_ADDRESS = re.compile(r"[^\s<>(),;:\"']+@[^\s<>(),;:\"']+")
 
 EMAIL_SEND = "email.send"
 SMS_SEND = "sms.send"
@@ -108,21 +121,39 @@ class InvitationSender:
             if not reminder:
                 dispatch.status = DispatchStatus.SUPPRESSED.value
             return
+        unusable = self._unusable_address(invitation.channel, customer)
+        if unusable is not None:
+            self._failed(session, invitation, dispatch, customer, unusable, reminder, now)
+            return
         ticket = begin_delivery(
             context.engine, key, job_id=context.job_id, domain=self._domain(), clock=context.clock
         )
         if not ticket.already_sent:
             try:
-                provider_id = self._send(session, invitation, dispatch, customer, attempt, key)
+                provider_id = self._send(
+                    session, invitation, dispatch, customer, attempt, key, ticket.message_id
+                )
             except DeliveryError as exc:
                 if exc.permanent:
                     self._failed(session, invitation, dispatch, customer, exc, reminder, now)
                     return
                 raise
-            dispatch.provider_id = provider_id
+            # The server has the message: record it at once (the window for a duplicate is
+            # this one commit), then the bookkeeping, which commits with the job.
             with unit_of_work(context.engine) as ledger:
                 mark_sent(ledger, key, clock=context.clock)
+            dispatch.provider_id = provider_id
         self._sent(session, invitation, dispatch, reminder, now, policy, context.kind)
+
+    @staticmethod
+    def _unusable_address(channel: str, customer: Customer) -> DeliveryError | None:
+        """A permanent failure when the customer's email address cannot work at all."""
+        if channel != "email":
+            return None
+        problem = address_problem(customer.email or "")
+        if problem is None:
+            return None
+        return DeliveryError(FailureKind.BOUNCE, f"the email address {problem}", provider="email")
 
     def _delivered_on_accept(self, channel: str) -> bool:
         """Whether acceptance by the server/provider counts as delivered (no reports come)."""
@@ -140,6 +171,7 @@ class InvitationSender:
         customer: Customer,
         attempt: str,
         key: str,
+        message_id: str,
     ) -> str | None:
         version = session.get(SurveyVersion, invitation.survey_version_id)
         definition = (version.definition if version is not None else None) or {}
@@ -156,6 +188,7 @@ class InvitationSender:
                 customer,
                 language=language,
                 attempt=attempt,
+                message_id=message_id,
                 branding=self.branding,
                 title=title,
             )
@@ -187,6 +220,15 @@ class InvitationSender:
         now: datetime,
     ) -> None:
         reason = str(exc)
+        log.warning(
+            "invitation %s (%s, %s): permanent %s failure%s, not retried: %s",
+            invitation.id,
+            invitation.channel,
+            "reminder" if reminder else "initial",
+            exc.kind.value,
+            f" ({exc.code})" if exc.code is not None else "",
+            _ADDRESS.sub("<address>", exc.detail),
+        )
         if not reminder:
             dispatch.status = DispatchStatus.FAILED.value
         dispatch.failure_reason = reason[:2000]

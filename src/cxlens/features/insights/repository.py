@@ -47,11 +47,22 @@ def _unanalysed(model: str) -> Any:
     return ~exists(done)
 
 
-def pending_comments(session: Session, model: str, *, after_id: int, limit: int) -> list[Comment]:
-    """Up to ``limit`` comments with no analysis by ``model``, ids above ``after_id``."""
-    rows = session.execute(
-        _comments().where(Answer.id > after_id, _unanalysed(model)).order_by(Answer.id).limit(limit)
-    ).all()
+def pending_comments(
+    session: Session, model: str, *, after_id: int, limit: int, newest_first: bool = False
+) -> list[Comment]:
+    """Up to ``limit`` comments with no analysis by ``model``, ids above ``after_id``.
+
+    In id order, or with ``newest_first`` the most recent feedback first (by the response's
+    submission time, else its storage time, then id): new responses go before a backlog,
+    and an import of old exports goes after what customers are saying now.
+    """
+    query = _comments().where(Answer.id > after_id, _unanalysed(model))
+    if newest_first:
+        when = func.coalesce(Response.submitted_at, Response.created_at)
+        query = query.order_by(when.desc(), Answer.id.desc())
+    else:
+        query = query.order_by(Answer.id)
+    rows = session.execute(query.limit(limit)).all()
     return [Comment(int(r[0]), str(r[1]), r[2]) for r in rows]
 
 

@@ -115,21 +115,41 @@ class BatchResult:
     model: str
 
 
+#: Vectors embedded in this batch and not cached yet: ``(answer_id, scale, codes)``.
+Fresh = list[tuple[int, float, bytes]]
+
+
+def _vectors(
+    session: Session, models: TextModels, comments: Sequence[repo.Comment]
+) -> tuple[Vectors, Fresh]:
+    """The vectors of ``comments``: cached ones read, missing ones embedded (not yet stored)."""
+    dim = models.embedder.dim
+    cached = repo.cached_vectors(session, models.embedding_model, [c.answer_id for c in comments])
+    missing = [c for c in comments if c.answer_id not in cached]
+    fresh: Fresh = []
+    if missing:
+        embedded = models.embedder.embed([c.text for c in missing], kind="query")
+        for comment, vector in zip(missing, embedded, strict=True):
+            scale, codes = encode(vector)
+            fresh.append((comment.answer_id, scale, codes))
+            cached[comment.answer_id] = (scale, codes)
+    return decode_many([cached[c.answer_id] for c in comments], dim), fresh
+
+
+def _store_vectors(session: Session, models: TextModels, fresh: Fresh) -> None:
+    for answer_id, scale, codes in fresh:
+        repo.store_vector(
+            session, models.embedding_model, answer_id, models.embedder.dim, scale, codes
+        )
+
+
 def comment_vectors(
     session: Session, models: TextModels, comments: Sequence[repo.Comment]
 ) -> Vectors:
     """The vectors of ``comments`` from the cache; missing ones are embedded and cached."""
-    model = models.embedding_model
-    dim = models.embedder.dim
-    cached = repo.cached_vectors(session, model, [c.answer_id for c in comments])
-    missing = [c for c in comments if c.answer_id not in cached]
-    if missing:
-        fresh = models.embedder.embed([c.text for c in missing], kind="query")
-        for comment, vector in zip(missing, fresh, strict=True):
-            scale, codes = encode(vector)
-            repo.store_vector(session, model, comment.answer_id, dim, scale, codes)
-            cached[comment.answer_id] = (scale, codes)
-    return decode_many([cached[c.answer_id] for c in comments], dim)
+    vectors, fresh = _vectors(session, models, comments)
+    _store_vectors(session, models, fresh)
+    return vectors
 
 
 def _embedded(
@@ -137,9 +157,10 @@ def _embedded(
     models: TextModels,
     comments: Sequence[repo.Comment],
     languages: list[str | None],
-) -> Embedded:
-    """Comment vectors (cached) and clause vectors of multi-clause comments (embedded now)."""
-    vectors = comment_vectors(session, models, comments)
+) -> tuple[Embedded, Fresh]:
+    """Comment vectors (cached or fresh) and clause vectors of multi-clause comments; the
+    fresh comment vectors are the caller's to store (after the slow part: see below)."""
+    vectors, fresh = _vectors(session, models, comments)
     clause_texts: list[str] = []
     owner: list[int] = []
     for index, (comment, language) in enumerate(zip(comments, languages, strict=True)):
@@ -152,9 +173,10 @@ def _embedded(
         if clause_texts
         else np.zeros((0, models.embedder.dim), dtype=np.float32)
     )
-    return Embedded(
+    embedded = Embedded(
         comments=vectors, clauses=clause_vectors, clause_owner=np.asarray(owner, dtype=np.intp)
     )
+    return embedded, fresh
 
 
 def analyse_comments(
@@ -163,13 +185,19 @@ def analyse_comments(
     comments: Sequence[repo.Comment],
     analyzer: DefaultAnalyzer | None = None,
 ) -> int:
-    """Analyse and store ``comments`` (skipping those this model already analysed)."""
+    """Analyse and store ``comments`` (skipping those this model already analysed).
+
+    Everything slow (embedding, scoring) runs before the first write, so on SQLite the
+    write lock is held only for the inserts, never for the model: a backfill batch does
+    not make the worker's analysis of a new comment, or a survey submission, wait.
+    """
     if not comments:
         return 0
     analyzer = analyzer or current_analyzer(session, models)
     guesses = [detect_language(c.text) for c in comments]
-    embedded = _embedded(session, models, comments, [g.language for g in guesses])
+    embedded, fresh = _embedded(session, models, comments, [g.language for g in guesses])
     results = analyzer.analyze_embedded(guesses, embedded)
+    _store_vectors(session, models, fresh)
     keys = {t.name: t.key for t in analyzer.taxonomy.themes}
     stored = 0
     for comment, result in zip(comments, results, strict=True):
@@ -205,16 +233,25 @@ def analyse_comments(
 
 
 def analyse_pending(
-    session: Session, models: TextModels, *, batch: int = 64, after_id: int = 0
+    session: Session,
+    models: TextModels,
+    *,
+    batch: int = 64,
+    after_id: int = 0,
+    newest_first: bool = False,
 ) -> BatchResult:
     """Analyse the next ``batch`` comments the current model has not analysed yet.
 
     The watermark is the analyses themselves (a comment is pending until the current model
     analysed it), so a run that stops anywhere resumes where it stopped, and a second run,
     or two at once, adds nothing twice. ``after_id`` only skips ahead within one run.
+    ``newest_first`` takes the most recent feedback first (the worker's chain: a new
+    response is analysed in the next batch even behind a backlog of thousands).
     """
     analyzer = current_analyzer(session, models)
-    comments = repo.pending_comments(session, analyzer.model, after_id=after_id, limit=batch)
+    comments = repo.pending_comments(
+        session, analyzer.model, after_id=after_id, limit=batch, newest_first=newest_first
+    )
     analysed = analyse_comments(session, models, comments, analyzer)
     last = comments[-1].answer_id if comments else after_id
     return BatchResult(analysed=analysed, last_id=last, model=analyzer.model)
