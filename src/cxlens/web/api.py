@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
 from cxlens.core.errors import ConfigurationError, InputError
-from cxlens.core.settings import Settings
 from cxlens.features.metrics.service import operational_metrics, store_metrics
-from cxlens.web.deps import get_session, get_settings
+from cxlens.web.deps import ReadSession, SettingsDep
 
 router = APIRouter(prefix="/api/v1", tags=["metrics"])
 
@@ -53,8 +51,8 @@ class MetricsOut(BaseModel):
 
 @router.get("/metrics", response_model=MetricsOut, summary="Metrics with 95% intervals")
 def get_metrics(
-    session: Annotated[Session, Depends(get_session)],
-    settings: Annotated[Settings, Depends(get_settings)],
+    session: ReadSession,
+    settings: SettingsDep,
     by: Annotated[
         list[str] | None,
         Query(

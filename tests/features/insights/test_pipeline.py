@@ -6,7 +6,16 @@ from sqlalchemy import Engine, func, select
 
 from cxlens.core.settings import Settings
 from cxlens.db import unit_of_work
-from cxlens.features.insights import ANALYZE, backfill, start_pipeline
+from cxlens.features.insights import (
+    ANALYZE,
+    RESCORE,
+    add_theme,
+    analyse_pending,
+    backfill,
+    enqueue_rescore,
+    start_pipeline,
+)
+from cxlens.features.insights import repository as repo
 from cxlens.features.insights.tasks import register
 from cxlens.jobs import HandlerRegistry
 from cxlens.models import Job, JobStatus
@@ -57,3 +66,35 @@ def test_backfill_is_batched_resumable_and_safe_twice(migrated_engine: Engine) -
     assert rest.pending_before == 5 and rest.analysed == 5 and seen == [3, 3, 2]
     again = backfill(migrated_engine, text, batch=3)
     assert again.analysed == 0 and _analysed(migrated_engine) == 8
+
+
+def test_a_theme_edit_is_re_scored_by_the_worker_in_short_batches(migrated_engine: Engine) -> None:
+    text = engine()
+    with unit_of_work(migrated_engine) as session:
+        ids = add_comments(session, OTHER + PARKING)
+        analyse_pending(session, text, batch=100)
+    with unit_of_work(migrated_engine) as session:
+        add_theme(session, "Parking", "parking the car", ["parking lot full", "no parking"])
+        job = enqueue_rescore(session)
+        assert job is not None
+        job.payload = {"after": 0, "batch": 3}  # 8 comments: three jobs of at most 3
+        assert enqueue_rescore(session) is None  # one waiting from the start is enough
+    registry = HandlerRegistry()
+    register(registry, Settings(), engine=text)
+    ran = Worker(migrated_engine, registry=registry).drain()  # one transaction per job
+    with unit_of_work(migrated_engine) as session:
+        done = session.execute(select(Job).where(Job.kind == RESCORE)).scalars().all()
+        assert [j.payload.get("after") for j in sorted(done, key=lambda j: j.id)] == [
+            0,
+            ids[2],
+            ids[5],
+            ids[7],
+        ]
+        assert all(j.status == JobStatus.DONE.value for j in done)
+        latest = repo.latest_analyses(session, ids)
+        hits = repo.hits_of(session, [a.id for a in latest.values()])
+        with_parking = {
+            a.answer_id for a in latest.values() if any(h.theme_key == "parking" for h in hits[a.id])
+        }
+    assert ran == 4  # three batches, and the last job finds nothing left
+    assert with_parking == set(ids[len(OTHER) :])

@@ -16,8 +16,15 @@ from cxlens.features.insights.service import (
     merge_themes,
     pending_count,
     rescore,
+    rescore_batch,
 )
-from cxlens.features.insights.tasks import ANALYZE, RESCORE, enqueue_analysis, start_pipeline
+from cxlens.features.insights.tasks import (
+    ANALYZE,
+    RESCORE,
+    enqueue_analysis,
+    enqueue_rescore,
+    start_pipeline,
+)
 from cxlens.features.insights.training import TrainReport, train
 
 __all__ = [
@@ -38,10 +45,12 @@ __all__ = [
     "discover",
     "edit_theme",
     "enqueue_analysis",
+    "enqueue_rescore",
     "get_theme",
     "merge_themes",
     "pending_count",
     "rescore",
+    "rescore_batch",
     "start_pipeline",
     "train",
 ]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
@@ -20,7 +19,7 @@ from cxlens.features.collection.widget import (
     opt_out_only,
     save_widget_answers,
 )
-from cxlens.web.deps import get_session, get_settings
+from cxlens.web.deps import get_settings, get_writer
 from cxlens.web.pages.i18n import UI_LANGUAGES, choose_language, gettext_for
 from cxlens.web.pages.ratelimit import allowed
 
@@ -32,8 +31,6 @@ CORS = {
     "Access-Control-Allow-Headers": "Content-Type",
     "Cache-Control": "no-store",
 }
-SessionDep = Annotated[Session, Depends(get_session)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def _reply(data: dict[str, Any], status: int = 200) -> JSONResponse:
@@ -68,24 +65,25 @@ def widget_preflight(name: str) -> Response:
 
 
 @widget_router.post("/api/v1/widget/decide", summary="Whether to show a survey now")
-async def widget_decide(
-    request: Request, session: SessionDep, settings: SettingsDep
-) -> JSONResponse:
+async def widget_decide(request: Request) -> JSONResponse:
     """``{survey, event, customer?, lang?, hidden?, mode?}`` → ``{show, token, questions, labels}``.
 
     Sampling (``app.state.widget_sample_rate``, default 1) and contact pressure
     (``app.state.widget_pressure``, default: opt-outs only) are decided here.
     """
     body = await _body(request)
-    return await run_in_threadpool(_widget_decide, request, session, settings, body)
+    if not allowed(request, "widget"):
+        return _reply({"show": False, "reason": "rate_limited"}, 429)
+    settings = get_settings(request)
+    return await get_writer(request).run(
+        lambda session: _widget_decide(request, session, settings, body)
+    )
 
 
 def _widget_decide(
     request: Request, session: Session, settings: Settings, body: dict[str, Any]
 ) -> JSONResponse:
-    """The blocking part of :func:`widget_decide`, run off the event loop."""
-    if not allowed(request, "widget"):
-        return _reply({"show": False, "reason": "rate_limited"}, 429)
+    """The database part of :func:`widget_decide`: a write (it may create an invitation)."""
     pressure: PressureCheck = getattr(request.app.state, "widget_pressure", opt_out_only)
     rate = float(getattr(request.app.state, "widget_sample_rate", 1.0))
     hidden = body.get("hidden") if isinstance(body.get("hidden"), dict) else {}
@@ -127,30 +125,25 @@ def _widget_decide(
 
 
 @widget_router.post("/api/v1/widget/answer", summary="Save the widget's answers")
-async def widget_answer(
-    request: Request, session: SessionDep, settings: SettingsDep
-) -> JSONResponse:
-    """``{token, answers: {key: value}, complete?}`` → ``{ok, thank_you}``."""
+async def widget_answer(request: Request) -> JSONResponse:
+    """``{token, answers: {key: value}, complete?}`` → ``{ok, thank_you}``.
+
+    Answered once the answers are committed (:func:`save_widget_answers` in the writer).
+    """
     body = await _body(request)
-    return await run_in_threadpool(_widget_answer, request, session, settings, body)
-
-
-def _widget_answer(
-    request: Request, session: Session, settings: Settings, body: dict[str, Any]
-) -> JSONResponse:
-    """The blocking part of :func:`widget_answer`, run off the event loop."""
     if not allowed(request, "widget"):
         return _reply({"ok": False, "error": "rate_limited"}, 429)
     answers = body.get("answers")
     if not isinstance(answers, dict):
         return _reply({"ok": False, "error": "answers must be an object"}, 422)
+    settings = get_settings(request)
+    token = str(body.get("token") or "")
+    complete = bool(body.get("complete", True))
     try:
-        thanks = save_widget_answers(
-            session,
-            signer_for(settings),
-            str(body.get("token") or ""),
-            answers,
-            complete=bool(body.get("complete", True)),
+        thanks = await get_writer(request).run(
+            lambda session: save_widget_answers(
+                session, signer_for(settings), token, answers, complete=complete
+            )
         )
     except NotFoundError:
         return _reply({"ok": False, "error": "invalid token"}, 404)
