@@ -13,9 +13,9 @@ from cxlens.features.insights import RESCORE, analyse_pending
 from cxlens.features.insights.tasks import register
 from cxlens.jobs import HandlerRegistry
 from cxlens.models import Job
-from cxlens.worker import Worker
 from cxlens.web.api_text import router
 from cxlens.web.app import create_app
+from cxlens.worker import Worker
 from features.insights.helpers import OTHER, PARKING, add_comments, engine
 
 

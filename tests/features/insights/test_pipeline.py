@@ -94,7 +94,9 @@ def test_a_theme_edit_is_re_scored_by_the_worker_in_short_batches(migrated_engin
         latest = repo.latest_analyses(session, ids)
         hits = repo.hits_of(session, [a.id for a in latest.values()])
         with_parking = {
-            a.answer_id for a in latest.values() if any(h.theme_key == "parking" for h in hits[a.id])
+            a.answer_id
+            for a in latest.values()
+            if any(h.theme_key == "parking" for h in hits[a.id])
         }
     assert ran == 4  # three batches, and the last job finds nothing left
     assert with_parking == set(ids[len(OTHER) :])

@@ -516,20 +516,21 @@ def anonymous_page(
         )
         chosen = _lang(request, form, lang, None)
         if response is not None:
-            return _anonymous_view(request, session, settings, form, response, chosen, q)
+            return _anonymous_view(request, survey_key, session, settings, form, response, chosen, q)
     if not allowed(request, "anonymous-new"):
         return _too_many(request)
     hidden = {k: v for k, v in request.query_params.items() if k in form.hidden_field_keys()}
 
     def job(session: Session) -> Response:
         response = saving.new_link_response(session, form, hidden=hidden, language=chosen)
-        return _anonymous_view(request, session, settings, form, response, chosen, q)
+        return _anonymous_view(request, survey_key, session, settings, form, response, chosen, q)
 
     return writer.write(job)
 
 
 def _anonymous_view(
     request: Request,
+    survey_key: str,
     session: Session,
     settings: Settings,
     form: SurveyForm,
@@ -538,7 +539,6 @@ def _anonymous_view(
     q: str | None,
 ) -> Response:
     signed = sign_response_id(settings, response.id)
-    survey_key = form.survey.key
     flow = Flow(
         f"/a/{survey_key}", form, csrf_token(settings, f"response:{response.id}"), (("r", signed),)
     )
