@@ -516,7 +516,9 @@ def anonymous_page(
         )
         chosen = _lang(request, form, lang, None)
         if response is not None:
-            return _anonymous_view(request, survey_key, session, settings, form, response, chosen, q)
+            return _anonymous_view(
+                request, survey_key, session, settings, form, response, chosen, q
+            )
     if not allowed(request, "anonymous-new"):
         return _too_many(request)
     hidden = {k: v for k, v in request.query_params.items() if k in form.hidden_field_keys()}
