@@ -21,6 +21,8 @@ from cxlens.db.writes import (
     Checkpointer,
     WriteGate,
     Writer,
+    gate_for,
+    writer_for,
 )
 
 
@@ -212,3 +214,63 @@ def test_no_gated_pass_when_the_wal_started_over_while_catching_up(tmp_path: Pat
     busy, frames, _ = writes._reset(connection, 10**6, gate)
     assert gate.entered == 0 and busy == 0 and frames < 10**6
     connection.close()
+
+
+def test_one_gate_per_database_file_whatever_the_engines(tmp_path: Path) -> None:
+    first = create_engine(f"sqlite:///{tmp_path / 'g.db'}")
+    second = create_engine(f"sqlite:///{tmp_path / 'g.db'}")
+    other = create_engine(f"sqlite:///{tmp_path / 'h.db'}")
+    assert gate_for(first) is gate_for(second)
+    assert gate_for(first) is not gate_for(other)
+    assert writer_for(first) is writer_for(first) and writer_for(first) is not writer_for(second)
+    for engine in (first, second, other):
+        engine.dispose()
+
+
+def test_a_write_is_committed_when_its_call_returns_and_a_failure_rolls_it_back(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    engine, reader = create_engine(url), create_engine(url)
+    with engine.begin() as c:
+        c.execute(text("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
+    writer = Writer(engine)
+
+    def insert_then_fail(session: Session) -> None:
+        session.execute(text("INSERT INTO t (n) VALUES (2)"))
+        raise ValueError("refused")
+
+    assert writer.write(lambda s: s.execute(text("INSERT INTO t (n) VALUES (1)")).rowcount) == 1  # type: ignore[attr-defined]
+    with reader.connect() as c:  # another engine: another client of the database
+        assert c.execute(text("SELECT n FROM t")).scalars().all() == [1]
+    with pytest.raises(ValueError, match="refused"):
+        writer.write(insert_then_fail)
+    with reader.connect() as c:
+        assert c.execute(text("SELECT n FROM t")).scalars().all() == [1]
+    engine.dispose()
+    reader.dispose()
+
+
+def test_a_batch_waits_for_a_writer_outside_the_gate_instead_of_failing(tmp_path: Path) -> None:
+    database = tmp_path / "b.db"
+    engine = create_engine(f"sqlite:///{database}", connect_args={"timeout": 10})
+    with engine.begin() as c:
+        c.exec_driver_sql("PRAGMA journal_mode=WAL")
+        c.execute(text("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
+    other = sqlite3.connect(database, isolation_level=None)  # e.g. the worker, no gate
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO t (n) VALUES (1)")
+    writer = Writer(engine)
+
+    def read_then_write(session: Session) -> int:
+        count = int(session.execute(text("SELECT count(*) FROM t")).scalar_one())
+        session.execute(text("INSERT INTO t (n) VALUES (2)"))
+        return count
+
+    future = writer.submit(read_then_write)
+    time.sleep(0.3)
+    assert not future.done()  # waiting in the busy handler for the other writer
+    other.execute("COMMIT")
+    assert future.result(10) == 1  # read after the other commit: BEGIN IMMEDIATE
+    other.close()
+    engine.dispose()
