@@ -12,8 +12,8 @@ database call runs on the loop.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -335,8 +335,8 @@ async def survey_submit(request: Request) -> Response:
         form = frozen_form(session, state.survey_version_id)
         if not csrf_ok:
             return _csrf_failed(form.default_language)
-        flow = Flow(path, form, csrf_token(settings, subject))
-        return _submit_page(session, flow, fields, state, {})
+        flow = Flow(path, form, "")  # its form token only if the page is shown again
+        return _submit_page(session, flow, fields, state, {}, lambda: csrf_token(settings, subject))
 
     return await get_writer(request).run(job)
 
@@ -350,10 +350,12 @@ def _submit_page(
     fields: Mapping[str, list[str]],
     state: ResponseState,
     extra: Mapping[str, str],
+    csrf: Callable[[], str] | None = None,
 ) -> Response:
     """Save one page's answer with :func:`submit_answers`; redirect to the next question,
     or (when none follows) submit and redirect to the thank-you page. Hosted page and
-    anonymous links alike, on plain data read once."""
+    anonymous links alike, on plain data read once. ``csrf`` makes the form token of a
+    page shown again (an invalid answer), when ``flow`` has none yet."""
     form, path = flow.form, flow.path
     lang = _first(fields, "lang") or form.default_language
     if lang not in form.languages:
@@ -370,6 +372,8 @@ def _submit_page(
         _ = gettext_for(lang)
         required = exc.problem == "an answer is required"
         error = _("Please choose an answer.") if required else _("This answer is not valid.")
+        if csrf is not None:
+            flow = replace(flow, csrf=csrf())
         return _page(flow, lang, state, answers, question, error=error, status=422, extra=extra)
     after = {k: v for k, v in answers.items() if k != question.key}
     if value is not None:
