@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -189,8 +190,12 @@ def test_kill_9_under_load_loses_no_acknowledged_write(tmp_path: Path) -> None:
     submissions = _seed(url)
     port = _free_port()
     server = _start(url, port, tmp_path)
+    base = f"http://127.0.0.1:{port}"
     try:
-        acked, events, errors = asyncio.run(_load(f"http://127.0.0.1:{port}", submissions, server))
+        # in a thread of its own: the browser tests' Playwright keeps a loop in this one
+        with ThreadPoolExecutor(1) as pool:
+            load = pool.submit(lambda: asyncio.run(_load(base, submissions, server)))
+            acked, events, errors = load.result()
     finally:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait(10)
