@@ -307,7 +307,13 @@ class Writer:
                         self._running = False
                         return
                 continue
-            self._commit([first])
+            batch = [first]
+            try:
+                self._commit(batch)
+            except BaseException as exc:  # pragma: no cover - a job raised past Exception
+                for _, future in batch:  # no caller waits for ever; the thread goes on
+                    if not future.done():
+                        future.set_exception(exc)
 
     def _take_waiting(self, batch: list[_Item]) -> None:
         """Add the jobs waiting now to ``batch``, up to :data:`MAX_BATCH`."""
