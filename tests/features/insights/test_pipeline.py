@@ -13,6 +13,7 @@ from cxlens.features.insights import (
     analyse_pending,
     backfill,
     enqueue_rescore,
+    rescore_in_batches,
     start_pipeline,
 )
 from cxlens.features.insights import repository as repo
@@ -100,3 +101,24 @@ def test_a_theme_edit_is_re_scored_by_the_worker_in_short_batches(migrated_engin
         }
     assert ran == 4  # three batches, and the last job finds nothing left
     assert with_parking == set(ids[len(OTHER) :])
+
+
+def test_the_command_lines_re_scoring_commits_batch_by_batch(migrated_engine: Engine) -> None:
+    from sqlalchemy import event
+
+    text = engine()
+    with unit_of_work(migrated_engine) as session:
+        ids = add_comments(session, OTHER + PARKING)
+        analyse_pending(session, text, batch=100)
+        add_theme(session, "Parking", "parking the car", ["parking lot full", "no parking"])
+    commits: list[int] = []
+    event.listen(migrated_engine, "commit", lambda _connection: commits.append(1))
+    assert rescore_in_batches(migrated_engine, text, batch=3) == len(ids)
+    assert len(commits) == 4  # 3 + 3 + 2 comments, then the look that finds none left
+    with unit_of_work(migrated_engine) as session:
+        latest = repo.latest_analyses(session, ids)
+        hits = repo.hits_of(session, [a.id for a in latest.values()])
+    parking = {
+        a.answer_id for a in latest.values() if any(h.theme_key == "parking" for h in hits[a.id])
+    }
+    assert parking == set(ids[len(OTHER) :])

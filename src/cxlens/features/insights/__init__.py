@@ -3,7 +3,7 @@ embeddings, the company's themes (re-scored without re-embedding), discovery and
 
 from cxlens.features.insights.discovery import Proposal, discover
 from cxlens.features.insights.engine import TextEngine, default_engine
-from cxlens.features.insights.pipeline import BackfillReport, backfill
+from cxlens.features.insights.pipeline import BackfillReport, backfill, rescore_in_batches
 from cxlens.features.insights.service import (
     accept_theme,
     add_label,
@@ -51,6 +51,7 @@ __all__ = [
     "pending_count",
     "rescore",
     "rescore_batch",
+    "rescore_in_batches",
     "start_pipeline",
     "train",
 ]
