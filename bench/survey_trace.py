@@ -81,12 +81,12 @@ class Trace:
 
 def install(app: Any, directory: Path) -> None:
     """Trace ``app``'s process: GC pauses, the write queue's batches, the WAL's size."""
-    from cxlens.web.pages import writegate
+    from cxlens.db import writes as writegate
 
     trace = Trace(directory)
     gc.callbacks.append(trace.gc_callback)
 
-    commit = writegate.WriteQueue._commit
+    commit = writegate.Writer._commit
     gate_enter = writegate.WriteGate.__enter__
     waits = threading.local()
 
@@ -106,7 +106,7 @@ def install(app: Any, directory: Path) -> None:
             held = (time.perf_counter() - waits.entered) * 1000
             trace.event("gated-checkpoint", waits.entered, held)
 
-    def traced_commit(self: writegate.WriteQueue, batch: list[Any]) -> None:
+    def traced_commit(self: writegate.Writer, batch: list[Any]) -> None:
         waits.gate = 0.0
         t0 = time.perf_counter()
         commit(self, batch)
@@ -124,7 +124,7 @@ def install(app: Any, directory: Path) -> None:
     writegate.Checkpointer.checkpoint = traced_checkpoint  # type: ignore[method-assign]
     writegate.WriteGate.__enter__ = traced_enter  # type: ignore[method-assign]
     writegate.WriteGate.__exit__ = traced_exit  # type: ignore[method-assign]
-    writegate.WriteQueue._commit = traced_commit  # type: ignore[method-assign]
+    writegate.Writer._commit = traced_commit  # type: ignore[method-assign]
 
     engine: Engine = app.state.engine
     database = engine.url.database

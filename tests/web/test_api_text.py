@@ -1,4 +1,4 @@
-"""The text API over HTTP: comments with analyses, a new theme applied, labels (both DBs)."""
+"""The text API over HTTP: comments with analyses, a new theme applied by the worker, labels."""
 
 from __future__ import annotations
 
@@ -9,9 +9,13 @@ from sqlalchemy import Engine
 
 from cxlens.core.settings import Settings
 from cxlens.db import unit_of_work
-from cxlens.features.insights import analyse_pending
+from cxlens.features.insights import RESCORE, analyse_pending
+from cxlens.features.insights.tasks import register
+from cxlens.jobs import HandlerRegistry
+from cxlens.models import Job
 from cxlens.web.api_text import router
 from cxlens.web.app import create_app
+from cxlens.worker import Worker
 from features.insights.helpers import OTHER, PARKING, add_comments, text_models
 
 
@@ -36,6 +40,12 @@ def test_a_theme_added_over_the_api_shows_in_the_comments(
             },
         )
         again = client.post("/api/v1/themes", json={"name": "Parking"})
+        before = client.get("/api/v1/comments", params={"theme": "parking"}).json()
+        with unit_of_work(migrated_engine) as session:  # the re-scoring waits in the queue
+            queued = session.query(Job).filter_by(kind=RESCORE).count()
+        registry = HandlerRegistry()
+        register(registry, Settings(), models=text)
+        jobs = Worker(migrated_engine, registry=registry).drain()
         parking = client.get("/api/v1/comments", params={"theme": "parking"}).json()
         label = client.post(f"/api/v1/comments/{ids[0]}/labels", json={"sentiment": "negative"})
         bad = client.post(f"/api/v1/comments/{ids[0]}/labels", json={"sentiment": "angry"})
@@ -46,6 +56,7 @@ def test_a_theme_added_over_the_api_shows_in_the_comments(
     assert everything[0]["analysis"]["model"].startswith("cxlens-e5@")
     assert added.status_code == 201 and added.json()["key"] == "parking"
     assert again.status_code == 422
+    assert before == [] and queued == 1 and jobs >= 2  # the edit's request re-scored nothing
     assert {c["id"] for c in parking} == set(ids[len(OTHER) :])
     assert label.status_code == 201 and bad.status_code == 422 and missing.status_code == 404
     assert gone.status_code == 204 and "parking" not in {t["key"] for t in themes}

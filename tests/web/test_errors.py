@@ -26,9 +26,9 @@ def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
 
 
 def _problem(response: object, status: int, code: str) -> dict[str, object]:
-    assert getattr(response, "status_code") == status, getattr(response, "text")
-    assert getattr(response, "headers")["content-type"] == PROBLEM_MEDIA_TYPE
-    body: dict[str, object] = getattr(response, "json")()
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM_MEDIA_TYPE
+    body: dict[str, object] = response.json()
     assert body["status"] == status and body["code"] == code
     assert body["type"] == f"urn:cxlens:problem:{code}"
     assert isinstance(body["title"], str) and isinstance(body["detail"], str)

@@ -23,7 +23,7 @@ from cxlens.features.file_import.service import import_file
 from cxlens.features.insights import analyse_pending
 from cxlens.features.surveys import create_from_template
 from cxlens.web.app import create_app
-from features.insights.helpers import OTHER, PARKING, add_comments, engine
+from features.insights.helpers import OTHER, PARKING, add_comments, text_models
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -43,7 +43,7 @@ def fuzzed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The app on a fresh SQLite store with a little of everything in it."""
     folder = tmp_path_factory.mktemp("fuzz")
     url = f"sqlite:///{folder / 'cxlens.db'}"
-    text = engine()
+    text = text_models()
     store = engine_for_url(url)
     upgrade(store)
     with unit_of_work(store) as session:

@@ -6,16 +6,21 @@ its options, calls the insights feature, and renders the result.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cxlens.cli.common import fail, store_session
+from cxlens.cli.common import fail, store, store_session
 from cxlens.cli.output import DataTable, console, print_json, say, show
 from cxlens.core.errors import CxlensError
+from cxlens.core.settings import Settings
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from cxlens.features.insights.text_models import TextModels
 
 themes_app = typer.Typer(
@@ -201,6 +206,21 @@ def themes_list(
     show(table)
 
 
+@contextmanager
+def _then_rescore() -> Iterator[tuple[Session, list[int]]]:
+    """A unit of work for a theme change; once it committed, every comment re-scored in
+    short transactions (``rescore_in_batches``: the write lock is never held for all of
+    them). The list given receives the number re-scored."""
+    from cxlens.db import unit_of_work
+    from cxlens.features.insights import rescore_in_batches
+
+    rescored: list[int] = []
+    with store(Settings(), migrate=True) as db:
+        with unit_of_work(db) as session:
+            yield session, rescored
+        rescored.append(rescore_in_batches(db, _engine()))
+
+
 @themes_app.command("add")
 def themes_add(
     name: str,
@@ -208,13 +228,13 @@ def themes_add(
     example: Annotated[list[str] | None, typer.Option("--example")] = None,
 ) -> None:
     """Add a theme; comments are re-scored from their cached embeddings."""
-    from cxlens.features.insights import add_theme, rescore
+    from cxlens.features.insights import add_theme
 
     try:
-        with store_session() as session:
+        with _then_rescore() as (session, rescored):
             row = add_theme(session, name, description, list(example or []))
             key = row.key
-            count = rescore(session, _engine())
+        count = rescored[0]
     except CxlensError as exc:
         raise fail(exc) from exc
     say(f"theme {key} added; {count} comments re-scored")
@@ -229,14 +249,13 @@ def themes_edit(
     accept: Annotated[bool, typer.Option("--accept", help="Apply a proposed theme.")] = False,
 ) -> None:
     """Edit a theme (or accept a proposed one); comments are re-scored."""
-    from cxlens.features.insights import accept_theme, edit_theme, rescore
+    from cxlens.features.insights import accept_theme, edit_theme
 
     try:
-        with store_session() as session:
+        with _then_rescore() as (session, _):
             if accept:
                 accept_theme(session, key)
             edit_theme(session, key, name=name, description=description, examples=example)
-            rescore(session, _engine())
     except CxlensError as exc:
         raise fail(exc) from exc
     say(f"theme {key} saved")
@@ -249,12 +268,11 @@ def themes_merge(
     name: Annotated[str | None, typer.Option("--name")] = None,
 ) -> None:
     """Merge themes into one; comments are re-scored."""
-    from cxlens.features.insights import merge_themes, rescore
+    from cxlens.features.insights import merge_themes
 
     try:
-        with store_session() as session:
+        with _then_rescore() as (session, _):
             merge_themes(session, keys, into=into, name=name)
-            rescore(session, _engine())
     except CxlensError as exc:
         raise fail(exc) from exc
     say(f"merged into {into}")

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
-from cxlens.core.settings import Settings
 from cxlens.features.metrics.service import operational_metrics, store_metrics
-from cxlens.web.deps import get_session, get_settings
+from cxlens.web.deps import ReadSession, SettingsDep
 from cxlens.web.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1", tags=["metrics"])
@@ -72,8 +70,8 @@ class MetricsOut(BaseModel):
     responses=problem_responses(422),
 )
 def get_metrics(
-    session: Annotated[Session, Depends(get_session)],
-    settings: Annotated[Settings, Depends(get_settings)],
+    session: ReadSession,
+    settings: SettingsDep,
     by: Annotated[
         list[str] | None,
         Query(

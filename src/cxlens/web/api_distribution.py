@@ -6,15 +6,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy.orm import Session
 
 from cxlens.core.errors import InputError, TooLargeError
-from cxlens.core.settings import Settings
 from cxlens.features.distribution.bounces import process_dsn
 from cxlens.features.distribution.funnel import DIMENSIONS, funnel
 from cxlens.features.distribution.schemas import BounceReply, EventIn, EventResult, FunnelRow
 from cxlens.features.distribution.service import record_event
-from cxlens.web.deps import get_session, get_settings
+from cxlens.web.deps import ReadSession, SettingsDep, WriterDep
 from cxlens.web.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1", tags=["distribution"])
@@ -43,14 +41,11 @@ async def raw_message(request: Request) -> bytes:
     summary="Record an event (hot survey)",
     responses=problem_responses(422),
 )
-def post_event(
-    body: EventIn,
-    session: Annotated[Session, Depends(get_session)],
-    settings: Annotated[Settings, Depends(get_settings)],
-) -> EventResult:
+def post_event(body: EventIn, writer: WriterDep, settings: SettingsDep) -> EventResult:
     """Record an interaction; matching trigger rules schedule their invitations after their
-    delay. The same ``idempotency_key`` again returns the first result (``duplicate``)."""
-    return record_event(session, settings, body)
+    delay. The same ``idempotency_key`` again returns the first result (``duplicate``).
+    Answered once the event is committed."""
+    return writer.write(lambda session: record_event(session, settings, body))
 
 
 @router.get(
@@ -60,8 +55,8 @@ def post_event(
     responses=problem_responses(422),
 )
 def get_funnel(
-    session: Annotated[Session, Depends(get_session)],
-    settings: Annotated[Settings, Depends(get_settings)],
+    session: ReadSession,
+    settings: SettingsDep,
     by: Annotated[list[str] | None, Query(description=f"any of {', '.join(DIMENSIONS)}")] = None,
 ) -> list[FunnelRow]:
     """sent → delivered → opened → started → completed per group, with the response rate
@@ -85,14 +80,14 @@ def get_funnel(
 )
 def post_bounce(
     raw: Annotated[bytes, Depends(raw_message)],
-    session: Annotated[Session, Depends(get_session)],
-    settings: Annotated[Settings, Depends(get_settings)],
+    writer: WriterDep,
+    settings: SettingsDep,
 ) -> BounceReply:
     """The raw returned message (any content type; ``message/rfc822`` preferred). A permanent
     failure (5.x.x) of an invitation email suppresses the address; a delay, a message that
     is not a DSN, or one without a genuine cxlens reference changes nothing. Sending the
     same message twice answers ``already``."""
-    result = process_dsn(session, settings, raw)
+    result = writer.write(lambda session: process_dsn(session, settings, raw))
     return BounceReply(
         outcome=result.outcome.value,
         invitation_id=result.invitation_id,

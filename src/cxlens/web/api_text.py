@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from cxlens.features.insights import service
+from cxlens.db import read_only
+from cxlens.features.insights import repository, service
 from cxlens.features.insights.discovery import discover
 from cxlens.features.insights.schemas import (
     AnalysisOut,
@@ -20,9 +23,10 @@ from cxlens.features.insights.schemas import (
     ThemeOut,
     ThemePatch,
 )
+from cxlens.features.insights.tasks import enqueue_rescore
 from cxlens.features.insights.text_models import TextModels, load_text_models
 from cxlens.models.text import TextTheme
-from cxlens.web.deps import get_session
+from cxlens.web.deps import WriterDep
 from cxlens.web.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1", tags=["text"])
@@ -37,7 +41,6 @@ def get_text_engine(request: Request) -> TextModels:
     return engine
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
 EngineDep = Annotated[TextModels, Depends(get_text_engine)]
 
 
@@ -62,7 +65,8 @@ def _theme(row: TextTheme) -> ThemeOut:
     responses=problem_responses(404, 422),
 )
 def get_comments(
-    session: SessionDep,
+    request: Request,
+    writer: WriterDep,
     language: str | None = None,
     theme: str | None = None,
     sentiment: str | None = None,
@@ -70,9 +74,16 @@ def get_comments(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[CommentOut]:
     """Comments, newest first, with language, sentiment and themes of their latest analysis."""
-    rows = service.comments_with_analyses(
-        session, language=language, theme=theme, sentiment=sentiment, limit=limit, offset=offset
-    )
+    engine = _seeded(request, writer) if theme is not None else request.app.state.engine
+    with read_only(engine) as session:
+        rows = service.comments_with_analyses(
+            session,
+            language=language,
+            theme=theme,
+            sentiment=sentiment,
+            limit=limit,
+            offset=offset,
+        )
     return [
         CommentOut(
             id=c.answer_id,
@@ -92,18 +103,47 @@ def get_comments(
     ]
 
 
+def _seeded(request: Request, writer: WriterDep) -> Engine:
+    """The app's engine, once the default taxonomy is seeded (a write, the first time only).
+
+    Routes that read themes call this before they open their read session: a read
+    session is never held while waiting for the writer.
+    """
+    engine: Engine = request.app.state.engine
+    with read_only(engine) as session:
+        seeded = repository.count_themes(session) > 0
+    if not seeded:
+        writer.write(service.ensure_themes)
+    return engine
+
+
 @router.get(
     "/themes",
     response_model=list[ThemeOut],
     summary="The company's themes",
     responses=problem_responses(422),
 )
-def get_themes(session: SessionDep, status: str | None = "active") -> list[ThemeOut]:
+def get_themes(
+    request: Request, writer: WriterDep, status: str | None = "active"
+) -> list[ThemeOut]:
     """Themes (``status``: active, proposed, merged; empty for all)."""
-    from cxlens.features.insights import repository
+    with read_only(_seeded(request, writer)) as session:
+        return [_theme(t) for t in repository.themes(session, status=status or None)]
 
-    service.ensure_themes(session)
-    return [_theme(t) for t in repository.themes(session, status=status or None)]
+
+def _edit(writer: WriterDep, change: Callable[[Session], TextTheme]) -> ThemeOut:
+    """Run a theme change and enqueue the re-scoring it needs, in one transaction.
+
+    The worker re-scores in short batches (``insights.rescore``): the request does not
+    hold the write lock for it.
+    """
+
+    def job(session: Session) -> ThemeOut:
+        row = change(session)
+        enqueue_rescore(session)
+        return _theme(row)
+
+    return writer.write(job)
 
 
 @router.post(
@@ -113,11 +153,9 @@ def get_themes(session: SessionDep, status: str | None = "active") -> list[Theme
     summary="Add a theme",
     responses=problem_responses(404, 422, 503),
 )
-def post_theme(body: ThemeIn, session: SessionDep, engine: EngineDep) -> ThemeOut:
-    """Add a theme; every comment is re-scored from its cached embedding."""
-    row = service.add_theme(session, body.name, body.description, body.examples)
-    service.rescore(session, engine)
-    return _theme(row)
+def post_theme(body: ThemeIn, writer: WriterDep) -> ThemeOut:
+    """Add a theme; the worker then re-scores every comment from its cached embedding."""
+    return _edit(writer, lambda s: service.add_theme(s, body.name, body.description, body.examples))
 
 
 @router.patch(
@@ -126,15 +164,18 @@ def post_theme(body: ThemeIn, session: SessionDep, engine: EngineDep) -> ThemeOu
     summary="Edit or accept a theme",
     responses=problem_responses(404, 422, 503),
 )
-def patch_theme(key: str, body: ThemePatch, session: SessionDep, engine: EngineDep) -> ThemeOut:
-    """Change a theme's name, description or examples, or accept a proposed one."""
-    if body.accept:
-        service.accept_theme(session, key)
-    row = service.edit_theme(
-        session, key, name=body.name, description=body.description, examples=body.examples
-    )
-    service.rescore(session, engine)
-    return _theme(row)
+def patch_theme(key: str, body: ThemePatch, writer: WriterDep) -> ThemeOut:
+    """Change a theme's name, description or examples, or accept a proposed one (the worker
+    then re-scores the comments)."""
+
+    def change(session: Session) -> TextTheme:
+        if body.accept:
+            service.accept_theme(session, key)
+        return service.edit_theme(
+            session, key, name=body.name, description=body.description, examples=body.examples
+        )
+
+    return _edit(writer, change)
 
 
 @router.delete(
@@ -143,9 +184,9 @@ def patch_theme(key: str, body: ThemePatch, session: SessionDep, engine: EngineD
     summary="Delete a theme",
     responses=problem_responses(404, 422),
 )
-def delete_theme(key: str, session: SessionDep) -> None:
+def delete_theme(key: str, writer: WriterDep) -> None:
     """Delete a theme and its hits."""
-    service.delete_theme(session, key)
+    writer.write(lambda session: service.delete_theme(session, key))
 
 
 @router.post(
@@ -154,11 +195,11 @@ def delete_theme(key: str, session: SessionDep) -> None:
     summary="Merge themes",
     responses=problem_responses(404, 422, 503),
 )
-def merge_themes(body: MergeIn, session: SessionDep, engine: EngineDep) -> ThemeOut:
-    """Fold themes into one; comments are re-scored from the cache."""
-    row = service.merge_themes(session, body.keys, into=body.into, name=body.name)
-    service.rescore(session, engine)
-    return _theme(row)
+def merge_themes(body: MergeIn, writer: WriterDep) -> ThemeOut:
+    """Fold themes into one; the worker then re-scores the comments from the cache."""
+    return _edit(
+        writer, lambda s: service.merge_themes(s, body.keys, into=body.into, name=body.name)
+    )
 
 
 @router.post(
@@ -167,12 +208,14 @@ def merge_themes(body: MergeIn, session: SessionDep, engine: EngineDep) -> Theme
     summary="Discover themes",
     responses=problem_responses(503),
 )
-def discover_themes(session: SessionDep, engine: EngineDep) -> list[ThemeOut]:
+def discover_themes(writer: WriterDep, engine: EngineDep) -> list[ThemeOut]:
     """Cluster the comments no theme matched; proposals are stored, not applied."""
-    from cxlens.features.insights import repository
 
-    discover(session, engine)
-    return [_theme(t) for t in repository.themes(session, status="proposed")]
+    def job(session: Session) -> list[ThemeOut]:
+        discover(session, engine)
+        return [_theme(t) for t in repository.themes(session, status="proposed")]
+
+    return writer.write(job)
 
 
 @router.post(
@@ -181,13 +224,19 @@ def discover_themes(session: SessionDep, engine: EngineDep) -> list[ThemeOut]:
     status_code=201,
     responses=problem_responses(404, 422),
 )
-def post_label(comment_id: int, body: LabelIn, session: SessionDep) -> LabelOut:
+def post_label(comment_id: int, body: LabelIn, writer: WriterDep) -> LabelOut:
     """Label a comment's sentiment and/or themes (``cxlens text train`` learns from labels)."""
-    row = service.add_label(
-        session,
-        comment_id,
-        sentiment=body.sentiment,
-        themes=body.themes,
-        labelled_by=body.labelled_by,
-    )
-    return LabelOut(id=row.id, comment_id=row.answer_id, sentiment=row.sentiment, themes=row.themes)
+
+    def job(session: Session) -> LabelOut:
+        row = service.add_label(
+            session,
+            comment_id,
+            sentiment=body.sentiment,
+            themes=body.themes,
+            labelled_by=body.labelled_by,
+        )
+        return LabelOut(
+            id=row.id, comment_id=row.answer_id, sentiment=row.sentiment, themes=row.themes
+        )
+
+    return writer.write(job)

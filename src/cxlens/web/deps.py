@@ -1,15 +1,24 @@
-"""Request-scoped dependencies: one unit of work (transaction) per request."""
+"""Request-scoped dependencies: a read-only session per request, and the process's writer.
+
+Reads run in :data:`ReadSession` (a read-only transaction, closed before the response goes
+out). Every write goes through :data:`WriterDep`: the route hands its write to
+``writer.write(fn)`` (``await writer.run(fn)`` from an ``async`` route), which returns
+once the transaction that ran ``fn`` committed, so a response never acknowledges a write
+that is not in the database. There is no session that writes and commits after the
+response.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from cxlens.core.settings import Settings
-from cxlens.db import unit_of_work
+from cxlens.db import Writer, read_only, writer_for
 
 
 def get_settings(request: Request) -> Settings:
@@ -18,8 +27,20 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """A session inside one transaction, committed when the request succeeds."""
+def get_read_session(request: Request) -> Iterator[Session]:
+    """A read-only session for the request (a write in it fails: use the writer)."""
     engine: Engine = request.app.state.engine
-    with unit_of_work(engine) as session:
+    with read_only(engine) as session:
         yield session
+
+
+def get_writer(request: Request) -> Writer:
+    """The writer of the app's database in this process (group commit, SQLite gate)."""
+    engine: Engine = request.app.state.engine
+    return writer_for(engine)
+
+
+#: The request's read-only session; ``scope="function"``: closed before the response is sent.
+ReadSession = Annotated[Session, Depends(get_read_session, scope="function")]
+WriterDep = Annotated[Writer, Depends(get_writer)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -14,7 +14,6 @@ from typing import Annotated
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Request
-from sqlalchemy.orm import Session
 
 from cxlens.channels.sms import (
     DELIVERY_BOUNCE_CODES,
@@ -34,7 +33,7 @@ from cxlens.features.distribution.sms_reports import (
     apply_sms_report,
     twilio_status_callback,
 )
-from cxlens.web.deps import get_session, get_settings
+from cxlens.web.deps import SettingsDep, WriterDep
 from cxlens.web.errors import problem_responses
 
 router = APIRouter(tags=["webhooks"])
@@ -84,13 +83,15 @@ async def twilio_report(request: Request) -> dict[str, str]:
 )
 def twilio_status(
     params: Annotated[dict[str, str], Depends(twilio_report)],
-    session: Annotated[Session, Depends(get_session)],
+    writer: WriterDep,
 ) -> BounceReply:
     """A Twilio delivery report (``MessageSid``, ``MessageStatus``, ``ErrorCode``), signed
     with ``X-Twilio-Signature``. ``delivered`` counts in the funnel; ``undelivered`` or
     ``failed`` with an invalid-number code suppresses the number."""
     report = read_twilio(params)
-    result = apply_sms_report(session, report, bounce_codes=DELIVERY_BOUNCE_CODES)
+    result = writer.write(
+        lambda session: apply_sms_report(session, report, bounce_codes=DELIVERY_BOUNCE_CODES)
+    )
     return _reply(result.outcome, result.invitation_id, result.status)
 
 
@@ -118,8 +119,8 @@ async def gateway_report(request: Request) -> bytes:
 )
 def gateway_status(
     body: Annotated[bytes, Depends(gateway_report)],
-    session: Annotated[Session, Depends(get_session)],
-    settings: Annotated[Settings, Depends(get_settings)],
+    writer: WriterDep,
+    settings: SettingsDep,
 ) -> BounceReply:
     """A generic gateway's delivery report: JSON ``{"id", "status", "error_code",
     "error_message"}`` signed with ``X-Cxlens-Signature: sha256=<hex HMAC-SHA256 of the
@@ -131,5 +132,6 @@ def gateway_status(
             f"the report is not JSON ({exc})", expected="a JSON object", error_code="invalid_report"
         ) from exc
     report = read_gateway(data)
-    result = apply_sms_report(session, report, bounce_codes=settings.sms_gateway_bounce_codes)
+    codes = settings.sms_gateway_bounce_codes
+    result = writer.write(lambda session: apply_sms_report(session, report, bounce_codes=codes))
     return _reply(result.outcome, result.invitation_id, result.status)

@@ -1,4 +1,4 @@
-"""The survey page's hot path on SQLite and PostgreSQL: one response, upserts, logic, races."""
+"""The one submission service on SQLite and PostgreSQL: one response, upserts, logic, races."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from cxlens.features.collection import responses as saving
 from cxlens.features.collection.forms import frozen_form
-from cxlens.features.collection.submission import load_state, save_page
+from cxlens.features.collection.submission import load_link_state, load_state, submit_answers
 from cxlens.models import Answer, Invitation, Response
 
 New = Callable[..., Invitation]
@@ -22,14 +22,13 @@ def _count(session: Session, model: type) -> int:
 def _page(
     session: Session, inv: Invitation, key: str, value: float | str | None, **kw: bool
 ) -> None:
-    connection = session.connection()
-    state = load_state(connection, inv.id)
+    state = load_state(session, inv.id)
     assert state is not None
-    form = frozen_form(connection, state.survey_version_id)
+    form = frozen_form(session, state.survey_version_id)
     question = form.question(key)
     assert question is not None
-    save_page(
-        connection, form, state, question, value, language="nl", finish=kw.get("finish", False)
+    submit_answers(
+        session, form, state, [(question, value)], language="nl", finish=kw.get("finish", False)
     )
 
 
@@ -63,7 +62,7 @@ def test_finish_drops_answers_the_logic_hides_and_hashes_what_is_kept(
     assert response.content_hash == saving.hash_answers({"nps": 10.0})
     completed = session.scalar(select(Invitation.completed_at).where(Invitation.id == inv.id))
     assert completed is not None
-    state = load_state(session.connection(), inv.id)
+    state = load_state(session, inv.id)
     assert state is not None and state.submitted_at == response.submitted_at
 
 
@@ -79,21 +78,58 @@ def test_a_response_created_meanwhile_is_reused_with_its_answers(
     session: Session, new_invitation: New
 ) -> None:
     inv = new_invitation()
-    connection = session.connection()
-    stale = load_state(connection, inv.id)  # read before the other request wrote
+    stale = load_state(session, inv.id)  # read before the other request wrote
     assert stale is not None and stale.response_id is None
-    form = frozen_form(connection, stale.survey_version_id)
-    other = saving.response_for_invitation(session, inv, create=True)
+    form = frozen_form(session, stale.survey_version_id)
     nps, fix = form.question("nps"), form.question("fix")
-    assert other is not None and nps is not None and fix is not None
-    saving.save_answer(session, other, nps, 2.0)
-    save_page(connection, form, stale, fix, "late", language="en", finish=False)
+    assert nps is not None and fix is not None
+    other = load_state(session, inv.id)
+    assert other is not None
+    submit_answers(session, form, other, [(nps, 2.0)], language="en", finish=False)
+    submit_answers(session, form, stale, [(fix, "late")], language="en", finish=False)
     assert _count(session, Response) == 1 and _count(session, Answer) == 2
-    fresh = load_state(connection, inv.id)
+    fresh = load_state(session, inv.id)
     assert fresh is not None and fresh.answers == {nps.id: 2.0, fix.id: "late"}
-    row = session.execute(select(Response.content_hash).where(Response.id == other.id)).one()
+    row = session.execute(select(Response.content_hash)).one()
     assert row.content_hash == saving.hash_answers({"nps": 2.0, "fix": "late"})
 
 
+def test_several_answers_at_once_and_the_logic_applied_on_submit(
+    session: Session, new_invitation: New
+) -> None:
+    inv = new_invitation()
+    state = load_state(session, inv.id)
+    assert state is not None
+    form = frozen_form(session, state.survey_version_id)
+    nps, fix = form.question("nps"), form.question("fix")
+    assert nps is not None and fix is not None
+    # a widget posts both at once; "fix" only shows for nps <= 6, so it is not submitted
+    submit_answers(session, form, state, [(nps, 9.0), (fix, "late")], language=None, finish=True)
+    assert _count(session, Answer) == 1 and session.scalar(select(Answer.value)) == 9.0
+    response = session.scalars(select(Response)).one()
+    assert response.submitted_at is not None
+    assert response.content_hash == saving.hash_answers({"nps": 9.0})
+
+
+def test_an_anonymous_link_response_is_written_by_the_same_service(
+    session: Session, new_invitation: New
+) -> None:
+    inv = new_invitation()
+    form = frozen_form(session, inv.survey_version_id)
+    created = saving.new_link_response(session, form, hidden={"order_id": "o-1"}, language="en")
+    state = load_link_state(session, created.id)
+    assert state is not None and state.invitation_id is None
+    assert state.dimensions == {"order_id": "o-1"}
+    nps, fix = form.question("nps"), form.question("fix")
+    assert nps is not None and fix is not None
+    submit_answers(session, form, state, [(nps, 3.0)], language="en", finish=False)
+    submit_answers(session, form, state, [(fix, "broken")], language="en", finish=False)
+    submit_answers(session, form, state, [(nps, 10.0)], language="en", finish=True)
+    assert _count(session, Answer) == 1  # fix is hidden by nps = 10: dropped on submit
+    session.expire_all()
+    assert session.get(Response, created.id).submitted_at is not None  # type: ignore[union-attr]
+    assert load_link_state(session, 987654) is None
+
+
 def test_no_state_for_an_unknown_invitation(session: Session) -> None:
-    assert load_state(session.connection(), 987654) is None
+    assert load_state(session, 987654) is None

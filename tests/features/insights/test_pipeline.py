@@ -9,7 +9,17 @@ from sqlalchemy.orm import Session
 
 from cxlens.core.settings import Settings
 from cxlens.db import unit_of_work
-from cxlens.features.insights import ANALYZE, backfill, start_pipeline
+from cxlens.features.insights import (
+    ANALYZE,
+    RESCORE,
+    add_theme,
+    analyse_pending,
+    backfill,
+    enqueue_rescore,
+    rescore_in_batches,
+    start_pipeline,
+)
+from cxlens.features.insights import repository as repo
 from cxlens.features.insights.tasks import BATCH, register
 from cxlens.jobs import HandlerRegistry
 from cxlens.models import Answer, Job, JobStatus, Question, Response
@@ -126,3 +136,58 @@ def test_an_import_of_old_comments_does_not_push_back_a_live_response(
         _backlog(session, 500, submitted=OLD)  # stored after it: higher ids
     assert _worker(migrated_engine).tick() >= 1
     assert live in _analysed_ids(migrated_engine)
+
+
+def test_a_theme_edit_is_re_scored_by_the_worker_in_short_batches(migrated_engine: Engine) -> None:
+    text = text_models()
+    with unit_of_work(migrated_engine) as session:
+        ids = add_comments(session, OTHER + PARKING)
+        analyse_pending(session, text, batch=100)
+    with unit_of_work(migrated_engine) as session:
+        add_theme(session, "Parking", "parking the car", ["parking lot full", "no parking"])
+        job = enqueue_rescore(session)
+        assert job is not None
+        job.payload = {"after": 0, "batch": 3}  # 8 comments: three jobs of at most 3
+        assert enqueue_rescore(session) is None  # one waiting from the start is enough
+    registry = HandlerRegistry()
+    register(registry, Settings(), models=text)
+    ran = Worker(migrated_engine, registry=registry).drain()  # one transaction per job
+    with unit_of_work(migrated_engine) as session:
+        done = session.execute(select(Job).where(Job.kind == RESCORE)).scalars().all()
+        assert [j.payload.get("after") for j in sorted(done, key=lambda j: j.id)] == [
+            0,
+            ids[2],
+            ids[5],
+            ids[7],
+        ]
+        assert all(j.status == JobStatus.DONE.value for j in done)
+        latest = repo.latest_analyses(session, ids)
+        hits = repo.hits_of(session, [a.id for a in latest.values()])
+        with_parking = {
+            a.answer_id
+            for a in latest.values()
+            if any(h.theme_key == "parking" for h in hits[a.id])
+        }
+    assert ran == 4  # three batches, and the last job finds nothing left
+    assert with_parking == set(ids[len(OTHER) :])
+
+
+def test_the_command_lines_re_scoring_commits_batch_by_batch(migrated_engine: Engine) -> None:
+    from sqlalchemy import event
+
+    text = text_models()
+    with unit_of_work(migrated_engine) as session:
+        ids = add_comments(session, OTHER + PARKING)
+        analyse_pending(session, text, batch=100)
+        add_theme(session, "Parking", "parking the car", ["parking lot full", "no parking"])
+    commits: list[int] = []
+    event.listen(migrated_engine, "commit", lambda _connection: commits.append(1))
+    assert rescore_in_batches(migrated_engine, text, batch=3) == len(ids)
+    assert len(commits) == 4  # 3 + 3 + 2 comments, then the look that finds none left
+    with unit_of_work(migrated_engine) as session:
+        latest = repo.latest_analyses(session, ids)
+        hits = repo.hits_of(session, [a.id for a in latest.values()])
+    parking = {
+        a.answer_id for a in latest.values() if any(h.theme_key == "parking" for h in hits[a.id])
+    }
+    assert parking == set(ids[len(OTHER) :])

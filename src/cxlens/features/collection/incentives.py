@@ -54,3 +54,10 @@ def incentive_code(session: Session, pool: str, response_id: int) -> str | None:
         if getattr(taken, "rowcount", 0) == 1:
             return session.scalar(select(IncentiveCode.code).where(IncentiveCode.id == free))
     return None
+
+
+def code_of(session: Session, response_id: int) -> str | None:
+    """The code the response was given (on submission), or ``None``. Reads only."""
+    return session.scalar(
+        select(IncentiveCode.code).where(IncentiveCode.response_id == response_id)
+    )

@@ -1,8 +1,9 @@
-"""Saving answers as the respondent goes. Flushes, never commits.
+"""Responses as the respondent goes: reading them, parsing answers, what comes next.
 
 One response per invitation: its ``(source, response_ref)`` is ``("invitation",
 "invitation:<id>")``, unique in the database, so a double click, a replayed link or two
-requests at once all land on the same response. Answers are upserted per question.
+requests at once all land on the same response. Answers are written by one function only,
+:func:`cxlens.features.collection.submission.submit_answers`. Flushes, never commits.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import InputError, Location
 from cxlens.features.collection.forms import SurveyForm
 from cxlens.features.collection.logic import AnswerValue, visible_questions
-from cxlens.features.collection.state import InvitationState
+from cxlens.features.collection.state import ResponseState
 from cxlens.features.surveys.schemas import CHOICE_TYPES, SCORE_TYPES
 from cxlens.models import Answer, Invitation, Question, Response
 
@@ -155,7 +156,7 @@ def _too_long(field: str, length: int, limit: int) -> InputError:
 
 
 def known_values(
-    response: Response | InvitationState | None, answers: Mapping[str, AnswerValue]
+    response: Response | ResponseState | None, answers: Mapping[str, AnswerValue]
 ) -> dict[str, AnswerValue]:
     """Answers plus the response's hidden fields: what conditional logic may test."""
     known: dict[str, AnswerValue] = {}
@@ -200,49 +201,10 @@ def parse_answer(form: SurveyForm, question: Question, raw: Sequence[str]) -> An
     return values[0]
 
 
-def save_answer(
-    session: Session, response: Response, question: Question, value: AnswerValue | None
-) -> None:
-    """Upsert (or, for ``None``, remove) the response's answer to ``question``."""
-    if value is None:
-        session.execute(
-            delete(Answer).where(
-                Answer.response_id == response.id, Answer.question_id == question.id
-            )
-        )
-    else:
-        number = value if isinstance(value, float) else None
-        text = value if isinstance(value, str) else None
-        insert = upsert(session, Answer).values(
-            response_id=response.id, question_id=question.id, value=number, text=text
-        )
-        session.execute(  # a concurrent request's answer to the same question is overwritten
-            insert.on_conflict_do_update(
-                index_elements=["response_id", "question_id"],
-                set_={"value": insert.excluded.value, "text": insert.excluded.text},
-            )
-        )
-    if response.started_at is None:
-        response.started_at = _now()
-    session.flush()
-
-
 def hash_answers(answers: Mapping[str, AnswerValue]) -> str:
     """The content hash of a response with these answers (by question key)."""
     canonical = json.dumps(answers, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def refresh_hash(
-    session: Session,
-    form: SurveyForm,
-    response: Response,
-    answers: Mapping[str, AnswerValue] | None = None,
-) -> None:
-    """Recompute the response's content hash from its answers (read unless given)."""
-    if answers is None:
-        answers = current_answers(session, form, response)
-    response.content_hash = hash_answers(answers)
 
 
 def next_question(
@@ -259,50 +221,6 @@ def next_question(
     return next((q for q in shown if keys.index(q.key) > position), None)
 
 
-def complete(
-    session: Session,
-    form: SurveyForm,
-    response: Response,
-    invitation: Invitation | None,
-    answers: Mapping[str, AnswerValue] | None = None,
-) -> None:
-    """Mark the response submitted: answers to questions the logic now hides are dropped.
-
-    ``answers`` are the response's saved answers when the caller has them (else read).
-    """
-    if answers is None:
-        answers = current_answers(session, form, response)
-    shown = {q.id for q in visible_questions(form.questions, known_values(response, answers))}
-    hidden_ids = [q.id for q in form.questions if q.id not in shown and q.key in answers]
-    if hidden_ids:
-        session.execute(
-            delete(Answer).where(
-                Answer.response_id == response.id, Answer.question_id.in_(hidden_ids)
-            )
-        )
-    now = _now()
-    response.started_at = response.started_at or now
-    response.submitted_at = response.submitted_at or now
-    kept = {q.key for q in form.questions if q.id in shown}
-    refresh_hash(session, form, response, {k: v for k, v in answers.items() if k in kept})
-    if invitation is not None:
-        invitation.started_at = invitation.started_at or now
-        invitation.completed_at = invitation.completed_at or now
-    session.flush()
-
-
-def mark_started(invitation: Invitation) -> None:
-    """Set the invitation's ``started_at`` (and ``opened_at``) if not yet set."""
-    now = _now()
-    invitation.opened_at = invitation.opened_at or now
-    invitation.started_at = invitation.started_at or now
-
-
 def to_data(answers: Mapping[str, AnswerValue]) -> dict[str, Any]:
     """Answers as JSON-friendly data."""
     return dict(answers)
-
-
-def mark_opened(invitation: Invitation) -> None:
-    """Set the invitation's ``opened_at`` if not yet set (the survey page was viewed)."""
-    invitation.opened_at = invitation.opened_at or _now()

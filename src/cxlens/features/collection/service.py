@@ -5,20 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import NotFoundError
 from cxlens.core.signing import Purpose, Signer, TokenClaims, TokenError
 from cxlens.features.collection.forms import SurveyForm, frozen_form
-from cxlens.features.collection.responses import (
-    current_answers,
-    known_values,
-    mark_started,
-    next_question,
-    refresh_hash,
-    response_for_invitation,
-    save_answer,
-)
+from cxlens.features.collection.responses import known_values, next_question
+from cxlens.features.collection.submission import answers_by_key, load_state, submit_answers
 from cxlens.features.distribution.pressure_repository import opt_out_of
 from cxlens.features.distribution.service import record_opt_out
 from cxlens.models import Customer, Invitation
@@ -68,8 +62,9 @@ def record_vote(session: Session, signer: Signer, token: str) -> tuple[Invitatio
     """Record a vote link's score on the survey's first score question.
 
     Idempotent: the same link twice gives the same answer; another score link of the same
-    invitation updates it. Returns the visit and the key of the question to show next
-    (``None`` when the vote was the last one).
+    invitation updates it. A vote that leaves no question to ask submits the response.
+    Returns the visit and the key of the question to show next (``None`` when the vote was
+    the last one).
     """
     visit = open_invitation(session, signer, token, Purpose.ANSWER)
     form = visit.form
@@ -80,15 +75,30 @@ def record_vote(session: Session, signer: Signer, token: str) -> tuple[Invitatio
     low, high = question.scale_low or 0, question.scale_high or 10
     if not low <= score <= high:
         raise NotFoundError("this link is not valid")
-    language = invitation_language(session, visit.invitation)
-    response = response_for_invitation(session, visit.invitation, create=True, language=language)
-    assert response is not None
-    save_answer(session, response, question, float(score))
-    answers = current_answers(session, form, response)
-    refresh_hash(session, form, response, answers)
-    mark_started(visit.invitation)
-    following = next_question(form, known_values(response, answers), question.key)
+    state = load_state(session, visit.invitation.id)
+    if state is None:  # pragma: no cover - open_invitation found it in this transaction
+        raise NotFoundError("this link is not valid")
+    after = {**answers_by_key(form, state.answers), question.key: float(score)}
+    following = next_question(form, known_values(state, after), question.key)
+    submit_answers(
+        session,
+        form,
+        state,
+        [(question, float(score))],
+        language=invitation_language(session, visit.invitation),
+        finish=following is None,
+    )
     return visit, None if following is None else following.key
+
+
+def mark_opened(session: Session, invitation_id: int) -> None:
+    """Set the invitation's ``opened_at`` if not yet set (its survey page or pixel was seen)."""
+    session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation_id, Invitation.opened_at.is_(None))
+        .values(opened_at=datetime.now(UTC))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def record_open(session: Session, signer: Signer, token: str) -> bool:
@@ -97,11 +107,9 @@ def record_open(session: Session, signer: Signer, token: str) -> bool:
         claims = signer.verify(token, purpose=Purpose.OPEN)
     except TokenError:
         return False
-    invitation = session.get(Invitation, claims.invitation_id)
-    if invitation is None:
+    if session.get(Invitation, claims.invitation_id) is None:
         return False
-    if invitation.opened_at is None:
-        invitation.opened_at = datetime.now(UTC)
+    mark_opened(session, claims.invitation_id)
     return True
 
 

@@ -1,4 +1,4 @@
-"""What one request knows of an invitation, its response and answers (read in one query)."""
+"""What one submission knows of a response, its answers and its invitation (read at once)."""
 
 from __future__ import annotations
 
@@ -11,22 +11,32 @@ StoredValue = float | str
 
 
 @dataclass(slots=True)
-class InvitationState:
-    """An invitation's columns the survey page needs, with its one response (if any).
+class ResponseState:
+    """A response as :func:`~cxlens.features.collection.submission.submit_answers` needs it.
 
-    ``answers`` maps question ids to the saved values. Plain data: no session, no lazy loads.
+    ``response_id`` is ``None`` while the response does not exist yet; it is then created,
+    race-safe, under ``(source, response_ref)`` with ``channel`` and ``dimensions``. The
+    invitation's columns are set for an invitation's response (``invitation_id``), else
+    ``None``. ``answers`` maps question ids to the saved values. Plain data: no session, no
+    lazy loads.
     """
 
-    invitation_id: int
     survey_version_id: int
-    customer_id: int | None
+    source: str
+    response_ref: str
     channel: str
-    touchpoint_id: int | None
-    opened_at: datetime | None
-    started_at: datetime | None
-    completed_at: datetime | None
+    invitation_id: int | None = None
+    customer_id: int | None = None
+    touchpoint_id: int | None = None
+    opened_at: datetime | None = None
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
     response_id: int | None = None
     dimensions: dict[str, Any] = field(default_factory=dict)
     response_started_at: datetime | None = None
     submitted_at: datetime | None = None
     answers: dict[int, StoredValue] = field(default_factory=dict)
+
+
+#: The name of :class:`ResponseState` when it was only an invitation's.
+InvitationState = ResponseState

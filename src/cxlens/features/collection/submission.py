@@ -1,23 +1,37 @@
-"""The hot path of the hosted survey page: one page of an invitation's survey, saved.
+"""The one way a response is written: :func:`submit_answers`, in the caller's session.
 
-A submission reads the invitation, its response and the answers in one query
-(:func:`load_state`), works on them in memory, and writes what changed: the response
-(``INSERT … ON CONFLICT DO NOTHING`` when new, else one ``UPDATE``), the answer
-(``INSERT … ON CONFLICT DO UPDATE``), answers that conditional logic now hides (``DELETE``)
-and the invitation (one ``UPDATE``, only when a timestamp is still empty). Core statements
-on a connection: no ORM unit of work. Commits are the caller's.
+Every way in — the hosted survey page (``POST /s/{token}``), an anonymous link (``/a/``),
+the on-site widget and a vote link in an email — reads the response with
+:func:`load_state` (invitations) or :func:`load_link_state` (anonymous links), parses the
+answers, and calls :func:`submit_answers`, which holds the rules:
+
+- answers are upserted per question, a blank one (``None``) removes the saved answer;
+- one response per ``(source, response_ref)``, whatever the concurrency: a response created
+  meanwhile by another request is reused (its answers read again);
+- submitting (``finish``) drops the answers to questions the survey logic now hides, sets
+  the response's ``submitted_at`` and the invitation's ``completed_at`` (first time only),
+  and gives the response its incentive code when the survey has one;
+- the response's ``content_hash`` is the hash of its answers after the change; the
+  invitation's ``opened_at`` and ``started_at`` are set when still empty.
+
+It works in the caller's unit of work (a ``Session``) and never commits: the writer commits
+(:mod:`cxlens.db.writes`), so a feature may add its own rows — a job, a case — in the same
+transaction. The statements are SQLAlchemy Core on the session's connection, built once per
+dialect: the hosted page is the busiest write of the server.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, and_, bindparam, delete, func, select, update
+from sqlalchemy.orm import Session
 
 from cxlens.features.collection.forms import SurveyForm
+from cxlens.features.collection.incentives import incentive_code
 from cxlens.features.collection.logic import AnswerValue, visible_questions
 from cxlens.features.collection.responses import (
     INVITATION_SOURCE,
@@ -25,14 +39,14 @@ from cxlens.features.collection.responses import (
     hash_answers,
     known_values,
 )
-from cxlens.features.collection.state import InvitationState, StoredValue
+from cxlens.features.collection.state import ResponseState, StoredValue
 from cxlens.models import Answer, Invitation, Question, Response
 
 INVITATIONS = cast(Table, Invitation.__table__)
 RESPONSES = cast(Table, Response.__table__)
 ANSWERS = cast(Table, Answer.__table__)
 
-_STATE = (
+_INVITATION_STATE = (
     select(
         INVITATIONS.c.id,
         INVITATIONS.c.survey_version_id,
@@ -60,6 +74,25 @@ _STATE = (
     )
     .outerjoin(ANSWERS, ANSWERS.c.response_id == RESPONSES.c.id)
     .where(INVITATIONS.c.id == bindparam("invitation_id"))
+)
+
+_LINK_STATE = (
+    select(
+        RESPONSES.c.id,
+        RESPONSES.c.survey_version_id,
+        RESPONSES.c.source,
+        RESPONSES.c.response_ref,
+        RESPONSES.c.channel,
+        RESPONSES.c.dimensions,
+        RESPONSES.c.started_at,
+        RESPONSES.c.submitted_at,
+        ANSWERS.c.question_id,
+        ANSWERS.c.value,
+        ANSWERS.c.text,
+    )
+    .select_from(RESPONSES)
+    .outerjoin(ANSWERS, ANSWERS.c.response_id == RESPONSES.c.id)
+    .where(RESPONSES.c.id == bindparam("response_id"))
 )
 
 
@@ -96,7 +129,9 @@ class _Statements:
         )
         by_id = RESPONSES.c.id == bindparam("response_id")
         response_common = {
-            "language": bindparam("language"),
+            "language": func.coalesce(
+                bindparam("language", type_=RESPONSES.c.language.type), RESPONSES.c.language
+            ),
             "content_hash": bindparam("content_hash"),
             "started_at": _coalesce_now(RESPONSES.c.started_at),
         }
@@ -161,23 +196,58 @@ def _statements(connection: Connection) -> _Statements:
     return found
 
 
-def load_state(connection: Connection, invitation_id: int) -> InvitationState | None:
+def _add_answer(state: ResponseState, question_id: Any, value: Any, text: Any) -> None:
+    if question_id is not None:
+        stored = value if value is not None else text
+        if stored is not None:
+            state.answers[question_id] = stored
+
+
+def load_state(session: Session, invitation_id: int) -> ResponseState | None:
     """The invitation with its response and answers (one query); ``None`` if no invitation."""
-    state: InvitationState | None = None
-    rows = connection.execute(
-        _STATE, {"invitation_id": invitation_id, "ref": invitation_ref(invitation_id)}
+    state: ResponseState | None = None
+    rows = session.connection().execute(
+        _INVITATION_STATE,
+        {"invitation_id": invitation_id, "ref": invitation_ref(invitation_id)},
     )
     for row in rows:
         if state is None:
-            state = InvitationState(*row[:8])
+            state = ResponseState(
+                survey_version_id=row[1],
+                source=INVITATION_SOURCE,
+                response_ref=invitation_ref(row[0]),
+                channel=row[3],
+                invitation_id=row[0],
+                customer_id=row[2],
+                touchpoint_id=row[4],
+                opened_at=row[5],
+                started_at=row[6],
+                completed_at=row[7],
+            )
             if row[8] is not None:
                 state.response_id = row[8]
                 state.dimensions = dict(row[9] or {})
                 state.response_started_at, state.submitted_at = row[10], row[11]
-        if row[12] is not None:
-            value = row[13] if row[13] is not None else row[14]
-            if value is not None:
-                state.answers[row[12]] = value
+        _add_answer(state, row[12], row[13], row[14])
+    return state
+
+
+def load_link_state(session: Session, response_id: int) -> ResponseState | None:
+    """A response with no invitation (an anonymous link's) and its answers; ``None`` if none."""
+    state: ResponseState | None = None
+    for row in session.connection().execute(_LINK_STATE, {"response_id": response_id}):
+        if state is None:
+            state = ResponseState(
+                survey_version_id=row[1],
+                source=row[2],
+                response_ref=row[3],
+                channel=row[4],
+                response_id=row[0],
+                dimensions=dict(row[5] or {}),
+                response_started_at=row[6],
+                submitted_at=row[7],
+            )
+        _add_answer(state, row[8], row[9], row[10])
     return state
 
 
@@ -186,30 +256,33 @@ def answers_by_key(form: SurveyForm, answers: Mapping[int, StoredValue]) -> dict
     return {q.key: answers[q.id] for q in form.questions if q.id in answers}
 
 
-def save_page(
-    connection: Connection,
-    form: SurveyForm,
-    state: InvitationState,
-    question: Question,
-    value: AnswerValue | None,
-    *,
-    language: str,
-    finish: bool,
-) -> None:
-    """Save one page's answer (``None``: left blank) and, when ``finish``, submit.
+#: What a submission brings: each question with its new value (``None``: left blank).
+Given = Iterable[tuple[Question, AnswerValue | None]]
 
-    Submitting drops the answers to questions the logic now hides, and sets the response's
-    ``submitted_at`` and the invitation's ``completed_at`` (first time only). The response's
-    ``content_hash`` is the hash of its answers after the change. One response per
-    invitation, whatever the concurrency: a response created meanwhile by another request is
-    reused (its answers read again).
+
+def submit_answers(
+    session: Session,
+    form: SurveyForm,
+    state: ResponseState,
+    given: Given,
+    *,
+    language: str | None,
+    finish: bool,
+) -> int:
+    """Save ``given`` answers on the response of ``state`` and, when ``finish``, submit it.
+
+    The rules of every way in (module docstring). ``language`` (``None``: keep) is the
+    response's. ``state`` is updated to what is stored now. Returns the response's id.
+    Flushes nothing of the ORM and never commits: the caller's unit of work does.
     """
     now = datetime.now(UTC)
+    changes = list({question.id: (question, value) for question, value in given}.values())
+    connection = session.connection()
     if state.response_id is None:
-        _create_response(connection, form, state, question, value, language, finish, now)
+        _create_response(connection, form, state, changes, language, finish, now)
     else:
-        _update_response(connection, form, state, question, value, language, finish, now)
-    if (
+        _update_response(connection, form, state, changes, language, finish, now)
+    if state.invitation_id is not None and (
         state.opened_at is None
         or state.started_at is None
         or (finish and state.completed_at is None)
@@ -218,89 +291,113 @@ def save_page(
             _statements(connection).update_invitation[finish],
             {"invitation_id": state.invitation_id, "now": now},
         )
+        state.opened_at = state.opened_at or now
+        state.started_at = state.started_at or now
+        if finish:
+            state.completed_at = state.completed_at or now
+    response_id = state.response_id
+    assert response_id is not None
+    incentive = None if form.definition is None else form.definition.incentive
+    if finish and incentive is not None:
+        incentive_code(session, incentive.code_pool, response_id)
+    return response_id
 
 
 def _after(
-    form: SurveyForm,
-    state: InvitationState,
-    question: Question,
-    value: AnswerValue | None,
-    finish: bool,
+    form: SurveyForm, state: ResponseState, changes: list[tuple[Question, Any]], finish: bool
 ) -> tuple[dict[int, StoredValue], list[int]]:
-    """The answers after this page (by question id) and the ids of those to drop."""
+    """The answers after this submission (by question id) and the ids of those to drop."""
     answers = dict(state.answers)
-    if value is None:
-        answers.pop(question.id, None)
-    else:
-        answers[question.id] = value
-    if not finish:
-        return answers, []
-    known = known_values(state, answers_by_key(form, answers))
-    shown = {q.id for q in visible_questions(form.questions, known)}
-    hidden = [q.id for q in form.questions if q.id in answers and q.id not in shown]
-    for question_id in hidden:
-        del answers[question_id]
-    return answers, hidden
+    for question, value in changes:
+        if value is None:
+            answers.pop(question.id, None)
+        else:
+            answers[question.id] = value
+    drop = [q.id for q, v in changes if v is None and q.id in state.answers]
+    if finish:  # the one rule: what the survey logic now hides is not submitted
+        known = known_values(state, answers_by_key(form, answers))
+        shown = {q.id for q in visible_questions(form.questions, known)}
+        hidden = [q.id for q in form.questions if q.id in answers and q.id not in shown]
+        for question_id in hidden:
+            del answers[question_id]
+        drop.extend(hidden)
+    return answers, sorted(set(drop))
 
 
 def _create_response(
     connection: Connection,
     form: SurveyForm,
-    state: InvitationState,
-    question: Question,
-    value: AnswerValue | None,
-    language: str,
+    state: ResponseState,
+    changes: list[tuple[Question, Any]],
+    language: str | None,
     finish: bool,
     now: datetime,
 ) -> None:
-    answers, _ = _after(form, state, question, value, finish)
+    answers, _ = _after(form, state, changes, finish)
     row: dict[str, Any] = {
         "survey_version_id": state.survey_version_id,
         "invitation_id": state.invitation_id,
         "customer_id": state.customer_id,
-        "response_ref": invitation_ref(state.invitation_id),
+        "response_ref": state.response_ref,
         "content_hash": hash_answers(answers_by_key(form, answers)),
-        "source": INVITATION_SOURCE,
+        "source": state.source,
         "channel": state.channel,
         "language": language,
         "touchpoint_id": state.touchpoint_id,
-        "dimensions": {},
+        "dimensions": dict(state.dimensions),
         "started_at": now,
         "submitted_at": now if finish else None,
         "created_at": now,
     }
     response_id = connection.execute(_statements(connection).insert_response, row).scalar()
     if response_id is None:  # another request created it meanwhile: continue on theirs
-        fresh = load_state(connection, state.invitation_id)
-        if fresh is None or fresh.response_id is None:  # pragma: no cover - deleted meanwhile
-            raise RuntimeError(f"the response of invitation {state.invitation_id} vanished")
-        state.response_id, state.dimensions = fresh.response_id, fresh.dimensions
-        state.response_started_at = fresh.response_started_at
-        state.submitted_at = fresh.submitted_at
-        state.answers = fresh.answers
-        _update_response(connection, form, state, question, value, language, finish, now)
+        _reload(connection, state)
+        _update_response(connection, form, state, changes, language, finish, now)
         return
     state.response_id = response_id
-    if question.id in answers:
-        _upsert_answer(connection, response_id, question.id, answers[question.id], new=True)
+    state.response_started_at = now
+    state.submitted_at = now if finish else None
+    for question, _value in changes:
+        if question.id in answers:
+            _upsert_answer(connection, response_id, question.id, answers[question.id], new=True)
+    state.answers = answers
+
+
+def _reload(connection: Connection, state: ResponseState) -> None:
+    """Read again the response another request created under ``state``'s reference."""
+    query = select(
+        RESPONSES.c.id, RESPONSES.c.dimensions, RESPONSES.c.started_at, RESPONSES.c.submitted_at
+    ).where(RESPONSES.c.source == state.source, RESPONSES.c.response_ref == state.response_ref)
+    found = connection.execute(query).first()
+    if found is None:  # pragma: no cover - deleted meanwhile
+        raise RuntimeError(f"the response {state.response_ref} vanished")
+    state.response_id, state.dimensions = found[0], dict(found[1] or {})
+    state.response_started_at, state.submitted_at = found[2], found[3]
+    rows = connection.execute(
+        select(ANSWERS.c.question_id, ANSWERS.c.value, ANSWERS.c.text).where(
+            ANSWERS.c.response_id == found[0]
+        )
+    )
+    state.answers = {}
+    for question_id, value, text in rows:
+        _add_answer(state, question_id, value, text)
 
 
 def _update_response(
     connection: Connection,
     form: SurveyForm,
-    state: InvitationState,
-    question: Question,
-    value: AnswerValue | None,
-    language: str,
+    state: ResponseState,
+    changes: list[tuple[Question, Any]],
+    language: str | None,
     finish: bool,
     now: datetime,
 ) -> None:
     response_id = state.response_id
     assert response_id is not None
-    answers, hidden = _after(form, state, question, value, finish)
-    if question.id in answers:
-        _upsert_answer(connection, response_id, question.id, answers[question.id], new=False)
-    drop = [*hidden, *([question.id] if value is None and question.id in state.answers else [])]
+    answers, drop = _after(form, state, changes, finish)
+    for question, _value in changes:
+        if question.id in answers:
+            _upsert_answer(connection, response_id, question.id, answers[question.id], new=False)
     statements = _statements(connection)
     if drop:
         connection.execute(
@@ -315,6 +412,10 @@ def _update_response(
             "now": now,
         },
     )
+    state.response_started_at = state.response_started_at or now
+    if finish:
+        state.submitted_at = state.submitted_at or now
+    state.answers = answers
 
 
 def _upsert_answer(

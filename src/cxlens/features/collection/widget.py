@@ -21,10 +21,11 @@ from cxlens.core.errors import InputError, Location, NotFoundError
 from cxlens.core.signing import Purpose, Signer
 from cxlens.features.collection import responses as saving
 from cxlens.features.collection.forms import SurveyForm, latest_form
-from cxlens.features.collection.logic import visible_questions
+from cxlens.features.collection.logic import AnswerValue, visible_questions
 from cxlens.features.collection.service import is_opted_out, open_invitation
+from cxlens.features.collection.submission import load_state, submit_answers
 from cxlens.features.surveys.schemas import SCORE_TYPES
-from cxlens.models import Customer, Invitation, Question
+from cxlens.models import Customer, Invitation, Question, Response
 
 #: ``(session, customer_id, survey_id, event) -> reason to suppress or None``.
 PressureCheck = Callable[[Session, int | None, int, str], str | None]
@@ -157,14 +158,14 @@ def save_widget_answers(
 ) -> str | None:
     """Save answers posted by the widget; returns the thank-you message (or ``None``).
 
-    Raises ``NotFoundError`` for a bad token, ``InputError`` for an answer not accepted.
+    Raises ``NotFoundError`` for a bad token, ``InputError`` for an answer not accepted
+    (then nothing is saved).
     """
     visit = open_invitation(session, signer, token, Purpose.INVITATION)
     if visit.invitation.channel != WIDGET_CHANNEL:
         raise NotFoundError("this token is not a widget's")
     form = visit.form
-    response = saving.response_for_invitation(session, visit.invitation, create=True)
-    assert response is not None
+    given: list[tuple[Question, AnswerValue | None]] = []
     for key, raw in answers.items():
         question = form.question(str(key))
         if question is None:
@@ -172,9 +173,10 @@ def save_widget_answers(
                 f"no question {key!r}", Location(field=str(key)), expected="a question key"
             )
         values = [str(v) for v in raw] if isinstance(raw, list) else [str(raw)]
-        saving.save_answer(session, response, question, saving.parse_answer(form, question, values))
-    saving.refresh_hash(session, form, response)
-    saving.mark_started(visit.invitation)
-    if complete:
-        saving.complete(session, form, response, visit.invitation)
-    return form.thank_you(response.language or form.default_language)
+        given.append((question, saving.parse_answer(form, question, values)))
+    state = load_state(session, visit.invitation.id)
+    if state is None:  # pragma: no cover - open_invitation found it in this transaction
+        raise NotFoundError("this link is not valid")
+    submit_answers(session, form, state, given, language=None, finish=complete)
+    language = session.scalar(select(Response.language).where(Response.id == state.response_id))
+    return form.thank_you(language or form.default_language)

@@ -2,7 +2,7 @@
 embeddings, the company's themes (re-scored without re-embedding), discovery and training."""
 
 from cxlens.features.insights.discovery import Proposal, discover
-from cxlens.features.insights.pipeline import BackfillReport, backfill
+from cxlens.features.insights.pipeline import BackfillReport, backfill, rescore_in_batches
 from cxlens.features.insights.service import (
     accept_theme,
     add_label,
@@ -15,8 +15,15 @@ from cxlens.features.insights.service import (
     merge_themes,
     pending_count,
     rescore,
+    rescore_batch,
 )
-from cxlens.features.insights.tasks import ANALYZE, RESCORE, enqueue_analysis, start_pipeline
+from cxlens.features.insights.tasks import (
+    ANALYZE,
+    RESCORE,
+    enqueue_analysis,
+    enqueue_rescore,
+    start_pipeline,
+)
 from cxlens.features.insights.text_models import TextModels, load_text_models
 from cxlens.features.insights.training import TrainReport, train
 
@@ -37,11 +44,14 @@ __all__ = [
     "discover",
     "edit_theme",
     "enqueue_analysis",
+    "enqueue_rescore",
     "get_theme",
     "load_text_models",
     "merge_themes",
     "pending_count",
     "rescore",
+    "rescore_batch",
+    "rescore_in_batches",
     "start_pipeline",
     "train",
 ]

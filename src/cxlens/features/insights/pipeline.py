@@ -1,7 +1,8 @@
-"""The backfill: every comment the current model has not analysed, batch by batch.
+"""The backfill and the re-scoring from the command line: batch by batch, a commit each.
 
 Each batch commits on its own, so a backfill stopped anywhere (Ctrl-C, a crash) resumes
-where it stopped, and running it twice, or beside the worker, analyses nothing twice.
+where it stopped, and running it twice, or beside the worker, analyses nothing twice; and
+neither holds the database's write lock for more than one batch.
 """
 
 from __future__ import annotations
@@ -12,7 +13,12 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from cxlens.db import unit_of_work
-from cxlens.features.insights.service import analyse_pending, pending_count
+from cxlens.features.insights.service import (
+    RESCORE_BATCH,
+    analyse_pending,
+    pending_count,
+    rescore_batch,
+)
 from cxlens.features.insights.text_models import TextModels
 
 
@@ -59,3 +65,20 @@ def backfill(
         if on_batch is not None:
             on_batch(result.analysed)
     return BackfillReport(analysed=analysed, batches=batches, model=model, pending_before=pending)
+
+
+def rescore_in_batches(db: Engine, engine: TextModels, *, batch: int = RESCORE_BATCH) -> int:
+    """Re-score every comment's themes, ``batch`` comments per transaction; how many.
+
+    For a theme change made from the command line, once that change has committed (the
+    server's changes enqueue ``insights.rescore`` for the worker instead).
+    """
+    if batch < 1:
+        raise ValueError(f"batch must be at least 1, not {batch}")
+    done = 0
+    after: int | None = 0
+    while after is not None:
+        with unit_of_work(db) as session:
+            after, count = rescore_batch(session, engine, after=after, batch=batch)
+        done += count
+    return done

@@ -135,16 +135,24 @@ def vector_batches(
     """Every cached vector of ``model`` as ``(answer_id, scale, codes)``, in id batches."""
     after = 0
     while True:
-        rows = session.execute(
-            select(TextEmbedding.answer_id, TextEmbedding.scale, TextEmbedding.vector)
-            .where(TextEmbedding.model == model, TextEmbedding.answer_id > after)
-            .order_by(TextEmbedding.answer_id)
-            .limit(batch)
-        ).all()
+        rows = vector_batch(session, model, after=after, limit=batch)
         if not rows:
             return
-        yield [(int(r[0]), float(r[1]), bytes(r[2])) for r in rows]
-        after = int(rows[-1][0])
+        yield rows
+        after = rows[-1][0]
+
+
+def vector_batch(
+    session: Session, model: str, *, after: int, limit: int
+) -> list[tuple[int, float, bytes]]:
+    """The next ``limit`` cached vectors of ``model`` after answer id ``after``, in id order."""
+    rows = session.execute(
+        select(TextEmbedding.answer_id, TextEmbedding.scale, TextEmbedding.vector)
+        .where(TextEmbedding.model == model, TextEmbedding.answer_id > after)
+        .order_by(TextEmbedding.answer_id)
+        .limit(limit)
+    ).all()
+    return [(int(r[0]), float(r[1]), bytes(r[2])) for r in rows]
 
 
 def count_vectors(session: Session, model: str) -> int:

@@ -266,35 +266,58 @@ def pending_count(session: Session, models: TextModels) -> tuple[int, str]:
 # --- re-scoring themes from the cache ------------------------------------------------------
 
 
-def rescore(session: Session, models: TextModels, *, batch: int = 2000) -> int:
+#: Comments re-scored per transaction by the worker's ``insights.rescore`` job: a short
+#: write each (a theme edit once re-scored every comment in one transaction, 11–30 s).
+RESCORE_BATCH = 500
+
+
+def rescore(session: Session, engine: TextModels, *, batch: int = 2000) -> int:
     """Re-score every comment's themes against the company's taxonomy from CACHED vectors.
 
     Only the theme texts are embedded (those not embedded before); comments never are. A
     hit keeps the aspect sentiment it had; a new hit takes the comment's sentiment. Returns
-    how many analyses were re-scored.
+    how many analyses were re-scored. All in the caller's transaction: the server does
+    not call this (a theme edit enqueues ``insights.rescore``, which the worker runs in
+    batches, :func:`rescore_batch`); the CLI and training do.
     """
-    taxonomy = company_taxonomy(session)
-    vectors = embed_taxonomy(taxonomy, models.embedder, cache=models.theme_cache)
-    dim = models.embedder.dim
     done = 0
-    for rows in repo.vector_batches(session, models.embedding_model, batch=batch):
-        analyses = repo.latest_analyses(session, [r[0] for r in rows])
-        rows = [r for r in rows if r[0] in analyses]
-        if not rows:
-            continue
-        matrix = decode_many([(r[1], r[2]) for r in rows], dim)
-        found = theme_hits(score_themes(matrix, vectors), taxonomy.keys, limit=MAX_THEMES)
-        previous = repo.hits_of(session, [analyses[r[0]].id for r in rows])
-        for row, hits in zip(rows, found, strict=True):
-            analysis = analyses[row[0]]
-            before = {h.theme_key: h for h in previous[analysis.id]}
-            repo.replace_hits(
-                session,
-                analysis.id,
-                [_hit(key, score, before.get(key), analysis) for key, score in hits],
-            )
-            done += 1
+    after: int | None = 0
+    while after is not None:
+        after, count = rescore_batch(session, engine, after=after, batch=batch)
+        done += count
     return done
+
+
+def rescore_batch(
+    session: Session, engine: TextModels, *, after: int, batch: int = RESCORE_BATCH
+) -> tuple[int | None, int]:
+    """Re-score the next ``batch`` cached comments after answer id ``after``.
+
+    Returns the last answer id done (``None`` when none was left) and how many analyses
+    were re-scored.
+    """
+    rows = repo.vector_batch(session, engine.embedding_model, after=after, limit=batch)
+    if not rows:
+        return None, 0
+    taxonomy = company_taxonomy(session)
+    vectors = embed_taxonomy(taxonomy, engine.embedder, cache=engine.theme_cache)
+    last = rows[-1][0]
+    analyses = repo.latest_analyses(session, [r[0] for r in rows])
+    rows = [r for r in rows if r[0] in analyses]
+    if not rows:
+        return last, 0
+    matrix = decode_many([(r[1], r[2]) for r in rows], engine.embedder.dim)
+    found = theme_hits(score_themes(matrix, vectors), taxonomy.keys, limit=MAX_THEMES)
+    previous = repo.hits_of(session, [analyses[r[0]].id for r in rows])
+    for row, hits in zip(rows, found, strict=True):
+        analysis = analyses[row[0]]
+        before = {h.theme_key: h for h in previous[analysis.id]}
+        repo.replace_hits(
+            session,
+            analysis.id,
+            [_hit(key, score, before.get(key), analysis) for key, score in hits],
+        )
+    return last, len(rows)
 
 
 def _hit(key: str, score: float, old: object, analysis: TextAnalysis) -> dict[str, object]:

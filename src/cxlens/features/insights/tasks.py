@@ -14,6 +14,12 @@ in the next batch, whatever the backlog. With the default CPU model (≈ 50 comm
 two cores) a batch takes ≈ 0.6 s, so a new comment is analysed within about two batches
 plus the worker's poll interval while a backlog runs, and within :data:`POLL_SECONDS` plus
 one batch when the chain is idle (docs/worker.md).
+
+``insights.rescore`` re-scores the comments' themes after the taxonomy changed, one short
+transaction of :data:`~cxlens.features.insights.service.RESCORE_BATCH` comments per job,
+each job enqueueing the next (``{"after": last answer id}``). A theme edit calls
+:func:`enqueue_rescore` in its own transaction, so the re-scoring exists only if the edit
+committed, and the edit's request never holds the write lock for the re-scoring.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from cxlens.core.settings import Settings
-from cxlens.features.insights.service import analyse_pending, rescore
+from cxlens.features.insights.service import RESCORE_BATCH, analyse_pending, rescore_batch
 from cxlens.features.insights.text_models import TextModels, load_text_models
 from cxlens.jobs import HandlerRegistry, JobContext, add_schedule, enqueue
 from cxlens.models import Job, JobStatus, Schedule
@@ -44,6 +50,37 @@ SCHEDULE_NAME = "insights: restart text analysis"
 def enqueue_analysis(session: Session, *, key: str | None = None) -> Job:
     """Ask the worker to analyse pending comments now (in the caller's transaction)."""
     return enqueue(session, ANALYZE, {}, idempotency_key=key)
+
+
+def enqueue_rescore(session: Session) -> Job | None:
+    """Ask the worker to re-score every comment's themes (in the caller's transaction).
+
+    Nothing is added when a re-scoring from the start is already waiting (it will read the
+    taxonomy as it is when it runs); ``None`` then.
+    """
+    waiting = session.execute(
+        select(Job.id).where(Job.kind == RESCORE, Job.status == JobStatus.QUEUED.value)
+    ).scalars()
+    for job_id in waiting:
+        job = session.get(Job, job_id)
+        if job is not None and int((job.payload or {}).get("after", 0)) == 0:
+            return None
+    return enqueue(session, RESCORE, {"after": 0})
+
+
+def rescore_job(
+    session: Session, payload: dict[str, Any], context: JobContext, engine: TextModels
+) -> None:
+    """One batch of the re-scoring, then the job for the next one (none after the last)."""
+    batch = int(payload.get("batch", RESCORE_BATCH))
+    last, _ = rescore_batch(session, engine, after=int(payload.get("after", 0)), batch=batch)
+    if last is not None:
+        enqueue(
+            session,
+            RESCORE,
+            {"after": last, "batch": batch},
+            idempotency_key=f"{RESCORE}:after:{context.job_id}",
+        )
 
 
 def ensure_schedule(session: Session) -> None:
@@ -102,11 +139,11 @@ def register(
     def analyze(session: Session, payload: dict[str, Any], context: JobContext) -> None:
         analyze_job(session, payload, context, text_models())
 
-    def rescore_job(session: Session, payload: dict[str, Any], context: JobContext) -> None:
-        rescore(session, text_models())
+    def rescore(session: Session, payload: dict[str, Any], context: JobContext) -> None:
+        rescore_job(session, payload, context, text_models())
 
     registry.register(ANALYZE, analyze)
-    registry.register(RESCORE, rescore_job)
+    registry.register(RESCORE, rescore)
 
 
 def start_pipeline(session: Session) -> None:

@@ -1,32 +1,34 @@
 """The hosted survey page (``/s/``), anonymous link surveys (``/a/``), votes, opt-out, pixel.
 
-The ``async`` routes only read the request body on the event loop; their database work runs
-in the thread pool (``run_in_threadpool``). A blocking SQLite call on the event loop could
-wait on a write lock whose holder needs the loop to commit, stalling the whole server for
-the busy timeout.
+Reads run in a read-only session; every write is a function handed to the process's writer
+(:mod:`cxlens.db.writes`), which runs it behind the SQLite write gate, commits (with the
+other writes waiting: group commit), and only then returns, so the page that follows never
+acknowledges what is not stored. A route never holds a read session while it waits for the
+writer (the writer needs a connection of the same pool). Answers are written by one
+service, :func:`~cxlens.features.collection.submission.submit_answers`. The ``async``
+routes only read the request body on the event loop and await the writer; no blocking
+database call runs on the loop.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Annotated, Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from babel.numbers import format_decimal
-from fastapi import APIRouter, Depends, Request, Response
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import CxlensError, InputError, Location, NotFoundError, TooLargeError
 from cxlens.core.settings import Settings
 from cxlens.core.signing import Purpose, TokenError
-from cxlens.db import unit_of_work
+from cxlens.db import read_only
 from cxlens.features.collection import responses as saving
 from cxlens.features.collection.forms import SurveyForm, frozen_form, latest_form
-from cxlens.features.collection.incentives import incentive_code
+from cxlens.features.collection.incentives import code_of
 from cxlens.features.collection.links import signer_for
 from cxlens.features.collection.logic import AnswerValue, visible_questions
 from cxlens.features.collection.security import (
@@ -38,28 +40,30 @@ from cxlens.features.collection.security import (
 from cxlens.features.collection.service import (
     check_unsubscribe,
     invitation_language,
+    mark_opened,
     open_invitation,
     record_open,
     record_vote,
     unsubscribe,
 )
-from cxlens.features.collection.state import InvitationState
-from cxlens.features.collection.submission import answers_by_key, load_state, save_page
+from cxlens.features.collection.state import ResponseState
+from cxlens.features.collection.submission import (
+    answers_by_key,
+    load_link_state,
+    load_state,
+    submit_answers,
+)
 from cxlens.features.surveys.schemas import SCORE_TYPES
 from cxlens.models import Invitation, Question
 from cxlens.models import Response as ResponseRow
-from cxlens.web.deps import get_session, get_settings
+from cxlens.web.deps import ReadSession, SettingsDep, WriterDep, get_settings, get_writer
 from cxlens.web.errors import error_page, problem_of
 from cxlens.web.guards import check_form_fields
 from cxlens.web.pages.i18n import UI_LANGUAGES, choose_language, gettext_for, language_name
 from cxlens.web.pages.ratelimit import allowed
 from cxlens.web.pages.render import SECURITY_HEADERS, render
-from cxlens.web.pages.writegate import write_gate, write_queue
 
 router = APIRouter(include_in_schema=False)
-
-SessionDep = Annotated[Session, Depends(get_session)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 #: A transparent 1×1 GIF.
 PIXEL = bytes.fromhex(
@@ -190,7 +194,7 @@ def _is_last(form: SurveyForm, known: Mapping[str, AnswerValue], q: Question) ->
 def _page(
     flow: Flow,
     lang: str,
-    response: ResponseRow | InvitationState | None,
+    response: ResponseRow | ResponseState | None,
     answers: Mapping[str, AnswerValue],
     question: Question,
     *,
@@ -225,7 +229,7 @@ def _thanks(session: Session, flow: Flow, lang: str, response: ResponseRow) -> H
     code = None
     definition = flow.form.definition
     if definition is not None and definition.incentive is not None:
-        code = incentive_code(session, definition.incentive.code_pool, response.id)
+        code = code_of(session, response.id)  # given on submission
     return _message(lang, _("Thank you!"), message, code=code, switcher=None)
 
 
@@ -292,53 +296,6 @@ def _first(fields: Mapping[str, list[str]], name: str) -> str | None:
     return values[0] if values else None
 
 
-def _submit(
-    session: Session,
-    flow: Flow,
-    fields: Mapping[str, list[str]],
-    response_of: Any,
-    invitation: Invitation | None,
-    redirect_extra: Mapping[str, str],
-) -> Response:
-    """Save one page's answer; redirect to the next question or the thank-you page."""
-    lang = _first(fields, "lang") or flow.form.default_language
-    if lang not in flow.form.languages:
-        lang = flow.form.default_language
-    _ = gettext_for(lang)
-    existing: ResponseRow | None = response_of(False)
-    answers = saving.current_answers(session, flow.form, existing)
-    shown = visible_questions(flow.form.questions, saving.known_values(existing, answers))
-    key = _first(fields, "q")
-    question = next((x for x in shown if x.key == key), None)
-    if question is None:
-        return RedirectResponse(_url(flow.path, lang=lang, **redirect_extra), status_code=303)
-    try:
-        value = saving.parse_answer(flow.form, question, fields.get("answer", []))
-    except InputError as exc:
-        error = _answer_error(exc, lang)
-        return _page(
-            flow, lang, existing, answers, question, error=error, status=422, extra=redirect_extra
-        )
-    response: ResponseRow = response_of(True)
-    response.language = lang
-    saving.save_answer(session, response, question, value)
-    answers = {k: v for k, v in answers.items() if k != question.key}
-    if value is not None:
-        answers[question.key] = value
-    saving.refresh_hash(session, flow.form, response, answers)
-    if invitation is not None:
-        saving.mark_started(invitation)
-    following = saving.next_question(
-        flow.form, saving.known_values(response, answers), question.key
-    )
-    if following is None:
-        saving.complete(session, flow.form, response, invitation, answers)
-        return RedirectResponse(_url(flow.path, lang=lang, **redirect_extra), status_code=303)
-    return RedirectResponse(
-        _url(flow.path, q=following.key, lang=lang, **redirect_extra), status_code=303
-    )
-
-
 def _csrf_failed(lang: str) -> HTMLResponse:
     _ = gettext_for(lang)
     return _message(lang, _("The form has expired"), _("Please go back and try again."), status=403)
@@ -351,34 +308,42 @@ def _csrf_failed(lang: str) -> HTMLResponse:
 def survey_page(
     token: str,
     request: Request,
-    session: SessionDep,
     settings: SettingsDep,
+    writer: WriterDep,
     q: str | None = None,
     lang: str | None = None,
 ) -> Response:
-    """The survey page of an invitation, one question per page; plain HTML forms."""
+    """The survey page of an invitation, one question per page; plain HTML forms.
+
+    The first view records the invitation's ``opened_at`` (a short write, after the read
+    session closed) before the page goes out.
+    """
     if not allowed(request, "survey"):
         return _too_many(request)
-    try:
-        visit = open_invitation(session, signer_for(settings), token, Purpose.INVITATION)
-    except NotFoundError:
-        return _not_found(request)
-    invitation = visit.invitation
-    flow = Flow(f"/s/{token}", visit.form, csrf_token(settings, f"invitation:{invitation.id}"))
-    chosen = _lang(request, visit.form, lang, invitation_language(session, invitation))
-    if invitation.opened_at is None:
-        saving.mark_opened(invitation)
-    response = saving.response_for_invitation(session, invitation, create=False)
-    return _show(session, flow, chosen, response, q)
+    with read_only(request.app.state.engine) as session:
+        try:
+            visit = open_invitation(session, signer_for(settings), token, Purpose.INVITATION)
+        except NotFoundError:
+            return _not_found(request)
+        invitation = visit.invitation
+        flow = Flow(f"/s/{token}", visit.form, csrf_token(settings, f"invitation:{invitation.id}"))
+        chosen = _lang(request, visit.form, lang, invitation_language(session, invitation))
+        response = saving.response_for_invitation(session, invitation, create=False)
+        page = _show(session, flow, chosen, response, q)
+        first_view = invitation.opened_at is None
+    if first_view:
+        invitation_id = invitation.id
+        writer.write(lambda s: mark_opened(s, invitation_id))
+    return page
 
 
 async def survey_submit(request: Request) -> Response:
     """``POST /s/{token}``: save the answer of one page (CSRF-checked) and go on.
 
     The link's token and the form token are checked on the event loop (no database); the
-    database work runs in the write queue's thread, committed with the other submissions
-    waiting (group commit), and the redirect goes out only after that commit. A plain
-    Starlette route (the hot path): no FastAPI dependency solving or validation.
+    database work runs in the writer's thread, committed with the other writes waiting
+    (group commit), and the redirect goes out only after that commit. A plain Starlette
+    route (the hot path): no FastAPI dependency solving or validation.
     """
     token: str = request.path_params["token"]
     settings = get_settings(request)
@@ -396,30 +361,35 @@ async def survey_submit(request: Request) -> Response:
     csrf_ok = csrf_valid(settings, subject, _first(fields, "csrf"))
     path = f"/s/{token}"
 
-    def job(connection: Connection) -> Response:
-        state = load_state(connection, claims.invitation_id)
+    def job(session: Session) -> Response:
+        state = load_state(session, claims.invitation_id)
         if state is None:
             return _not_found(request)
-        form = frozen_form(connection, state.survey_version_id)
+        form = frozen_form(session, state.survey_version_id)
         if not csrf_ok:
             return _csrf_failed(form.default_language)
-        return _submit_invitation(connection, path, form, fields, state, settings)
+        flow = Flow(path, form, "")  # its form token only if the page is shown again
+        return _submit_page(session, flow, fields, state, {}, lambda: csrf_token(settings, subject))
 
-    return await write_queue(request).run(job)
+    return await get_writer(request).run(job)
 
 
 router.add_route("/s/{token}", survey_submit, methods=["POST"], include_in_schema=False)
 
 
-def _submit_invitation(
-    connection: Connection,
-    path: str,
-    form: SurveyForm,
+def _submit_page(
+    session: Session,
+    flow: Flow,
     fields: Mapping[str, list[str]],
-    state: InvitationState,
-    settings: Settings,
+    state: ResponseState,
+    extra: Mapping[str, str],
+    csrf: Callable[[], str] | None = None,
 ) -> Response:
-    """:func:`_submit` for an invitation, on plain data read once (the hot path)."""
+    """Save one page's answer with :func:`submit_answers`; redirect to the next question,
+    or (when none follows) submit and redirect to the thank-you page. Hosted page and
+    anonymous links alike, on plain data read once. ``csrf`` makes the form token of a
+    page shown again (an invalid answer), when ``flow`` has none yet."""
+    form, path = flow.form, flow.path
     lang = _first(fields, "lang") or form.default_language
     if lang not in form.languages:
         lang = form.default_language
@@ -428,20 +398,23 @@ def _submit_invitation(
     key = _first(fields, "q")
     question = next((x for x in shown if x.key == key), None)
     if question is None:
-        return RedirectResponse(_url(path, lang=lang), status_code=303)
+        return RedirectResponse(_url(path, lang=lang, **extra), status_code=303)
     try:
         value = saving.parse_answer(form, question, fields.get("answer", []))
     except InputError as exc:
         error = _answer_error(exc, lang)
-        flow = Flow(path, form, csrf_token(settings, f"invitation:{state.invitation_id}"))
-        return _page(flow, lang, state, answers, question, error=error, status=422)
+        if csrf is not None:
+            flow = replace(flow, csrf=csrf())
+        return _page(flow, lang, state, answers, question, error=error, status=422, extra=extra)
     after = {k: v for k, v in answers.items() if k != question.key}
     if value is not None:
         after[question.key] = value
     following = saving.next_question(form, saving.known_values(state, after), question.key)
-    save_page(connection, form, state, question, value, language=lang, finish=following is None)
+    submit_answers(
+        session, form, state, [(question, value)], language=lang, finish=following is None
+    )
     return RedirectResponse(
-        _url(path, q=None if following is None else following.key, lang=lang),
+        _url(path, q=None if following is None else following.key, lang=lang, **extra),
         status_code=303,
     )
 
@@ -450,16 +423,14 @@ def _submit_invitation(
 
 
 @router.get("/v/{token}")
-def vote(token: str, request: Request, settings: SettingsDep) -> Response:
+def vote(token: str, request: Request, settings: SettingsDep, writer: WriterDep) -> Response:
     """Record a vote link's score, then 303 to the follow-up page of the survey.
 
-    Runs behind the SQLite write gate (a vote always writes) and commits before the
-    redirect goes out.
+    A write (the writer commits it before the redirect goes out).
     """
     if not allowed(request, "vote"):
         return _too_many(request)
-    with write_gate(request), unit_of_work(request.app.state.engine) as session:
-        return _vote(token, request, session, settings)
+    return writer.write(lambda session: _vote(token, request, session, settings))
 
 
 def _vote(token: str, request: Request, session: Session, settings: Settings) -> Response:
@@ -469,10 +440,6 @@ def _vote(token: str, request: Request, session: Session, settings: Settings) ->
     except NotFoundError:
         return _not_found(request)
     survey_token = signer.sign(visit.invitation.id, purpose=Purpose.INVITATION)
-    if following is None:
-        response = saving.response_for_invitation(session, visit.invitation, create=False)
-        if response is not None:
-            saving.complete(session, visit.form, response, visit.invitation)
     return RedirectResponse(
         _url(f"/s/{survey_token}", q=following),
         status_code=303,
@@ -481,18 +448,16 @@ def _vote(token: str, request: Request, session: Session, settings: Settings) ->
 
 
 @router.get("/o/{token}")
-def open_pixel(
-    token: str, request: Request, session: SessionDep, settings: SettingsDep
-) -> Response:
+def open_pixel(token: str, request: Request, settings: SettingsDep, writer: WriterDep) -> Response:
     """A 1×1 GIF that records the invitation's ``opened_at`` (the same GIF for any token)."""
     if allowed(request, "open"):
-        record_open(session, signer_for(settings), token)
+        writer.write(lambda session: record_open(session, signer_for(settings), token))
     return Response(PIXEL, media_type="image/gif", headers={"Cache-Control": "no-store"})
 
 
 @router.get("/u/{token}")
 def unsubscribe_page(
-    token: str, request: Request, session: SessionDep, settings: SettingsDep
+    token: str, request: Request, session: ReadSession, settings: SettingsDep
 ) -> Response:
     """Ask to confirm the opt-out (a GET changes nothing: mail scanners follow links)."""
     if not allowed(request, "unsubscribe"):
@@ -513,38 +478,27 @@ def unsubscribe_page(
 
 
 @router.post("/u/{token}")
-async def unsubscribe_submit(
-    token: str, request: Request, session: SessionDep, settings: SettingsDep
-) -> Response:
+async def unsubscribe_submit(token: str, request: Request, settings: SettingsDep) -> Response:
     """Record the opt-out: the confirm button, or RFC 8058 ``List-Unsubscribe=One-Click``."""
     fields = await _form_fields(request)
-    return await run_in_threadpool(_unsubscribe_submit, token, request, session, settings, fields)
-
-
-def _unsubscribe_submit(
-    token: str,
-    request: Request,
-    session: Session,
-    settings: Settings,
-    fields: Mapping[str, list[str]],
-) -> Response:
-    """The blocking part of :func:`unsubscribe_submit`, run off the event loop."""
     if not allowed(request, "unsubscribe"):
         return _too_many(request)
-    one_click = _first(fields, "List-Unsubscribe") == "One-Click"
-    try:
-        invitation = unsubscribe(
-            session, signer_for(settings), token, method="one_click" if one_click else "link"
+    method = "one_click" if _first(fields, "List-Unsubscribe") == "One-Click" else "link"
+
+    def job(session: Session) -> Response:
+        try:
+            invitation = unsubscribe(session, signer_for(settings), token, method=method)
+        except NotFoundError:
+            return _not_found(request)
+        lang = _ui_lang(request, session, invitation)
+        _ = gettext_for(lang)
+        return _message(
+            lang,
+            _("You have been unsubscribed"),
+            _("You will not receive any more survey invitations from us."),
         )
-    except NotFoundError:
-        return _not_found(request)
-    lang = _ui_lang(request, session, invitation)
-    _ = gettext_for(lang)
-    return _message(
-        lang,
-        _("You have been unsubscribed"),
-        _("You will not receive any more survey invitations from us."),
-    )
+
+    return await get_writer(request).run(job)
 
 
 def _ui_lang(request: Request, session: Session, invitation: Invitation) -> str:
@@ -574,36 +528,60 @@ def _anon_response(
 def anonymous_page(
     survey_key: str,
     request: Request,
-    session: SessionDep,
     settings: SettingsDep,
+    writer: WriterDep,
     q: str | None = None,
     lang: str | None = None,
     r: str | None = None,
 ) -> Response:
-    """An anonymous link survey: one response per visitor (a cookie), rate limited."""
+    """An anonymous link survey: one response per visitor (a cookie), rate limited.
+
+    A returning visitor's page is read only; a new visitor's response is a write.
+    """
     if not allowed(request, "anonymous"):
         return _too_many(request)
-    try:
-        form = latest_form(session, survey_key)
-    except NotFoundError:
-        return _not_found(request)
-    cookie_name = ANON_COOKIE + survey_key
-    response = _anon_response(session, settings, form, r) or _anon_response(
-        session, settings, form, request.cookies.get(cookie_name)
-    )
-    chosen = _lang(request, form, lang, None)
-    if response is None:
-        if not allowed(request, "anonymous-new"):
-            return _too_many(request)
-        hidden = {k: v for k, v in request.query_params.items() if k in form.hidden_field_keys()}
+    cookie = request.cookies.get(ANON_COOKIE + survey_key)
+    with read_only(request.app.state.engine) as session:
+        try:
+            form = latest_form(session, survey_key)
+        except NotFoundError:
+            return _not_found(request)
+        response = _anon_response(session, settings, form, r) or _anon_response(
+            session, settings, form, cookie
+        )
+        chosen = _lang(request, form, lang, None)
+        if response is not None:
+            return _anonymous_view(
+                request, survey_key, session, settings, form, response, chosen, q
+            )
+    if not allowed(request, "anonymous-new"):
+        return _too_many(request)
+    hidden = {k: v for k, v in request.query_params.items() if k in form.hidden_field_keys()}
+
+    def job(session: Session) -> Response:
         response = saving.new_link_response(session, form, hidden=hidden, language=chosen)
+        return _anonymous_view(request, survey_key, session, settings, form, response, chosen, q)
+
+    return writer.write(job)
+
+
+def _anonymous_view(
+    request: Request,
+    survey_key: str,
+    session: Session,
+    settings: Settings,
+    form: SurveyForm,
+    response: ResponseRow,
+    lang: str,
+    q: str | None,
+) -> Response:
     signed = sign_response_id(settings, response.id)
     flow = Flow(
         f"/a/{survey_key}", form, csrf_token(settings, f"response:{response.id}"), (("r", signed),)
     )
-    page = _show(session, flow, chosen, response, q, {"r": signed})
+    page = _show(session, flow, lang, response, q, {"r": signed})
     page.set_cookie(
-        cookie_name,
+        ANON_COOKIE + survey_key,
         signed,
         max_age=180 * 86400,
         httponly=True,
@@ -615,46 +593,37 @@ def anonymous_page(
 
 
 @router.post("/a/{survey_key}")
-async def anonymous_submit(
-    survey_key: str, request: Request, session: SessionDep, settings: SettingsDep
-) -> Response:
-    """Save one page of an anonymous link survey (CSRF-checked)."""
+async def anonymous_submit(survey_key: str, request: Request, settings: SettingsDep) -> Response:
+    """Save one page of an anonymous link survey (CSRF-checked), in the writer."""
     fields = await _form_fields(request)
-    return await run_in_threadpool(
-        _anonymous_submit, survey_key, request, session, settings, fields
-    )
-
-
-def _anonymous_submit(
-    survey_key: str,
-    request: Request,
-    session: Session,
-    settings: Settings,
-    fields: Mapping[str, list[str]],
-) -> Response:
-    """The blocking part of :func:`anonymous_submit`, run off the event loop."""
     if not allowed(request, "anonymous"):
         return _too_many(request)
-    try:
-        form = latest_form(session, survey_key)
-    except NotFoundError:
-        return _not_found(request)
     signed = _first(fields, "r")
-    response = _anon_response(session, settings, form, signed)
-    if (
-        response is None
-        or signed is None
-        or not csrf_valid(settings, f"response:{response.id}", _first(fields, "csrf"))
-    ):
-        return _csrf_failed(form.default_language)
-    flow = Flow(
-        f"/a/{survey_key}", form, csrf_token(settings, f"response:{response.id}"), (("r", signed),)
-    )
+    response_id = read_response_id(settings, signed)
+    csrf = _first(fields, "csrf")
 
-    def response_of(create: bool) -> ResponseRow | None:
-        return response
+    def job(session: Session) -> Response:
+        try:
+            form = latest_form(session, survey_key)
+        except NotFoundError:
+            return _not_found(request)
+        state = None if response_id is None else load_link_state(session, response_id)
+        if (
+            state is None
+            or signed is None
+            or state.survey_version_id != form.version.id
+            or not csrf_valid(settings, f"response:{response_id}", csrf)
+        ):
+            return _csrf_failed(form.default_language)
+        flow = Flow(
+            f"/a/{survey_key}",
+            form,
+            csrf_token(settings, f"response:{response_id}"),
+            (("r", signed),),
+        )
+        return _submit_page(session, flow, fields, state, {"r": signed})
 
-    return _submit(session, flow, fields, response_of, None, {"r": signed})
+    return await get_writer(request).run(job)
 
 
 __all__ = ["PIXEL", "SECURITY_HEADERS", "router"]

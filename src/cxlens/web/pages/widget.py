@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
@@ -20,7 +19,7 @@ from cxlens.features.collection.widget import (
     opt_out_only,
     save_widget_answers,
 )
-from cxlens.web.deps import get_session, get_settings
+from cxlens.web.deps import get_settings, get_writer
 from cxlens.web.errors import problem, problem_of, problem_response, problem_responses
 from cxlens.web.pages.i18n import UI_LANGUAGES, choose_language, gettext_for
 from cxlens.web.pages.ratelimit import allowed
@@ -33,7 +32,6 @@ CORS = {
     "Access-Control-Allow-Headers": "Content-Type",
     "Cache-Control": "no-store",
 }
-SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 #: The largest widget request body (bytes).
 MAX_BODY_BYTES = 20_000
@@ -168,9 +166,7 @@ _ANSWER_BODY: dict[str, Any] = {
     responses=problem_responses(413, 422, 429),
     openapi_extra=_json_body(_DECIDE_BODY),
 )
-async def widget_decide(
-    request: Request, session: SessionDep, settings: SettingsDep
-) -> JSONResponse:
+async def widget_decide(request: Request, settings: SettingsDep) -> JSONResponse:
     """``{survey, event, customer?, lang?, hidden?, mode?}`` → ``{show, token, questions, labels}``.
 
     Sampling (``app.state.widget_sample_rate``, default 1) and contact pressure
@@ -178,7 +174,12 @@ async def widget_decide(
     """
     try:
         body = await _body(request)
-        return await run_in_threadpool(_widget_decide, request, session, settings, body)
+        if not allowed(request, "widget"):
+            return _rate_limited()
+        _check(body, _DECIDE_BODY)
+        return await get_writer(request).run(
+            lambda session: _widget_decide(request, session, settings, body)
+        )
     except CxlensError as exc:
         return _problem(exc)
 
@@ -186,10 +187,7 @@ async def widget_decide(
 def _widget_decide(
     request: Request, session: Session, settings: Settings, body: dict[str, Any]
 ) -> JSONResponse:
-    """The blocking part of :func:`widget_decide`, run off the event loop."""
-    if not allowed(request, "widget"):
-        return _rate_limited()
-    _check(body, _DECIDE_BODY)
+    """The database part of :func:`widget_decide`: a write (it may create an invitation)."""
     pressure: PressureCheck = getattr(request.app.state, "widget_pressure", opt_out_only)
     rate = float(getattr(request.app.state, "widget_sample_rate", 1.0))
     hidden = body.get("hidden") if isinstance(body.get("hidden"), dict) else {}
@@ -236,31 +234,23 @@ def _widget_decide(
     responses=problem_responses(404, 413, 422, 429),
     openapi_extra=_json_body(_ANSWER_BODY),
 )
-async def widget_answer(
-    request: Request, session: SessionDep, settings: SettingsDep
-) -> JSONResponse:
+async def widget_answer(request: Request, settings: SettingsDep) -> JSONResponse:
     """``{token, answers: {key: value}, complete?}`` → ``{ok, thank_you}``; errors are
-    problem details (``detail`` says what to fix)."""
+    problem details (``detail`` says what to fix). Answered once the answers are committed
+    (:func:`save_widget_answers` in the writer)."""
     try:
         body = await _body(request)
-        return await run_in_threadpool(_widget_answer, request, session, settings, body)
+        if not allowed(request, "widget"):
+            return _rate_limited()
+        _check(body, _ANSWER_BODY)
+        answers = body["answers"]
+        token = str(body.get("token") or "")
+        complete = bool(body.get("complete", True))
+        thanks = await get_writer(request).run(
+            lambda session: save_widget_answers(
+                session, signer_for(settings), token, answers, complete=complete
+            )
+        )
     except CxlensError as exc:
         return _problem(exc)
-
-
-def _widget_answer(
-    request: Request, session: Session, settings: Settings, body: dict[str, Any]
-) -> JSONResponse:
-    """The blocking part of :func:`widget_answer`, run off the event loop."""
-    if not allowed(request, "widget"):
-        return _rate_limited()
-    _check(body, _ANSWER_BODY)
-    answers = body["answers"]
-    thanks = save_widget_answers(
-        session,
-        signer_for(settings),
-        str(body.get("token") or ""),
-        answers,
-        complete=bool(body.get("complete", True)),
-    )
     return _reply({"ok": True, "thank_you": thanks})

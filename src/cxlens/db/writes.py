@@ -1,4 +1,10 @@
-"""Writes of the public pages: one SQLite writer at a time, and group commit.
+"""Every write of the server goes here: one writer per process, one SQLite writer at a time.
+
+This is the database layer's single way to write from a server (the web app): a route
+hands a function of a :class:`~sqlalchemy.orm.Session` to :meth:`Writer.write` (or
+``await`` :meth:`Writer.run`), and gets its result once the transaction that ran it has
+committed. So nothing is acknowledged before it is durable, and later features can add
+rows (a job, a case) in the same transaction as the change that causes them.
 
 SQLite lets one writer in at a time; the others wait in its busy handler, which sleeps in
 growing steps (1, 2, 5 … 100 ms) instead of waking when the lock is free. The *write gate*
@@ -8,17 +14,20 @@ starts as soon as the previous one commits. The gate is taken in turns: a writer
 takes ``<database>-gate-next`` and holds it while it waits for the gate, so a process that
 has just left the gate cannot take it again before a process that was already waiting
 (``flock`` alone wakes the waiter but lets the leaver barge back in). PostgreSQL needs no
-gate.
+gate (:func:`gate_for` is then a no-op).
 
-The *write queue* runs survey submissions in one writer thread per process: once it holds
-the gate it takes every submission waiting (those that arrived while it waited for the gate
-too), runs them one after the other in one transaction, and commits once (group commit);
-each request is answered only after that commit. A failed batch is rolled back and its
-submissions are run again one transaction each, so one failure fails only its own request.
+The :class:`Writer` runs the write functions in one thread per process: once it holds the
+gate it takes every function waiting (those that arrived while it waited for the gate too),
+runs them one after the other in one transaction (one ``Session``; ``BEGIN IMMEDIATE`` on
+SQLite, so the write lock is taken up front and a writer of another program waits in the
+busy handler instead of failing the batch), and commits once (group commit); each caller
+is answered only after that commit. A failed batch is rolled back and its functions are
+run again one transaction each, so one failure fails only its own caller. Write functions
+must be short: the gate is held while they run (long work goes to the worker, in batches).
 
-On an SQLite file the queue's transactions skip SQLite's automatic WAL checkpoint (which
+On an SQLite file the writer's transactions skip SQLite's automatic WAL checkpoint (which
 would copy the WAL into the database and ``fsync`` inside a commit, holding every waiting
-submission for tens of milliseconds); a :class:`Checkpointer` thread of the process runs a
+write for tens of milliseconds); a :class:`Checkpointer` thread of the process runs a
 ``PASSIVE`` checkpoint every :data:`CHECKPOINT_EVERY` batches instead, beside the writers.
 Under steady writes such a checkpoint never catches up with the end of the WAL, and SQLite
 only starts the WAL over when a writer finds it wholly checkpointed, so the WAL would grow
@@ -27,6 +36,9 @@ than :data:`WAL_RESET_BYTES`, the checkpoint thread passes again beside the writ
 they write little during a pass, then checkpoints *behind the gate*: only the frames written
 since its last pass are left to copy (and two ``fsync``), and the next writer starts the WAL
 over.
+
+No web framework here: the web layer reaches its writer with :func:`writer_for` on the
+app's engine.
 """
 
 from __future__ import annotations
@@ -36,6 +48,7 @@ import os
 import queue
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future
 from contextlib import AbstractContextManager, nullcontext
@@ -43,17 +56,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-from fastapi import Request
 from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on POSIX
     fcntl = None  # type: ignore[assignment]
 
-STATE_KEY = "cxlens_sqlite_write_gate"
-QUEUE_KEY = "cxlens_write_queue"
-#: Most submissions committed together.
+#: Most write functions committed together.
 MAX_BATCH = 256
 #: A writer thread with nothing to do for this long stops (a new one starts on demand).
 IDLE_SECONDS = 5.0
@@ -70,6 +81,8 @@ CATCH_UP_PASSES = 8
 _FRAME_HEADER_BYTES = 24
 
 T = TypeVar("T")
+#: A write: a function of the batch's session (flush if you like; never commit).
+WriteFunction = Callable[[Session], T]
 _CREATE = threading.Lock()
 
 
@@ -124,31 +137,6 @@ def _flock(path: Path) -> int:
         os.close(fd)
         raise
     return fd
-
-
-def _lock_file(engine: Engine) -> Path | None:
-    database = engine.url.database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return Path(database).expanduser().with_name(Path(database).name + "-gate")
-
-
-def gate_for(state: Any) -> AbstractContextManager[object]:
-    """The write gate of an app's state (made on first use); a no-op off SQLite."""
-    engine: Engine = state.engine
-    if engine.dialect.name != "sqlite":
-        return nullcontext()
-    with _CREATE:
-        gate = getattr(state, STATE_KEY, None)
-        if gate is None:
-            gate = WriteGate(_lock_file(engine))
-            setattr(state, STATE_KEY, gate)
-    return gate
-
-
-def write_gate(request: Request) -> AbstractContextManager[object]:
-    """The app's SQLite write gate (made on first use), or a no-op on other databases."""
-    return gate_for(request.app.state)
 
 
 class Checkpointer:
@@ -242,7 +230,8 @@ def _reset(
         return _passive(connection)
 
 
-def _database_file(engine: Engine) -> Path | None:
+def database_file(engine: Engine) -> Path | None:
+    """The SQLite file of ``engine``; ``None`` for another database or an in-memory one."""
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         return None
@@ -251,23 +240,43 @@ def _database_file(engine: Engine) -> Path | None:
     return Path(database).expanduser()
 
 
-Job = Callable[[Connection], Any]
+_GATES: dict[Path, WriteGate] = {}
 
 
-class WriteQueue:
-    """Runs write jobs in one thread, many per transaction, one commit per batch."""
+def gate_for(engine: Engine) -> AbstractContextManager[object]:
+    """The write gate of ``engine``'s database in this process; a no-op off an SQLite file.
 
-    def __init__(self, engine: Engine, gate: AbstractContextManager[object]) -> None:
+    One gate per database file and process, whatever the number of engines on it.
+    """
+    database = database_file(engine)
+    if database is None:
+        return nullcontext()
+    path = database.resolve()
+    with _CREATE:
+        gate = _GATES.get(path)
+        if gate is None:
+            gate = _GATES[path] = WriteGate(path.with_name(path.name + "-gate"))
+    return gate
+
+
+_Item = tuple[WriteFunction[Any], Future[Any]]
+
+
+class Writer:
+    """Runs write functions in one thread, many per transaction, one commit per batch."""
+
+    def __init__(self, engine: Engine, gate: AbstractContextManager[object] | None = None) -> None:
         self._engine = engine
-        self._gate = gate
-        self._jobs: queue.SimpleQueue[tuple[Job, Future[Any]]] = queue.SimpleQueue()
+        self._gate = gate if gate is not None else gate_for(engine)
+        self._jobs: queue.SimpleQueue[_Item] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._running = False
-        database = _database_file(engine)
-        self._checkpointer = None if database is None else Checkpointer(database, gate)
+        database = database_file(engine)
+        self._sqlite = engine.dialect.name == "sqlite"
+        self._checkpointer = None if database is None else Checkpointer(database, self._gate)
         self._batches = 0
 
-    def submit(self, job: Callable[[Connection], T]) -> Future[T]:
+    def submit(self, job: WriteFunction[T]) -> Future[T]:
         """Queue ``job``; its future resolves after the transaction that ran it committed."""
         future: Future[T] = Future()
         with self._lock:
@@ -277,8 +286,15 @@ class WriteQueue:
                 threading.Thread(target=self._run, name="cxlens-writer", daemon=True).start()
         return future
 
-    async def run(self, job: Callable[[Connection], T]) -> T:
-        """:meth:`submit` from the event loop, awaiting the commit."""
+    def write(self, job: WriteFunction[T]) -> T:
+        """Run ``job`` in the writer and wait for its commit (from a thread, not the loop).
+
+        Its exception, if it raised one, is raised here (its writes rolled back).
+        """
+        return self.submit(job).result()
+
+    async def run(self, job: WriteFunction[T]) -> T:
+        """:meth:`write` from the event loop: awaits the commit without blocking the loop."""
         return await asyncio.wrap_future(self.submit(job))
 
     def _run(self) -> None:
@@ -291,9 +307,15 @@ class WriteQueue:
                         self._running = False
                         return
                 continue
-            self._commit([first])
+            batch = [first]
+            try:
+                self._commit(batch)
+            except BaseException as exc:  # pragma: no cover - a job raised past Exception
+                for _, future in batch:  # no caller waits for ever; the thread goes on
+                    if not future.done():
+                        future.set_exception(exc)
 
-    def _take_waiting(self, batch: list[tuple[Job, Future[Any]]]) -> None:
+    def _take_waiting(self, batch: list[_Item]) -> None:
         """Add the jobs waiting now to ``batch``, up to :data:`MAX_BATCH`."""
         while len(batch) < MAX_BATCH:
             try:
@@ -301,7 +323,15 @@ class WriteQueue:
             except queue.Empty:
                 return
 
-    def _commit(self, batch: list[tuple[Job, Future[Any]]]) -> None:
+    def _begin(self, connection: Connection) -> None:
+        """Begin the batch's transaction on ``connection``; the session joins it (and does
+        not end it: the writer commits the connection)."""
+        if self._sqlite:  # the write lock now: no deferred upgrade to fail half-way
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        elif not connection.in_transaction():
+            connection.begin()
+
+    def _commit(self, batch: list[_Item]) -> None:
         """Run ``batch`` plus the jobs waiting once the gate is ours; one commit."""
         checkpointer = self._checkpointer
         try:
@@ -310,9 +340,14 @@ class WriteQueue:
                 if checkpointer is not None:  # the checkpoint thread does it, off this path
                     connection.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
                 try:
-                    results = [job(connection) for job, _ in batch]
+                    self._begin(connection)
+                    with Session(bind=connection, expire_on_commit=False) as session:
+                        results = [job(session) for job, _ in batch]
+                        session.flush()
                     connection.commit()
                 finally:
+                    if connection.in_transaction():
+                        connection.rollback()
                     if checkpointer is not None:  # back to SQLite's default for other users
                         connection.exec_driver_sql(
                             f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT}"
@@ -331,28 +366,48 @@ class WriteQueue:
             if self._batches % CHECKPOINT_EVERY == 0:
                 checkpointer.request()
 
-    def _alone(self, item: tuple[Job, Future[Any]]) -> None:
+    def _alone(self, item: _Item) -> None:
         job, future = item
         try:
-            with self._gate, self._engine.begin() as connection:
-                result = job(connection)
-        except BaseException as exc:  # handed to the request that queued the job
+            with self._gate, self._engine.connect() as connection:
+                try:
+                    self._begin(connection)
+                    with Session(bind=connection, expire_on_commit=False) as session:
+                        result = job(session)
+                        session.flush()
+                    connection.commit()
+                finally:
+                    if connection.in_transaction():
+                        connection.rollback()
+        except BaseException as exc:  # handed to the caller that queued the job
             future.set_exception(exc)
         else:
             future.set_result(result)
 
 
-def write_queue(request: Request) -> WriteQueue:
-    """The app's write queue (made on first use)."""
-    state = request.app.state
+_WRITERS: weakref.WeakKeyDictionary[Engine, Writer] = weakref.WeakKeyDictionary()
+
+
+def writer_for(engine: Engine) -> Writer:
+    """The writer of ``engine`` in this process (made on first use)."""
     with _CREATE:
-        found = getattr(state, QUEUE_KEY, None)
-    if isinstance(found, WriteQueue):
+        found = _WRITERS.get(engine)
+    if found is not None:
         return found
-    gate = gate_for(state)
+    gate = gate_for(engine)
     with _CREATE:
-        found = getattr(state, QUEUE_KEY, None)
-        if not isinstance(found, WriteQueue):
-            found = WriteQueue(state.engine, gate)
-            setattr(state, QUEUE_KEY, found)
+        found = _WRITERS.get(engine)
+        if found is None:
+            found = _WRITERS[engine] = Writer(engine, gate)
     return found
+
+
+__all__ = [
+    "Checkpointer",
+    "WriteFunction",
+    "WriteGate",
+    "Writer",
+    "database_file",
+    "gate_for",
+    "writer_for",
+]

@@ -1,4 +1,4 @@
-"""The write gate (across processes via flock) and the write queue (group commit)."""
+"""The write gate (across processes via flock) and the writer (group commit)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,17 @@ from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, create_engine, event, text
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.orm import Session
 
-from cxlens.web.pages import writegate
-from cxlens.web.pages.writegate import (
+from cxlens.db import writes
+from cxlens.db.writes import (
     SQLITE_AUTOCHECKPOINT,
     Checkpointer,
     WriteGate,
-    WriteQueue,
+    Writer,
+    gate_for,
+    writer_for,
 )
 
 
@@ -89,13 +92,13 @@ def test_jobs_that_came_while_the_gate_was_taken_commit_together_and_a_failure_f
     commits: list[int] = []
     event.listen(engine, "commit", lambda _conn: commits.append(1))
     lock = tmp_path / "q.db-gate"
-    queue = WriteQueue(engine, WriteGate(lock))
+    queue = Writer(engine, WriteGate(lock))
 
-    def insert(n: int) -> Callable[[Connection], int]:
-        def job(connection: Connection) -> int:
+    def insert(n: int) -> Callable[[Session], int]:
+        def job(session: Session) -> int:
             if n == 7:
                 raise ValueError("bad job")
-            connection.execute(text("INSERT INTO t (n) VALUES (:n)"), {"n": n})
+            session.execute(text("INSERT INTO t (n) VALUES (:n)"), {"n": n})
             return n
 
         return job
@@ -122,13 +125,13 @@ def test_a_batch_of_waiting_jobs_is_one_commit(tmp_path: Path) -> None:
         c.execute(text("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
     commits: list[int] = []
     event.listen(engine, "commit", lambda _conn: commits.append(1))
-    queue = WriteQueue(engine, WriteGate(None))
+    queue = Writer(engine, WriteGate(None))
     release = threading.Event()
-    first = queue.submit(lambda connection: release.wait(5))
+    first = queue.submit(lambda session: release.wait(5))
     futures = [
         queue.submit(
-            lambda connection, n=n: (
-                connection.execute(text("INSERT INTO t (n) VALUES (:n)"), {"n": n}).rowcount
+            lambda session, n=n: (
+                session.execute(text("INSERT INTO t (n) VALUES (:n)"), {"n": n}).rowcount  # type: ignore[attr-defined]
             )
         )
         for n in range(50)
@@ -147,10 +150,10 @@ def test_the_checkpoint_thread_checkpoints_and_batches_leave_sqlites_default(
     with engine.begin() as c:
         c.exec_driver_sql("PRAGMA journal_mode=WAL")
         c.execute(text("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
-    queue = WriteQueue(engine, WriteGate(tmp_path / "w.db-gate"))
+    queue = Writer(engine, WriteGate(tmp_path / "w.db-gate"))
 
-    def insert(connection: Connection) -> int:
-        connection.execute(text("INSERT INTO t DEFAULT VALUES"))
+    def insert(session: Session) -> int:
+        session.execute(text("INSERT INTO t DEFAULT VALUES"))
         return 1
 
     assert sum(queue.submit(insert).result(5) for _ in range(5)) == 5
@@ -189,7 +192,7 @@ def test_a_large_wal_is_checkpointed_behind_the_gate_and_starts_over(
     checkpointer = Checkpointer(database, gate)
     busy, frames, done = checkpointer.checkpoint()  # a small WAL: beside the writers only
     assert gate.entered == 0 and (busy, done) == (0, frames) and frames > 20
-    monkeypatch.setattr(writegate, "WAL_RESET_BYTES", 0)
+    monkeypatch.setattr(writes, "WAL_RESET_BYTES", 0)
     busy, frames, done = checkpointer.checkpoint()
     assert gate.entered == 1 and (busy, done) == (0, frames)
     with engine.begin() as c:  # the next writer starts the WAL over
@@ -208,6 +211,66 @@ def test_no_gated_pass_when_the_wal_started_over_while_catching_up(tmp_path: Pat
     connection.commit()
     gate = _CountingGate()
     # a WAL said to hold more frames than it now does: it was started over meanwhile
-    busy, frames, _ = writegate._reset(connection, 10**6, gate)
+    busy, frames, _ = writes._reset(connection, 10**6, gate)
     assert gate.entered == 0 and busy == 0 and frames < 10**6
     connection.close()
+
+
+def test_one_gate_per_database_file_whatever_the_engines(tmp_path: Path) -> None:
+    first = create_engine(f"sqlite:///{tmp_path / 'g.db'}")
+    second = create_engine(f"sqlite:///{tmp_path / 'g.db'}")
+    other = create_engine(f"sqlite:///{tmp_path / 'h.db'}")
+    assert gate_for(first) is gate_for(second)
+    assert gate_for(first) is not gate_for(other)
+    assert writer_for(first) is writer_for(first) and writer_for(first) is not writer_for(second)
+    for engine in (first, second, other):
+        engine.dispose()
+
+
+def test_a_write_is_committed_when_its_call_returns_and_a_failure_rolls_it_back(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    engine, reader = create_engine(url), create_engine(url)
+    with engine.begin() as c:
+        c.execute(text("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
+    writer = Writer(engine)
+
+    def insert_then_fail(session: Session) -> None:
+        session.execute(text("INSERT INTO t (n) VALUES (2)"))
+        raise ValueError("refused")
+
+    assert writer.write(lambda s: s.execute(text("INSERT INTO t (n) VALUES (1)")).rowcount) == 1  # type: ignore[attr-defined]
+    with reader.connect() as c:  # another engine: another client of the database
+        assert c.execute(text("SELECT n FROM t")).scalars().all() == [1]
+    with pytest.raises(ValueError, match="refused"):
+        writer.write(insert_then_fail)
+    with reader.connect() as c:
+        assert c.execute(text("SELECT n FROM t")).scalars().all() == [1]
+    engine.dispose()
+    reader.dispose()
+
+
+def test_a_batch_waits_for_a_writer_outside_the_gate_instead_of_failing(tmp_path: Path) -> None:
+    database = tmp_path / "b.db"
+    engine = create_engine(f"sqlite:///{database}", connect_args={"timeout": 10})
+    with engine.begin() as c:
+        c.exec_driver_sql("PRAGMA journal_mode=WAL")
+        c.execute(text("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
+    other = sqlite3.connect(database, isolation_level=None)  # e.g. the worker, no gate
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO t (n) VALUES (1)")
+    writer = Writer(engine)
+
+    def read_then_write(session: Session) -> int:
+        count = int(session.execute(text("SELECT count(*) FROM t")).scalar_one())
+        session.execute(text("INSERT INTO t (n) VALUES (2)"))
+        return count
+
+    future = writer.submit(read_then_write)
+    time.sleep(0.3)
+    assert not future.done()  # waiting in the busy handler for the other writer
+    other.execute("COMMIT")
+    assert future.result(10) == 1  # read after the other commit: BEGIN IMMEDIATE
+    other.close()
+    engine.dispose()

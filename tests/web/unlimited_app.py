@@ -1,0 +1,22 @@
+"""``uvicorn --factory unlimited_app:app``: the real app, rate limits out of reach.
+
+For tests that drive the real server from many clients on one loopback address (the public
+pages allow 5 requests a second per address and route, as designed). Settings come from the
+``CXLENS_`` environment.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from cxlens.core.settings import Settings
+from cxlens.features.collection.ratelimit import RateLimiter
+from cxlens.web.app import create_app
+from cxlens.web.pages.ratelimit import STATE_KEY
+
+
+def app() -> FastAPI:
+    """The app of ``Settings()``, with a rate limiter that never refuses."""
+    built = create_app(Settings())
+    setattr(built.state, STATE_KEY, RateLimiter(rate=1e12, burst=10**12))
+    return built
