@@ -13,11 +13,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cxlens.cli.common import fail, store, store_session
+from cxlens.cli.common import fail, load_settings, store, store_session
 from cxlens.cli.output import DataTable, console, print_json, say, show
 from cxlens.core.errors import CxlensError
-from cxlens.core.settings import Settings
-
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -59,7 +57,6 @@ def backfill(
     ] = BackfillBackend.default,
 ) -> None:
     """Analyse every comment not yet analysed by the current model (resumable)."""
-    from cxlens.core.settings import Settings
     from cxlens.db import make_engine, upgrade
     from cxlens.features.insights import backfill as run
     from cxlens.features.insights.text_models import load_text_models
@@ -68,7 +65,7 @@ def backfill(
         engine = _engine() if backend is BackfillBackend.default else load_text_models("gpu")
     except CxlensError as exc:
         raise fail(exc) from None
-    db = make_engine(Settings())
+    db = make_engine(load_settings())
     try:
         upgrade(db)
         from rich.progress import (
@@ -215,7 +212,7 @@ def _then_rescore() -> Iterator[tuple[Session, list[int]]]:
     from cxlens.features.insights import rescore_in_batches
 
     rescored: list[int] = []
-    with store(Settings(), migrate=True) as db:
+    with store(load_settings(), migrate=True) as db:
         with unit_of_work(db) as session:
             yield session, rescored
         rescored.append(rescore_in_batches(db, _engine()))
