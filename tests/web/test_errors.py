@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -25,10 +27,10 @@ def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
     app.state.engine.dispose()
 
 
-def _problem(response: object, status: int, code: str) -> dict[str, object]:
+def _problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == PROBLEM_MEDIA_TYPE
-    body: dict[str, object] = response.json()
+    body: dict[str, Any] = response.json()
     assert body["status"] == status and body["code"] == code
     assert body["type"] == f"urn:cxlens:problem:{code}"
     assert isinstance(body["title"], str) and isinstance(body["detail"], str)
@@ -46,7 +48,7 @@ def test_request_validation_is_a_problem_listing_every_field(client: TestClient)
     response = client.get("/api/v1/comments", params={"limit": 0, "offset": -1})
     body = _problem(response, 422, "invalid_request")
     assert body["field"] == "query.limit"
-    assert [e["field"] for e in body["errors"]] == ["query.limit", "query.offset"]  # type: ignore[attr-defined]
+    assert [e["field"] for e in body["errors"]] == ["query.limit", "query.offset"]
 
 
 def test_method_not_allowed_lists_every_method_of_the_path(client: TestClient) -> None:
