@@ -258,6 +258,8 @@ def _allowed_methods(request: Request, known: str) -> list[str]:
     """
     path = request.url.path
     methods = {m.strip() for m in known.split(",") if m.strip()}
+    literal: set[str] = set()  # routes whose template is this very path win (``/themes/merge``
+    # over ``/themes/{key}``), as the OpenAPI document lists them
 
     def walk(routes: Sequence[Any]) -> None:
         for route in routes:
@@ -270,9 +272,11 @@ def _allowed_methods(request: Request, known: str) -> list[str]:
             regex = getattr(route, "path_regex", None)
             if regex is not None and not hasattr(route, "routes") and regex.match(path):
                 methods.update(getattr(route, "methods", None) or ())
+                if getattr(route, "path_format", None) == path:
+                    literal.update(getattr(route, "methods", None) or ())
 
     walk(request.app.router.routes)
-    return sorted(methods)
+    return sorted(literal or methods)
 
 
 def install_error_handlers(app: FastAPI) -> None:
