@@ -46,6 +46,8 @@ _EMPTY_ANSWERS = pa.table(
 )
 #: Columns of a response (besides its date, dimensions and answers) its content hash covers.
 _HASHED = ("customer_ref", "account_ref", "touchpoint", "channel", "language")
+#: The batch column holding each response's dimensions as JSON text.
+_DIMENSIONS = "\x00dimensions"
 #: Source recorded when a responses table leaves it empty.
 DEFAULT_SOURCE = "import"
 
@@ -255,6 +257,7 @@ def _import_batch(
     questions = {k: v.filter(keep) for k, v in questions.items()}
     if batch.num_rows == 0:
         return _Counts()
+    batch = batch.append_column(_DIMENSIONS, _dimensions_json(batch, ctx.data.dimensions))
     hashes = _content_hashes(batch, questions, ctx)
     stored = _stored(session, batch, ctx.stored_sources)
     new = np.ones(batch.num_rows, dtype=np.bool_)
@@ -370,7 +373,7 @@ def _response_rows(
             "language": kept.column("language"),
             "touchpoint_id": ctx.touchpoints(kept.column("touchpoint")),
             "submitted_at": kept.column("submitted_at"),
-            "dimensions": _dimensions_json(kept, ctx.data.dimensions),
+            "dimensions": kept.column(_DIMENSIONS),
             "created_at": pa.repeat(pa.scalar(ctx.created_at, TS), n),
         }
     )
@@ -418,7 +421,7 @@ def _content_hashes(
     parts = [
         repo.utc_text(kept.column("submitted_at")),
         *(kept.column(name) for name in _HASHED),
-        _dimensions_json(kept, ctx.data.dimensions),
+        kept.column(_DIMENSIONS),
         *(questions[q.column].cast(pa.string()) for q in ctx.data.questions),
     ]
     joined = pc.binary_join_element_wise(
