@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from cxlens.core.settings import Settings
 from cxlens.db import unit_of_work
-from cxlens.features.insights import RESCORE, analyse_pending
+from cxlens.features.insights import RESCORE, add_theme, analyse_pending, delete_theme, repository
 from cxlens.features.insights.tasks import register
 from cxlens.jobs import HandlerRegistry
 from cxlens.models import Job
@@ -60,3 +60,27 @@ def test_a_theme_added_over_the_api_shows_in_the_comments(
     assert {c["id"] for c in parking} == set(ids[len(OTHER) :])
     assert label.status_code == 201 and bad.status_code == 422 and missing.status_code == 404
     assert gone.status_code == 204 and "parking" not in {t["key"] for t in themes}
+
+
+def test_discovery_over_the_api_stores_proposals_and_replaces_them(
+    migrated_engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    text = text_models()
+    queue = [f"queue at the bakery counter took forever {i}" for i in range(6)]
+    wifi = [f"free wifi in the lounge kept dropping {i}" for i in range(6)]
+    with unit_of_work(migrated_engine) as session:  # no theme matches these comments
+        add_theme(session, "Parking", "parking", ["parking lot full"])
+        for theme in repository.themes(session):
+            if theme.key != "parking":
+                delete_theme(session, theme.key)
+        add_comments(session, queue + wifi)
+        analyse_pending(session, text, batch=100)
+    app = create_app(Settings(data_dir=tmp_path, database_url=database_url))
+    app.include_router(router)
+    app.state.text_engine = text
+    with TestClient(app) as client:
+        first = client.post("/api/v1/themes/discover")
+        second = client.post("/api/v1/themes/discover")
+    assert first.status_code == 200 and first.json(), first.text
+    assert all(t["status"] == "proposed" for t in first.json())
+    assert [t["key"] for t in second.json()] == [t["key"] for t in first.json()]

@@ -16,6 +16,7 @@ import typer
 from cxlens.cli.common import fail, load_settings, store, store_session
 from cxlens.cli.output import DataTable, console, print_json, say, show
 from cxlens.core.errors import CxlensError
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -145,11 +146,17 @@ def train_command(json_output: JsonOpt = False) -> None:
 
 def discover_command(json_output: JsonOpt = False) -> None:
     """Propose new themes from the comments no theme matched."""
-    from cxlens.features.insights import discover
+    from cxlens.db import read_only, unit_of_work
+    from cxlens.features.insights import ensure_themes, find_clusters, store_proposals
 
     try:
-        with store_session() as session:
-            found = discover(session, _engine())
+        with store(load_settings(), migrate=True) as db:
+            with unit_of_work(db) as session:
+                ensure_themes(session)
+            with read_only(db) as session:  # the slow part holds no write lock
+                clusters = find_clusters(session, _engine())
+            with unit_of_work(db) as session:
+                found = store_proposals(session, _engine(), clusters)
     except CxlensError as exc:
         raise fail(exc) from exc
     if json_output:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from cxlens.db import read_only
 from cxlens.features.insights import repository, service
-from cxlens.features.insights.discovery import discover
+from cxlens.features.insights.discovery import find_clusters, store_proposals
 from cxlens.features.insights.schemas import (
     AnalysisOut,
     CommentOut,
@@ -208,11 +208,17 @@ def merge_themes(body: MergeIn, writer: WriterDep) -> ThemeOut:
     summary="Discover themes",
     responses=problem_responses(503),
 )
-def discover_themes(writer: WriterDep, engine: EngineDep) -> list[ThemeOut]:
-    """Cluster the comments no theme matched; proposals are stored, not applied."""
+def discover_themes(request: Request, writer: WriterDep, engine: EngineDep) -> list[ThemeOut]:
+    """Cluster the comments no theme matched; proposals are stored, not applied.
+
+    The clustering runs in a read session; only storing the proposals takes the writer, so
+    submissions are never kept waiting behind it.
+    """
+    with read_only(_seeded(request, writer)) as session:
+        found = find_clusters(session, engine)
 
     def job(session: Session) -> list[ThemeOut]:
-        discover(session, engine)
+        store_proposals(session, engine, found)
         return [_theme(t) for t in repository.themes(session, status="proposed")]
 
     return writer.write(job)

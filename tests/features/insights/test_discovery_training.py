@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from cxlens.db import read_only, unit_of_work
 from cxlens.features.insights import (
     accept_theme,
     add_label,
@@ -12,7 +14,9 @@ from cxlens.features.insights import (
     analyse_pending,
     delete_theme,
     discover,
+    find_clusters,
     rescore,
+    store_proposals,
     train,
 )
 from cxlens.features.insights import repository as repo
@@ -72,3 +76,27 @@ def test_best_threshold_separates_labelled_scores() -> None:
     scores = np.array([0.95, 0.9, 0.7, 0.6], dtype=np.float32)
     truth = np.array([True, True, False, False])
     assert 0.7 < best_threshold(scores, truth) < 0.9
+
+
+def test_clusters_are_found_reading_only_then_stored_in_a_short_write(
+    migrated_engine: Engine,
+) -> None:
+    text = text_models()
+    with unit_of_work(migrated_engine) as session:
+        add_theme(session, "Parking", "parking", ["parking lot full"])
+        for theme in repo.themes(session):
+            if theme.key != "parking":
+                delete_theme(session, theme.key)
+        add_comments(session, QUEUE + WIFI)
+        analyse_pending(session, text, batch=100)
+    with read_only(migrated_engine) as session:  # a write here would fail
+        clusters = find_clusters(session, text, min_size=4)
+    with read_only(migrated_engine) as session:
+        assert repo.themes(session, status="proposed") == []
+    with unit_of_work(migrated_engine) as session:
+        first = store_proposals(session, text, clusters)
+    with unit_of_work(migrated_engine) as session:
+        again = store_proposals(session, text, clusters)  # replaces, same keys
+        stored = [t.key for t in repo.themes(session, status="proposed")]
+    assert first and [p.key for p in first] == [p.key for p in again] == stored
+    assert [p.size for p in first] == sorted((p.size for p in first), reverse=True)

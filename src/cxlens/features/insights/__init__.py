@@ -1,7 +1,13 @@
 """Text analytics in the store (issue 4): analyses per comment, the worker pipeline, cached
 embeddings, the company's themes (re-scored without re-embedding), discovery and training."""
 
-from cxlens.features.insights.discovery import Proposal, discover
+from cxlens.features.insights.discovery import (
+    Clusters,
+    Proposal,
+    discover,
+    find_clusters,
+    store_proposals,
+)
 from cxlens.features.insights.pipeline import BackfillReport, backfill, rescore_in_batches
 from cxlens.features.insights.service import (
     accept_theme,
@@ -11,6 +17,7 @@ from cxlens.features.insights.service import (
     company_taxonomy,
     delete_theme,
     edit_theme,
+    ensure_themes,
     get_theme,
     merge_themes,
     pending_count,
@@ -31,6 +38,7 @@ __all__ = [
     "ANALYZE",
     "RESCORE",
     "BackfillReport",
+    "Clusters",
     "Proposal",
     "TextModels",
     "TrainReport",
@@ -45,6 +53,8 @@ __all__ = [
     "edit_theme",
     "enqueue_analysis",
     "enqueue_rescore",
+    "ensure_themes",
+    "find_clusters",
     "get_theme",
     "load_text_models",
     "merge_themes",
@@ -53,5 +63,6 @@ __all__ = [
     "rescore_batch",
     "rescore_in_batches",
     "start_pipeline",
+    "store_proposals",
     "train",
 ]

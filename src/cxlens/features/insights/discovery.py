@@ -12,14 +12,20 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy.orm import Session
 
 from cxlens.features.insights import repository as repo
-from cxlens.features.insights.service import add_theme, comment_vectors, ensure_themes
+from cxlens.features.insights.service import (
+    Fresh,
+    add_theme,
+    ensure_themes,
+    store_vectors,
+    vectors_to_cache,
+)
 from cxlens.features.insights.text_models import TextModels
 from cxlens.text import theme_key
 from cxlens.text.types import Vectors
@@ -218,26 +224,31 @@ def keywords(texts: Sequence[str], background: Sequence[str], *, top: int = 4) -
     return chosen
 
 
-def discover(
+@dataclass(frozen=True, slots=True)
+class Clusters:
+    """What discovery found, before anything is stored: the proposals (with their wanted
+    keys) and the comment vectors embedded on the way, to be cached."""
+
+    proposals: tuple[Proposal, ...]
+    fresh: Fresh
+
+
+def find_clusters(
     session: Session,
     models: TextModels,
     *,
     min_size: int = 5,
     max_clusters: int = 8,
     verbatims: int = 3,
-) -> list[Proposal]:
-    """Cluster the comments that no theme matched; store each cluster as a proposed theme.
+) -> Clusters:
+    """Cluster the comments no theme matched (the slow part: embedding and k-means).
 
-    Earlier proposals not yet accepted are replaced. Returns the proposals, largest first.
+    Only reads: run it in a read session, then :func:`store_proposals` in a short write.
     """
-    ensure_themes(session)
-    for old in repo.themes(session, status="proposed"):
-        session.delete(old)
-    session.flush()
     comments = repo.unthemed_comments(session)
     if len(comments) < 2 * min_size:
-        return []
-    vectors = comment_vectors(session, models, comments)
+        return Clusters((), [])
+    vectors, fresh = vectors_to_cache(session, models, comments)
     k = max(1, min(max_clusters, len(comments) // min_size))
     labels, centres = kmeans(vectors, k)
     texts = [c.text for c in comments]
@@ -251,12 +262,26 @@ def discover(
         if not words:
             continue
         name = " / ".join(words[:3])
-        key = _free_key(session, theme_key(name))
         shown = tuple(texts[i] for i in closest[:verbatims])
         ids = tuple(comments[i].answer_id for i in closest)
-        proposals.append(Proposal(key, name, tuple(words), len(members), shown, ids))
+        proposals.append(Proposal(theme_key(name), name, tuple(words), len(members), shown, ids))
     proposals.sort(key=lambda p: -p.size)
-    for proposal in proposals:
+    return Clusters(tuple(proposals), fresh)
+
+
+def store_proposals(session: Session, models: TextModels, clusters: Clusters) -> list[Proposal]:
+    """Replace the proposals not yet accepted by ``clusters``' (a short write).
+
+    Each proposal gets a key no theme holds yet; returns them, largest first.
+    """
+    ensure_themes(session)
+    for old in repo.themes(session, status="proposed"):
+        session.delete(old)
+    session.flush()
+    store_vectors(session, models, clusters.fresh)
+    stored: list[Proposal] = []
+    for found in clusters.proposals:
+        proposal = replace(found, key=_free_key(session, found.key))
         row = add_theme(
             session,
             proposal.name,
@@ -272,7 +297,29 @@ def discover(
             key=proposal.key,
         )
         assert row.key == proposal.key
-    return proposals
+        stored.append(proposal)
+    return stored
+
+
+def discover(
+    session: Session,
+    models: TextModels,
+    *,
+    min_size: int = 5,
+    max_clusters: int = 8,
+    verbatims: int = 3,
+) -> list[Proposal]:
+    """Cluster the comments that no theme matched; store each cluster as a proposed theme.
+
+    Earlier proposals not yet accepted are replaced. Returns the proposals, largest first.
+    :func:`find_clusters` then :func:`store_proposals` in one session; the server and the
+    CLI run the first in a read session and the second in a short write.
+    """
+    ensure_themes(session)
+    found = find_clusters(
+        session, models, min_size=min_size, max_clusters=max_clusters, verbatims=verbatims
+    )
+    return store_proposals(session, models, found)
 
 
 def _free_key(session: Session, key: str) -> str:

@@ -119,10 +119,11 @@ class BatchResult:
 Fresh = list[tuple[int, float, bytes]]
 
 
-def _vectors(
+def vectors_to_cache(
     session: Session, models: TextModels, comments: Sequence[repo.Comment]
 ) -> tuple[Vectors, Fresh]:
-    """The vectors of ``comments``: cached ones read, missing ones embedded (not yet stored)."""
+    """The vectors of ``comments``: cached ones read, missing ones embedded (not yet stored:
+    the caller stores them with :func:`store_vectors`, after the slow part)."""
     dim = models.embedder.dim
     cached = repo.cached_vectors(session, models.embedding_model, [c.answer_id for c in comments])
     missing = [c for c in comments if c.answer_id not in cached]
@@ -136,7 +137,8 @@ def _vectors(
     return decode_many([cached[c.answer_id] for c in comments], dim), fresh
 
 
-def _store_vectors(session: Session, models: TextModels, fresh: Fresh) -> None:
+def store_vectors(session: Session, models: TextModels, fresh: Fresh) -> None:
+    """Cache the vectors :func:`vectors_to_cache` embedded."""
     for answer_id, scale, codes in fresh:
         repo.store_vector(
             session, models.embedding_model, answer_id, models.embedder.dim, scale, codes
@@ -147,8 +149,8 @@ def comment_vectors(
     session: Session, models: TextModels, comments: Sequence[repo.Comment]
 ) -> Vectors:
     """The vectors of ``comments`` from the cache; missing ones are embedded and cached."""
-    vectors, fresh = _vectors(session, models, comments)
-    _store_vectors(session, models, fresh)
+    vectors, fresh = vectors_to_cache(session, models, comments)
+    store_vectors(session, models, fresh)
     return vectors
 
 
@@ -160,7 +162,7 @@ def _embedded(
 ) -> tuple[Embedded, Fresh]:
     """Comment vectors (cached or fresh) and clause vectors of multi-clause comments; the
     fresh comment vectors are the caller's to store (after the slow part: see below)."""
-    vectors, fresh = _vectors(session, models, comments)
+    vectors, fresh = vectors_to_cache(session, models, comments)
     clause_texts: list[str] = []
     owner: list[int] = []
     for index, (comment, language) in enumerate(zip(comments, languages, strict=True)):
@@ -197,7 +199,7 @@ def analyse_comments(
     guesses = [detect_language(c.text) for c in comments]
     embedded, fresh = _embedded(session, models, comments, [g.language for g in guesses])
     results = analyzer.analyze_embedded(guesses, embedded)
-    _store_vectors(session, models, fresh)
+    store_vectors(session, models, fresh)
     keys = {t.name: t.key for t in analyzer.taxonomy.themes}
     stored = 0
     for comment, result in zip(comments, results, strict=True):
