@@ -19,7 +19,7 @@ def test_backfill_themes_label_and_train(database_url: str, tmp_path: Path) -> N
     with unit_of_work(db) as session:
         ids = add_comments(session, OTHER + PARKING)
     db.dispose()
-    insights.ENGINE[:] = [text_models()]
+    insights.TEXT_MODELS[:] = [text_models()]
     env = {"CXLENS_DATABASE_URL": database_url, "CXLENS_DATA_DIR": str(tmp_path)}
 
     def run(*args: str) -> str:
@@ -43,4 +43,4 @@ def test_backfill_themes_label_and_train(database_url: str, tmp_path: Path) -> N
         run("themes", "delete", "parking")
         assert "parking" not in run("themes", "list")
     finally:
-        insights.ENGINE.clear()
+        insights.TEXT_MODELS.clear()

@@ -28,7 +28,7 @@ def test_a_theme_added_over_the_api_shows_in_the_comments(
         analyse_pending(session, text, batch=100)
     app = create_app(Settings(data_dir=tmp_path, database_url=database_url))
     app.include_router(router)
-    app.state.text_engine = text
+    app.state.text_models = text
     with TestClient(app) as client:
         everything = client.get("/api/v1/comments").json()
         added = client.post(
@@ -77,7 +77,7 @@ def test_discovery_over_the_api_stores_proposals_and_replaces_them(
         analyse_pending(session, text, batch=100)
     app = create_app(Settings(data_dir=tmp_path, database_url=database_url))
     app.include_router(router)
-    app.state.text_engine = text
+    app.state.text_models = text
     with TestClient(app) as client:
         first = client.post("/api/v1/themes/discover")
         second = client.post("/api/v1/themes/discover")

@@ -56,7 +56,7 @@ def fuzzed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         analyse_pending(session, text, batch=100)
     store.dispose()
     app = create_app(Settings(database_url=url, data_dir=folder, signing_keys=["f" * 32]))
-    app.state.text_engine = text
+    app.state.text_models = text
     yield app
     app.state.engine.dispose()
 

@@ -27,16 +27,16 @@ themes_app = typer.Typer(
 )
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
-#: Tests (and embedders) set this to use another text engine than the default one.
-ENGINE: list[TextModels] = []
+#: Tests (and embedders) set this to use other text models than the default ones.
+TEXT_MODELS: list[TextModels] = []
 
 
-def _engine() -> TextModels:
+def _text_models() -> TextModels:
     from cxlens.features.insights.text_models import load_text_models
 
-    if not ENGINE:
-        ENGINE.append(load_text_models())
-    return ENGINE[0]
+    if not TEXT_MODELS:
+        TEXT_MODELS.append(load_text_models())
+    return TEXT_MODELS[0]
 
 
 class BackfillBackend(StrEnum):
@@ -63,7 +63,7 @@ def backfill(
     from cxlens.features.insights.text_models import load_text_models
 
     try:
-        engine = _engine() if backend is BackfillBackend.default else load_text_models("gpu")
+        models = _text_models() if backend is BackfillBackend.default else load_text_models("gpu")
     except CxlensError as exc:
         raise fail(exc) from None
     db = make_engine(load_settings())
@@ -91,7 +91,7 @@ def backfill(
 
             report = run(
                 db,
-                engine,
+                models,
                 batch=batch,
                 on_start=start,
                 on_batch=lambda n: progress.advance(task, n),
@@ -126,7 +126,7 @@ def train_command(json_output: JsonOpt = False) -> None:
 
     try:
         with store_session() as session:
-            report = train(session, _engine())
+            report = train(session, _text_models())
     except CxlensError as exc:
         raise fail(exc) from exc
     data = {
@@ -154,9 +154,9 @@ def discover_command(json_output: JsonOpt = False) -> None:
             with unit_of_work(db) as session:
                 ensure_themes(session)
             with read_only(db) as session:  # the slow part holds no write lock
-                clusters = find_clusters(session, _engine())
+                clusters = find_clusters(session, _text_models())
             with unit_of_work(db) as session:
-                found = store_proposals(session, _engine(), clusters)
+                found = store_proposals(session, _text_models(), clusters)
     except CxlensError as exc:
         raise fail(exc) from exc
     if json_output:
@@ -222,7 +222,7 @@ def _then_rescore() -> Iterator[tuple[Session, list[int]]]:
     with store(load_settings(), migrate=True) as db:
         with unit_of_work(db) as session:
             yield session, rescored
-        rescored.append(rescore_in_batches(db, _engine()))
+        rescored.append(rescore_in_batches(db, _text_models()))
 
 
 @themes_app.command("add")

@@ -32,16 +32,16 @@ from cxlens.web.errors import problem_responses
 router = APIRouter(prefix="/api/v1", tags=["text"])
 
 
-def get_text_engine(request: Request) -> TextModels:
-    """The app's text engine (``app.state.text_engine``; the default one, built once)."""
-    engine: TextModels | None = getattr(request.app.state, "text_engine", None)
-    if engine is None:
-        engine = load_text_models()
-        request.app.state.text_engine = engine
-    return engine
+def get_text_models(request: Request) -> TextModels:
+    """The app's text models (``app.state.text_models``; the default one, built once)."""
+    models: TextModels | None = getattr(request.app.state, "text_models", None)
+    if models is None:
+        models = load_text_models()
+        request.app.state.text_models = models
+    return models
 
 
-EngineDep = Annotated[TextModels, Depends(get_text_engine)]
+TextModelsDep = Annotated[TextModels, Depends(get_text_models)]
 
 
 def _theme(row: TextTheme) -> ThemeOut:
@@ -208,17 +208,17 @@ def merge_themes(body: MergeIn, writer: WriterDep) -> ThemeOut:
     summary="Discover themes",
     responses=problem_responses(503),
 )
-def discover_themes(request: Request, writer: WriterDep, engine: EngineDep) -> list[ThemeOut]:
+def discover_themes(request: Request, writer: WriterDep, models: TextModelsDep) -> list[ThemeOut]:
     """Cluster the comments no theme matched; proposals are stored, not applied.
 
     The clustering runs in a read session; only storing the proposals takes the writer, so
     submissions are never kept waiting behind it.
     """
     with read_only(_seeded(request, writer)) as session:
-        found = find_clusters(session, engine)
+        found = find_clusters(session, models)
 
     def job(session: Session) -> list[ThemeOut]:
-        store_proposals(session, engine, found)
+        store_proposals(session, models, found)
         return [_theme(t) for t in repository.themes(session, status="proposed")]
 
     return writer.write(job)
