@@ -34,6 +34,28 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     signing_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
+    # Responses the wrong hands cannot cast or change (docs/collection.md)
+    survey_link_days: int = Field(
+        default=60, ge=1, description="survey and vote links expire this many days after sending"
+    )
+    response_edit_hours: float = Field(
+        default=24.0, ge=0, description="a submitted response may be changed for this long"
+    )
+    vote_burst_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="two different scores of one invitation clicked this close are a scanner",
+    )
+    anonymous_responses_per_client_hour: int = Field(
+        default=5, ge=1, description="new anonymous-link responses per client address and survey"
+    )
+    anonymous_responses_per_survey_hour: int = Field(
+        default=1000, ge=1, description="new anonymous-link responses per survey, all clients"
+    )
+    anonymous_form_hours: float = Field(
+        default=6.0, gt=0, description="how long an anonymous survey's form token is accepted"
+    )
+
     # Who is asking (e-mail and SMS texts)
     company_name: str | None = None
     email_signature: str | None = None

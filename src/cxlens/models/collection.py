@@ -63,9 +63,7 @@ class VoteClick(Base):
     __table_args__ = (Index(None, "invitation_id", "clicked_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    invitation_id: Mapped[int] = mapped_column(
-        ForeignKey("invitations.id", ondelete="CASCADE")
-    )
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id", ondelete="CASCADE"))
     score: Mapped[int]
     outcome: Mapped[str] = mapped_column(String(16))
     clicked_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -19,14 +19,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import InputError, Location
+from cxlens.features.collection.counting import INVITATION_SOURCE as INVITATION_SOURCE
+from cxlens.features.collection.counting import LINK_SOURCE as LINK_SOURCE
 from cxlens.features.collection.forms import SurveyForm
 from cxlens.features.collection.logic import AnswerValue, visible_questions
 from cxlens.features.collection.state import InvitationState
 from cxlens.features.surveys.schemas import CHOICE_TYPES, SCORE_TYPES
 from cxlens.models import Answer, Invitation, Question, Response
 
-INVITATION_SOURCE = "invitation"
-LINK_SOURCE = "link"
 MAX_TEXT = 5000
 
 

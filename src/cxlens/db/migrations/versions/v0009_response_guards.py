@@ -71,9 +71,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_answer_changes")),
     )
-    op.create_index(
-        op.f("ix_answer_changes_response_id"), "answer_changes", ["response_id"]
-    )
+    op.create_index(op.f("ix_answer_changes_response_id"), "answer_changes", ["response_id"])
 
 
 def downgrade() -> None:
