@@ -10,18 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import NotFoundError
-from cxlens.core.signing import Purpose, Signer, TokenClaims, TokenError
+from cxlens.core.signing import ExpiredTokenError, Purpose, Signer, TokenClaims, TokenError
 from cxlens.features.collection.forms import SurveyForm, frozen_form
-from cxlens.features.collection.responses import (
-    current_answers,
-    known_values,
-    mark_started,
-    next_question,
-    refresh_hash,
-    response_for_invitation,
-    save_answer,
-)
 from cxlens.models import Customer, Invitation, OptOut
+
+
+class LinkExpiredError(NotFoundError):
+    """A genuine survey or vote link past its expiry (the pages say so, with status 410)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +33,14 @@ def open_invitation(
 ) -> InvitationVisit:
     """The invitation a token names, checked for ``purpose``.
 
-    Raises ``NotFoundError`` for a token that is not genuine, expired, for another purpose,
-    or names no invitation (the pages answer all of these with the same 404).
+    Raises :class:`LinkExpiredError` for a genuine token past its expiry, ``NotFoundError``
+    for a token that is not genuine, for another purpose, or names no invitation (the pages
+    answer all of these with the same 404).
     """
     try:
         claims = signer.verify(token, purpose=purpose)
+    except ExpiredTokenError as exc:
+        raise LinkExpiredError("this link has expired") from exc
     except TokenError as exc:
         raise NotFoundError("this link is not valid") from exc
     invitation = session.get(Invitation, claims.invitation_id)
@@ -62,33 +60,6 @@ def invitation_language(session: Session, invitation: Invitation) -> str | None:
         if customer is not None and customer.locale:
             return customer.locale
     return None
-
-
-def record_vote(session: Session, signer: Signer, token: str) -> tuple[InvitationVisit, str | None]:
-    """Record a vote link's score on the survey's first score question.
-
-    Idempotent: the same link twice gives the same answer; another score link of the same
-    invitation updates it. Returns the visit and the key of the question to show next
-    (``None`` when the vote was the last one).
-    """
-    visit = open_invitation(session, signer, token, Purpose.ANSWER)
-    form = visit.form
-    question = form.first_score_question()
-    score = visit.claims.action
-    if question is None or score is None:
-        raise NotFoundError("this link is not valid")
-    low, high = question.scale_low or 0, question.scale_high or 10
-    if not low <= score <= high:
-        raise NotFoundError("this link is not valid")
-    language = invitation_language(session, visit.invitation)
-    response = response_for_invitation(session, visit.invitation, create=True, language=language)
-    assert response is not None
-    save_answer(session, response, question, float(score))
-    answers = current_answers(session, form, response)
-    refresh_hash(session, form, response, answers)
-    mark_started(visit.invitation)
-    following = next_question(form, known_values(response, answers), question.key)
-    return visit, None if following is None else following.key
 
 
 def record_open(session: Session, signer: Signer, token: str) -> bool:

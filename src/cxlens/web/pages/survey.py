@@ -8,8 +8,11 @@ the busy timeout.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlencode
 
@@ -21,8 +24,9 @@ from sqlalchemy.orm import Session
 
 from cxlens.core.errors import InputError, NotFoundError
 from cxlens.core.settings import Settings
-from cxlens.core.signing import Purpose, TokenError
+from cxlens.core.signing import ExpiredTokenError, Purpose, TokenError
 from cxlens.db import unit_of_work
+from cxlens.features.collection import anonymous, edits, scanners
 from cxlens.features.collection import responses as saving
 from cxlens.features.collection.forms import SurveyForm, frozen_form, latest_form
 from cxlens.features.collection.incentives import incentive_code
@@ -35,11 +39,11 @@ from cxlens.features.collection.security import (
     sign_response_id,
 )
 from cxlens.features.collection.service import (
+    LinkExpiredError,
     check_unsubscribe,
     invitation_language,
     open_invitation,
     record_open,
-    record_vote,
     unsubscribe,
 )
 from cxlens.features.collection.state import InvitationState
@@ -116,6 +120,26 @@ def _not_found(request: Request) -> HTMLResponse:
         _("The link may be incomplete or no longer valid."),
         status=404,
     )
+
+
+def _expired(request: Request) -> HTMLResponse:
+    lang = choose_language(
+        ["en", "it", "ro", "nl", "fy", "fr", "de", "es"],
+        accept_language=request.headers.get("accept-language"),
+    )
+    _ = gettext_for(lang)
+    return _message(
+        lang,
+        _("This link has expired"),
+        _("Please use the link in a more recent message from us."),
+        status=410,
+    )
+
+
+def _closed(lang: str) -> HTMLResponse:
+    """A posted answer to a response whose edit window has passed."""
+    _ = gettext_for(lang)
+    return _message(lang, _("Thank you!"), _("Your answers can no longer be changed."), status=409)
 
 
 def _too_many(request: Request) -> HTMLResponse:
@@ -269,13 +293,24 @@ def _submit(
     response_of: Any,
     invitation: Invitation | None,
     redirect_extra: Mapping[str, str],
+    *,
+    settings: Settings,
 ) -> Response:
-    """Save one page's answer; redirect to the next question or the thank-you page."""
+    """Save one page's answer; redirect to the next question or the thank-you page.
+
+    A submitted response may change only within the edit window; each change re-applies
+    the logic and is recorded (:mod:`cxlens.features.collection.edits`).
+    """
     lang = _first(fields, "lang") or flow.form.default_language
     if lang not in flow.form.languages:
         lang = flow.form.default_language
     _ = gettext_for(lang)
     existing: ResponseRow | None = response_of(False)
+    now = datetime.now(UTC)
+    if existing is not None and not edits.may_edit(
+        existing.submitted_at, now, edits.edit_window(settings)
+    ):
+        return _closed(lang)
     answers = saving.current_answers(session, flow.form, existing)
     shown = visible_questions(flow.form.questions, saving.known_values(existing, answers))
     key = _first(fields, "q")
@@ -293,6 +328,7 @@ def _submit(
     response: ResponseRow = response_of(True)
     response.language = lang
     saving.save_answer(session, response, question, value)
+    before = answers
     answers = {k: v for k, v in answers.items() if k != question.key}
     if value is not None:
         answers[question.key] = value
@@ -302,8 +338,21 @@ def _submit(
     following = saving.next_question(
         flow.form, saving.known_values(response, answers), question.key
     )
-    if following is None:
+    finish = following is None or response.submitted_at is not None
+    edited, dropped = edits.page_changes(
+        flow.form,
+        saving.known_values(response, {}),
+        before,
+        question.id,
+        question.key,
+        value,
+        finish=finish,
+    )
+    edits.record_changes(session, response.id, edited, via=edits.VIA_PAGE, now=now)
+    edits.record_changes(session, response.id, dropped, via=edits.VIA_LOGIC, now=now)
+    if finish:  # submitted now, or an edit of a submitted response: the logic applies again
         saving.complete(session, flow.form, response, invitation, answers)
+    if following is None:
         return RedirectResponse(_url(flow.path, lang=lang, **redirect_extra), status_code=303)
     return RedirectResponse(
         _url(flow.path, q=following.key, lang=lang, **redirect_extra), status_code=303
@@ -332,6 +381,8 @@ def survey_page(
         return _too_many(request)
     try:
         visit = open_invitation(session, signer_for(settings), token, Purpose.INVITATION)
+    except LinkExpiredError:
+        return _expired(request)
     except NotFoundError:
         return _not_found(request)
     invitation = visit.invitation
@@ -340,6 +391,10 @@ def survey_page(
     if invitation.opened_at is None:
         saving.mark_opened(invitation)
     response = saving.response_for_invitation(session, invitation, create=False)
+    if response is not None and not edits.may_edit(
+        response.submitted_at, datetime.now(UTC), edits.edit_window(settings)
+    ):
+        q = None  # past the edit window: the thank-you page, no form
     return _show(session, flow, chosen, response, q)
 
 
@@ -358,6 +413,8 @@ async def survey_submit(request: Request) -> Response:
         return _too_many(request)
     try:
         claims = signer_for(settings).verify(token, purpose=Purpose.INVITATION)
+    except ExpiredTokenError:
+        return _expired(request)
     except TokenError:
         return _not_found(request)
     subject = f"invitation:{claims.invitation_id}"
@@ -391,6 +448,9 @@ def _submit_invitation(
     lang = _first(fields, "lang") or form.default_language
     if lang not in form.languages:
         lang = form.default_language
+    now = datetime.now(UTC)
+    if not edits.may_edit(state.submitted_at, now, edits.edit_window(settings)):
+        return _closed(lang)
     answers = answers_by_key(form, state.answers)
     shown = visible_questions(form.questions, saving.known_values(state, answers))
     key = _first(fields, "q")
@@ -409,7 +469,22 @@ def _submit_invitation(
     if value is not None:
         after[question.key] = value
     following = saving.next_question(form, saving.known_values(state, after), question.key)
-    save_page(connection, form, state, question, value, language=lang, finish=following is None)
+    # an edit of a submitted response submits again: the logic drops what it now hides
+    finish = following is None or state.submitted_at is not None
+    existed = state.response_id is not None
+    edited, dropped = edits.page_changes(
+        form,
+        saving.known_values(state, {}),
+        answers,
+        question.id,
+        question.key,
+        value,
+        finish=finish,
+    )
+    save_page(connection, form, state, question, value, language=lang, finish=finish)
+    if existed and state.response_id is not None:
+        edits.record_changes(connection, state.response_id, edited, via=edits.VIA_PAGE, now=now)
+        edits.record_changes(connection, state.response_id, dropped, via=edits.VIA_LOGIC, now=now)
     return RedirectResponse(
         _url(path, q=None if following is None else following.key, lang=lang),
         status_code=303,
@@ -419,34 +494,116 @@ def _submit_invitation(
 # ---------------------------------------------------------------- vote, pixel, unsubscribe
 
 
-@router.get("/v/{token}")
-def vote(token: str, request: Request, settings: SettingsDep) -> Response:
-    """Record a vote link's score, then 303 to the follow-up page of the survey.
+#: Posts the vote confirm form at once: a person with JavaScript votes in one click.
+AUTOSUBMIT = 'document.getElementById("vote").submit();'
+_AUTOSUBMIT_HASH = base64.b64encode(hashlib.sha256(AUTOSUBMIT.encode()).digest()).decode()
+#: The confirm page's policy: the public pages' one, plus that one inline script.
+VOTE_CSP = SECURITY_HEADERS["Content-Security-Policy"] + f"; script-src 'sha256-{_AUTOSUBMIT_HASH}'"
 
-    Runs behind the SQLite write gate (a vote always writes) and commits before the
-    redirect goes out.
+
+@router.get("/v/{token}")
+def vote(token: str, request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """A vote link: the question with the link's score chosen, and a form that posts it.
+
+    Records nothing (mail security scanners fetch every link of an email, ``HEAD`` or
+    ``GET``): the inline script posts the form at once, the button does without
+    JavaScript. See :mod:`cxlens.features.collection.scanners`.
     """
     if not allowed(request, "vote"):
         return _too_many(request)
-    with write_gate(request), unit_of_work(request.app.state.engine) as session:
-        return _vote(token, request, session, settings)
-
-
-def _vote(token: str, request: Request, session: Session, settings: Settings) -> Response:
-    signer = signer_for(settings)
     try:
-        visit, following = record_vote(session, signer, token)
+        visit, score = scanners.vote_question(session, signer_for(settings), token)
+    except LinkExpiredError:
+        return _expired(request)
     except NotFoundError:
         return _not_found(request)
-    survey_token = signer.sign(visit.invitation.id, purpose=Purpose.INVITATION)
-    if following is None:
-        response = saving.response_for_invitation(session, visit.invitation, create=False)
-        if response is not None:
-            saving.complete(session, visit.form, response, visit.invitation)
-    return RedirectResponse(
-        _url(f"/s/{survey_token}", q=following),
-        status_code=303,
-        headers={"Referrer-Policy": "no-referrer"},
+    form = visit.form
+    question = form.first_score_question()
+    assert question is not None
+    lang = _lang(request, form, None, invitation_language(session, visit.invitation))
+    name = form.title(lang)
+    page = render(
+        "question.html",
+        lang,
+        200,
+        title=name,
+        survey_name=name,
+        intro=None,
+        action=f"/v/{token}",
+        form_id="vote",
+        csrf=csrf_token(settings, f"invitation:{visit.invitation.id}"),
+        hidden=(),
+        q=_question_view(form, question, lang, float(score)),
+        last=False,
+        error=None,
+        switcher=None,
+        autosubmit=AUTOSUBMIT,
+    )
+    page.headers["Content-Security-Policy"] = VOTE_CSP
+    return page
+
+
+@router.post("/v/{token}")
+async def vote_submit(token: str, request: Request, settings: SettingsDep) -> Response:
+    """Record a confirmed vote (unless a scanner's), then 303 to the survey's next page.
+
+    Runs behind the SQLite write gate and commits before the redirect goes out.
+    """
+    fields = await _form_fields(request)
+    return await run_in_threadpool(_vote_submit, token, request, settings, fields)
+
+
+def _vote_submit(
+    token: str, request: Request, settings: Settings, fields: Mapping[str, list[str]]
+) -> Response:
+    """The blocking part of :func:`vote_submit`, run off the event loop."""
+    if not allowed(request, "vote"):
+        return _too_many(request)
+    signer = signer_for(settings)
+    try:
+        claims = signer.verify(token, purpose=Purpose.ANSWER)
+    except ExpiredTokenError:
+        return _expired(request)
+    except TokenError:
+        return _not_found(request)
+    if not csrf_valid(settings, f"invitation:{claims.invitation_id}", _first(fields, "csrf")):
+        return _csrf_failed(_ui_fallback_lang(request))
+    raw = (_first(fields, "answer") or "").strip()
+    score = int(raw) if raw.isdigit() and len(raw) < 4 else None
+    with write_gate(request), unit_of_work(request.app.state.engine) as session:
+        try:
+            result = scanners.cast_vote(
+                session,
+                signer,
+                token,
+                score=score,
+                user_agent=request.headers.get("user-agent"),
+                burst=scanners.burst_window(settings.vote_burst_seconds),
+                edit_window=edits.edit_window(settings),
+            )
+        except LinkExpiredError:
+            return _expired(request)
+        except NotFoundError:
+            return _not_found(request)
+        visit = result.visit
+        if result.outcome is scanners.VoteOutcome.COUNTED and result.following is None:
+            response = saving.response_for_invitation(session, visit.invitation, create=False)
+            if response is not None:
+                saving.complete(session, visit.form, response, visit.invitation)
+        survey_token = signer.sign(
+            visit.invitation.id, purpose=Purpose.INVITATION, expires_at=claims.expires_at
+        )
+        return RedirectResponse(
+            _url(f"/s/{survey_token}", q=result.following),
+            status_code=303,
+            headers={"Referrer-Policy": "no-referrer"},
+        )
+
+
+def _ui_fallback_lang(request: Request) -> str:
+    return choose_language(
+        ["en", "it", "ro", "nl", "fy", "fr", "de", "es"],
+        accept_language=request.headers.get("accept-language"),
     )
 
 
@@ -540,6 +697,43 @@ def _anon_response(
     return response
 
 
+ANON_LIMITS_KEY = "cxlens_anonymous_limits"
+
+
+def _anonymous_limits(request: Request, settings: Settings) -> anonymous.AnonymousLimits:
+    """The app's limits on new anonymous responses (``app.state``), made on first use."""
+    found = getattr(request.app.state, ANON_LIMITS_KEY, None)
+    if not isinstance(found, anonymous.AnonymousLimits):
+        found = anonymous.AnonymousLimits(settings)
+        setattr(request.app.state, ANON_LIMITS_KEY, found)
+    return found
+
+
+def _anonymous_form(
+    session: Session, request: Request, survey_key: str
+) -> SurveyForm | HTMLResponse:
+    """The survey of an anonymous link, or the page saying it is not open (404)."""
+    try:
+        form = latest_form(session, survey_key)
+    except NotFoundError:
+        return _not_found(request)
+    if not anonymous.enabled(form):
+        lang = _ui_fallback_lang(request)
+        _ = gettext_for(lang)
+        return _message(
+            lang,
+            _("This survey is not open to everyone"),
+            _("The link may be incomplete or no longer valid."),
+            status=404,
+        )
+    return form
+
+
+def _hidden_fields(form: SurveyForm, values: Mapping[str, str], prefix: str = "") -> dict[str, str]:
+    keys = form.hidden_field_keys()
+    return {k: values[prefix + k] for k in keys if prefix + k in values}
+
+
 @router.get("/a/{survey_key}")
 def anonymous_page(
     survey_key: str,
@@ -550,30 +744,40 @@ def anonymous_page(
     lang: str | None = None,
     r: str | None = None,
 ) -> Response:
-    """An anonymous link survey: one response per visitor (a cookie), rate limited."""
+    """An anonymous link survey (where its definition enables one), rate limited.
+
+    Showing it writes nothing: the form carries a signed, time-bound form token, and the
+    response is made by the first answer (:mod:`cxlens.features.collection.anonymous`).
+    """
     if not allowed(request, "anonymous"):
         return _too_many(request)
-    try:
-        form = latest_form(session, survey_key)
-    except NotFoundError:
-        return _not_found(request)
+    form = _anonymous_form(session, request, survey_key)
+    if isinstance(form, HTMLResponse):
+        return form
     cookie_name = ANON_COOKIE + survey_key
     response = _anon_response(session, settings, form, r) or _anon_response(
         session, settings, form, request.cookies.get(cookie_name)
     )
     chosen = _lang(request, form, lang, None)
+    path = f"/a/{survey_key}"
     if response is None:
-        if not allowed(request, "anonymous-new"):
-            return _too_many(request)
-        hidden = {k: v for k, v in request.query_params.items() if k in form.hidden_field_keys()}
-        response = saving.new_link_response(session, form, hidden=hidden, language=chosen)
+        hidden = _hidden_fields(form, dict(request.query_params))
+        fields = (
+            ("f", anonymous.form_token(settings, survey_key)),
+            *((f"h.{k}", v) for k, v in hidden.items()),
+        )
+        flow = Flow(path, form, "", fields)
+        return _show(session, flow, chosen, None, q)
     signed = sign_response_id(settings, response.id)
-    flow = Flow(
-        f"/a/{survey_key}", form, csrf_token(settings, f"response:{response.id}"), (("r", signed),)
-    )
+    flow = Flow(path, form, csrf_token(settings, f"response:{response.id}"), (("r", signed),))
     page = _show(session, flow, chosen, response, q, {"r": signed})
+    _set_anon_cookie(page, request, survey_key, signed)
+    return page
+
+
+def _set_anon_cookie(page: Response, request: Request, survey_key: str, signed: str) -> None:
     page.set_cookie(
-        cookie_name,
+        ANON_COOKIE + survey_key,
         signed,
         max_age=180 * 86400,
         httponly=True,
@@ -581,14 +785,13 @@ def anonymous_page(
         secure=request.url.scheme == "https",
         path=f"/a/{survey_key}",
     )
-    return page
 
 
 @router.post("/a/{survey_key}")
 async def anonymous_submit(
     survey_key: str, request: Request, session: SessionDep, settings: SettingsDep
 ) -> Response:
-    """Save one page of an anonymous link survey (CSRF-checked)."""
+    """Save one page of an anonymous link survey (form token or CSRF checked)."""
     fields = await _form_fields(request)
     return await run_in_threadpool(
         _anonymous_submit, survey_key, request, session, settings, fields
@@ -602,29 +805,58 @@ def _anonymous_submit(
     settings: Settings,
     fields: Mapping[str, list[str]],
 ) -> Response:
-    """The blocking part of :func:`anonymous_submit`, run off the event loop."""
+    """The blocking part of :func:`anonymous_submit`, run off the event loop.
+
+    With a response (``r``) the form token is its CSRF token; without one, the first
+    answer's form token (``f``) makes the response, within the limits on new ones.
+    """
     if not allowed(request, "anonymous"):
         return _too_many(request)
-    try:
-        form = latest_form(session, survey_key)
-    except NotFoundError:
-        return _not_found(request)
+    form = _anonymous_form(session, request, survey_key)
+    if isinstance(form, HTMLResponse):
+        return form
+    path = f"/a/{survey_key}"
     signed = _first(fields, "r")
     response = _anon_response(session, settings, form, signed)
-    if (
-        response is None
-        or signed is None
-        or not csrf_valid(settings, f"response:{response.id}", _first(fields, "csrf"))
-    ):
+    if response is not None and signed is not None:
+        if not csrf_valid(settings, f"response:{response.id}", _first(fields, "csrf")):
+            return _csrf_failed(form.default_language)
+        flow = Flow(path, form, csrf_token(settings, f"response:{response.id}"), (("r", signed),))
+        found = response
+
+        def existing_response(create: bool) -> ResponseRow | None:
+            return found
+
+        return _submit(
+            session, flow, fields, existing_response, None, {"r": signed}, settings=settings
+        )
+    token = _first(fields, "f")
+    nonce = anonymous.read_form_token(settings, survey_key, token)
+    if nonce is None or token is None:
         return _csrf_failed(form.default_language)
-    flow = Flow(
-        f"/a/{survey_key}", form, csrf_token(settings, f"response:{response.id}"), (("r", signed),)
-    )
+    first_fields = {k: v[0] for k, v in fields.items() if k.startswith("h.") and v}
+    hidden = _hidden_fields(form, first_fields, "h.")
+    extra: dict[str, str] = {}
+    client = request.client.host if request.client else "unknown"
+    made: list[ResponseRow] = []
 
-    def response_of(create: bool) -> ResponseRow | None:
-        return response
+    def new_response(create: bool) -> ResponseRow | None:
+        if not create:
+            return None
+        if not made:
+            lang = _first(fields, "lang")
+            made.append(anonymous.link_response(session, form, nonce, hidden=hidden, language=lang))
+            extra["r"] = sign_response_id(settings, made[0].id)
+        return made[0]
 
-    return _submit(session, flow, fields, response_of, None, {"r": signed})
+    replay = anonymous.find_link_response(session, nonce) is not None
+    if not replay and not _anonymous_limits(request, settings).allow_new(client, survey_key):
+        return _too_many(request)
+    flow = Flow(path, form, "", (("f", token), *((f"h.{k}", v) for k, v in hidden.items())))
+    page = _submit(session, flow, fields, new_response, None, extra, settings=settings)
+    if made:
+        _set_anon_cookie(page, request, survey_key, extra["r"])
+    return page
 
 
 __all__ = ["PIXEL", "SECURITY_HEADERS", "router"]
