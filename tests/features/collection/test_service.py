@@ -16,7 +16,6 @@ from cxlens.features.collection.incentives import add_incentive_codes, incentive
 from cxlens.features.collection.service import (
     is_opted_out,
     record_open,
-    record_vote,
     unsubscribe,
 )
 from cxlens.models import Answer, Invitation, Response
@@ -28,36 +27,6 @@ SIGNER = Signer(["k" * 32])
 
 def _count(session: Session, model: type) -> int:
     return int(session.scalar(select(func.count()).select_from(model)) or 0)
-
-
-def test_vote_twice_and_other_score_update_one_response(
-    session: Session, new_invitation: New
-) -> None:
-    inv = new_invitation()
-    token9 = SIGNER.sign(inv.id, purpose=Purpose.ANSWER, action=9)
-    _, nxt = record_vote(session, SIGNER, token9)
-    record_vote(session, SIGNER, token9)
-    assert nxt == "nps_why"
-    assert _count(session, Response) == 1 and _count(session, Answer) == 1
-    record_vote(session, SIGNER, SIGNER.sign(inv.id, purpose=Purpose.ANSWER, action=3))
-    assert _count(session, Response) == 1
-    assert session.scalar(select(Answer.value)) == 3.0
-    assert inv.started_at is not None and inv.completed_at is None
-
-
-def test_vote_rejects_forged_wrong_purpose_and_out_of_scale(
-    session: Session, new_invitation: New
-) -> None:
-    inv = new_invitation()
-    with pytest.raises(NotFoundError):
-        record_vote(session, SIGNER, SIGNER.sign(inv.id, purpose=Purpose.INVITATION))
-    with pytest.raises(NotFoundError):
-        record_vote(session, SIGNER, SIGNER.sign(inv.id, purpose=Purpose.ANSWER, action=11))
-    with pytest.raises(NotFoundError):
-        record_vote(
-            session, Signer(["x" * 32]), SIGNER.sign(inv.id, purpose=Purpose.ANSWER, action=1)
-        )
-    assert _count(session, Response) == 0
 
 
 def test_partial_then_complete_with_conditional_logic(
