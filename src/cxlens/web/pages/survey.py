@@ -501,14 +501,17 @@ _AUTOSUBMIT_HASH = base64.b64encode(hashlib.sha256(AUTOSUBMIT.encode()).digest()
 VOTE_CSP = SECURITY_HEADERS["Content-Security-Policy"] + f"; script-src 'sha256-{_AUTOSUBMIT_HASH}'"
 
 
-@router.get("/v/{token}")
+@router.api_route("/v/{token}", methods=["GET", "HEAD"])
 def vote(token: str, request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     """A vote link: the question with the link's score chosen, and a form that posts it.
 
-    Records nothing (mail security scanners fetch every link of an email, ``HEAD`` or
-    ``GET``): the inline script posts the form at once, the button does without
-    JavaScript. See :mod:`cxlens.features.collection.scanners`.
+    Records nothing (mail security scanners fetch every link of an email): the inline
+    script posts the form at once, the button does without JavaScript. ``HEAD`` gets an
+    empty 200 without a look at the database. See
+    :mod:`cxlens.features.collection.scanners`.
     """
+    if request.method == "HEAD":
+        return Response(status_code=200, headers=SECURITY_HEADERS)
     if not allowed(request, "vote"):
         return _too_many(request)
     try:
