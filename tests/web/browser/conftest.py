@@ -33,6 +33,12 @@ from cxlens.web.pages.ratelimit import STATE_KEY
 
 #: A phone's viewport (iPhone SE / 13 mini width).
 MOBILE = {"width": 375, "height": 740}
+#: A person's browser (headless Chromium says "HeadlessChrome", which cxlens takes for a
+#: link scanner's sandbox).
+PERSON = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36"
+)
 
 #: Under a knowledge-base article: "Was this article helpful?" then effort (CES 2.0).
 ARTICLE_SURVEY: dict[str, Any] = {
@@ -142,6 +148,12 @@ class Live:
             )
             session.expunge_all()
             return Stored(response, invitation, {key: (v, t) for key, v, t in rows})
+
+    def stored_count(self, invitation_id: int) -> int:
+        """How many responses an invitation has (0 or 1)."""
+        with unit_of_work(self.engine) as session:
+            query = select(ResponseRow.id).where(ResponseRow.invitation_id == invitation_id)
+            return len(session.scalars(query).all())
 
     def add_customer(self, ref: str) -> None:
         """A customer known to the app (the widget identifies them by ``ref``)."""
@@ -256,7 +268,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
     """A fresh browser profile on a phone-sized viewport (English)."""
-    ctx = browser.new_context(viewport=MOBILE, locale="en-GB")
+    ctx = browser.new_context(viewport=MOBILE, locale="en-GB", user_agent=PERSON)
     yield ctx
     ctx.close()
 
