@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cxlens.core.errors import InputError, NotFoundError
+from cxlens.core.errors import InputError
 from cxlens.core.signing import Purpose, Signer
 from cxlens.features.collection import responses as saving
 from cxlens.features.collection.forms import load_form
@@ -18,7 +18,7 @@ from cxlens.features.collection.service import (
     record_open,
     unsubscribe,
 )
-from cxlens.models import Answer, Invitation, Response
+from cxlens.models import Invitation
 
 New = Callable[..., Invitation]
 
