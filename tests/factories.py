@@ -88,3 +88,11 @@ def customers(rows: Sequence[Mapping[str, Any]], extra: Sequence[str] = ()) -> p
 def referrals(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
     """A REFERRALS table."""
     return _table(REFERRALS, rows)
+
+
+#: A person's browser. Headless Chromium says "HeadlessChrome", which cxlens takes for a
+#: link scanner's sandbox (vote links ignore it): browser tests of a person use this one.
+PERSON_AGENT = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36"
+)

@@ -30,15 +30,11 @@ from cxlens.models import Answer, Customer, Invitation, Question, Survey, Survey
 from cxlens.models import Response as ResponseRow
 from cxlens.web.app import create_app
 from cxlens.web.pages.ratelimit import STATE_KEY
+from factories import PERSON_AGENT
 
 #: A phone's viewport (iPhone SE / 13 mini width).
 MOBILE = {"width": 375, "height": 740}
-#: A person's browser (headless Chromium says "HeadlessChrome", which cxlens takes for a
-#: link scanner's sandbox).
-PERSON = (
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0.0.0 Mobile Safari/537.36"
-)
+PERSON = PERSON_AGENT
 
 #: Under a knowledge-base article: "Was this article helpful?" then effort (CES 2.0).
 ARTICLE_SURVEY: dict[str, Any] = {

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -79,30 +78,6 @@ def response_for_invitation(
     # another request may create it at the same time: theirs is kept, both use it
     session.execute(insert.on_conflict_do_nothing(index_elements=["source", "response_ref"]))
     return session.scalar(query)
-
-
-def new_link_response(
-    session: Session,
-    form: SurveyForm,
-    *,
-    hidden: Mapping[str, str],
-    language: str | None,
-    channel: str = "link",
-) -> Response:
-    """A new response of an anonymous link survey, hidden fields as its dimensions."""
-    keys = set(form.hidden_field_keys())
-    response = Response(
-        survey_version_id=form.version.id,
-        response_ref=f"link:{uuid.uuid4().hex}",
-        content_hash="",
-        source=LINK_SOURCE,
-        channel=channel,
-        language=language,
-        dimensions={k: str(v)[:200] for k, v in hidden.items() if k in keys},
-    )
-    session.add(response)
-    session.flush()
-    return response
 
 
 def current_answers(
