@@ -238,7 +238,11 @@ def metrics(
     attribute (region, plan, age_band ...).
     """
     from cxlens.db import unit_of_work
-    from cxlens.features.metrics.service import operational_metrics, store_metrics
+    from cxlens.features.metrics.service import (
+        operational_metrics,
+        partial_responses,
+        store_metrics,
+    )
 
     settings = _settings(min_n)
     try:
@@ -255,6 +259,7 @@ def metrics(
             }
             values = store_metrics(session, **options)
             values += operational_metrics(session, **options)
+            partial = partial_responses(session)
     except CxlensError as error:
         raise _fail(error) from None
     if json_output:
@@ -265,11 +270,14 @@ def metrics(
                 "rows": sum(v.n for v in values if v.metric == "nps" and not v.group),
                 "mapping": {},
                 "metrics": [v.to_json() for v in values],
+                "partial_responses": partial,
                 "warnings": [],
             }
         )
         return
     render_metrics(values, title="Metrics from the store (95% intervals)")
+    if partial:
+        console.print(f"{partial} partial responses (started, never submitted) are not counted.")
 
 
 @db_app.command("upgrade")

@@ -10,7 +10,11 @@ from sqlalchemy.orm import Session
 
 from cxlens.core.errors import ConfigurationError, InputError
 from cxlens.core.settings import Settings
-from cxlens.features.metrics.service import operational_metrics, store_metrics
+from cxlens.features.metrics.service import (
+    operational_metrics,
+    partial_responses,
+    store_metrics,
+)
 from cxlens.web.deps import get_session, get_settings
 
 router = APIRouter(prefix="/api/v1", tags=["metrics"])
@@ -80,6 +84,7 @@ def get_metrics(
         raise HTTPException(status_code=422, detail=str(error)) from None
     return {
         "metrics": [v.to_json() for v in values],
+        "partial_responses": partial_responses(session),
         "min_n": effective_min_n,
         "by": list(by or ()),
         "period": period,
