@@ -50,6 +50,9 @@ class MetricsOut(BaseModel):
     """Metrics computed from the store."""
 
     metrics: list[MetricOut]
+    partial_responses: int = Field(
+        description="responses started and never submitted: reported here, in no metric"
+    )
     min_n: int
     by: list[str]
     period: str | None
