@@ -138,3 +138,11 @@ def add_customer(session: Session, ref: str, **fields: Any) -> Customer:
     session.add(c)
     session.flush()
     return c
+
+
+#: A person's browser. Headless Chromium says "HeadlessChrome", which cxlens takes for a
+#: link scanner's sandbox (vote links ignore it): browser tests of a person use this one.
+PERSON_AGENT = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36"
+)

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from cxlens.db import make_engine, unit_of_work
 from cxlens.models import Answer, Customer, Question, Response
+from factories import PERSON_AGENT
 
 from .conftest import Laptop, Mailbox, WriteFile
 
@@ -123,7 +124,9 @@ def test_survey_by_email_vote_in_the_email_why_in_chromium_and_the_funnel_moves(
     assert link.startswith(laptop.base_url + "/v/")
 
     with laptop.serve():
-        context = browser.new_context(viewport={"width": 375, "height": 740}, locale="en-GB")
+        context = browser.new_context(
+            viewport={"width": 375, "height": 740}, locale="en-GB", user_agent=PERSON_AGENT
+        )
         try:
             page = context.new_page()
             page.goto(link)

@@ -50,6 +50,7 @@ def test_metrics_api_returns_values_with_intervals(client: TestClient) -> None:
     assert nps["n"] > 0
     assert nps["ci_low"] <= nps["value"] <= nps["ci_high"]
     assert any(m["metric"] == "fcr" for m in metrics)
+    assert response.json()["partial_responses"] == 0  # imports are finished responses
 
 
 def test_metrics_api_slices_and_trends(client: TestClient) -> None:

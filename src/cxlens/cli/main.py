@@ -270,7 +270,11 @@ def metrics(
     attribute (region, plan, age_band ...).
     """
     from cxlens.db import unit_of_work
-    from cxlens.features.metrics.service import operational_metrics, store_metrics
+    from cxlens.features.metrics.service import (
+        operational_metrics,
+        partial_responses,
+        store_metrics,
+    )
 
     settings = _settings(min_n)
     try:
@@ -287,6 +291,7 @@ def metrics(
             }
             values = store_metrics(session, **options)
             values += operational_metrics(session, **options)
+            partial = partial_responses(session)
     except CxlensError as error:
         raise _fail(error) from None
     if json_output:
@@ -298,11 +303,14 @@ def metrics(
                 "mapping": {},
                 "metrics": [v.to_json() for v in values],
                 "no_data": values.no_data_json(),
+                "partial_responses": partial,
                 "warnings": [],
             }
         )
         return
     render_metrics(values, title="Metrics from the store (95% intervals)")
+    if partial:
+        say(f"{partial} partial responses (started, never submitted) are not counted.")
 
 
 @db_app.command("upgrade")

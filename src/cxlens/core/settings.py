@@ -1,10 +1,11 @@
 """The one settings object. Built by an entry point (CLI, web, worker) and passed down.
 
 The settings are grouped by concern: each group is a class below (storage, analytics, web,
-links, sender, e-mail, DKIM, SMS, Twilio, HTTP gateway) and :class:`Settings` is all of them
-together. Every setting is read from one ``CXLENS_<NAME>`` environment variable (``data_dir``
-from ``CXLENS_DATA_DIR``); the groups do not change the names. ``docs/settings.md`` lists
-every setting with its variable, default and meaning (a test keeps it complete).
+links, collection, sender, e-mail, DKIM, SMS, Twilio, HTTP gateway) and :class:`Settings` is
+all of them together. Every setting is read from one ``CXLENS_<NAME>`` environment variable
+(``data_dir`` from ``CXLENS_DATA_DIR``); the groups do not change the names.
+``docs/settings.md`` lists every setting with its variable, default and meaning (a test
+keeps it complete).
 
 Secrets (signing keys, SMTP password, Twilio token, gateway credential and callback secret)
 are :class:`~pydantic.SecretStr`: they print as ``**********`` in ``repr``, logs and
@@ -96,6 +97,33 @@ class LinkSettings(BaseModel):
     @classmethod
     def _split_keys(cls, value: object) -> object:
         return _split(value)
+
+
+class CollectionSettings(BaseModel):
+    """Responses the wrong hands cannot cast or change (docs/collection.md)."""
+
+    section: ClassVar[str] = "Collection"
+
+    survey_link_days: int = Field(
+        default=60, ge=1, description="survey and vote links expire this many days after sending"
+    )
+    response_edit_hours: float = Field(
+        default=24.0, ge=0, description="a submitted response may be changed for this long"
+    )
+    vote_burst_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="two different scores of one invitation clicked this close are a scanner",
+    )
+    anonymous_responses_per_client_hour: int = Field(
+        default=5, ge=1, description="new anonymous-link responses per client address and survey"
+    )
+    anonymous_responses_per_survey_hour: int = Field(
+        default=1000, ge=1, description="new anonymous-link responses per survey, all clients"
+    )
+    anonymous_form_hours: float = Field(
+        default=6.0, gt=0, description="how long an anonymous survey's form token is accepted"
+    )
 
 
 class SenderSettings(BaseModel):
@@ -256,6 +284,7 @@ GROUPS: tuple[type[BaseModel], ...] = (
     AnalyticsSettings,
     WebSettings,
     LinkSettings,
+    CollectionSettings,
     SenderSettings,
     EmailSettings,
     DkimSettings,
@@ -271,6 +300,7 @@ class Settings(
     AnalyticsSettings,
     WebSettings,
     LinkSettings,
+    CollectionSettings,
     SenderSettings,
     EmailSettings,
     DkimSettings,

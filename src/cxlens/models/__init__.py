@@ -3,7 +3,7 @@
 from cxlens.models import distribution as distribution  # distribution tables (issue 3)
 from cxlens.models import text as text  # text analytics tables (issue 4)
 from cxlens.models.base import Base, utcnow
-from cxlens.models.collection import IncentiveCode
+from cxlens.models.collection import AnswerChange, IncentiveCode, VoteClick
 from cxlens.models.customers import (
     CUSTOMER_ATTRIBUTES,
     Account,
@@ -23,6 +23,7 @@ __all__ = [
     "DEFAULT_TOUCHPOINTS",
     "Account",
     "Answer",
+    "AnswerChange",
     "Base",
     "Customer",
     "Delivery",
@@ -42,5 +43,6 @@ __all__ = [
     "Survey",
     "SurveyVersion",
     "Touchpoint",
+    "VoteClick",
     "utcnow",
 ]

@@ -57,6 +57,9 @@ class Response(Base):
     touchpoint_id: Mapped[int | None] = mapped_column(ForeignKey("touchpoints.id"))
     started_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
+    voted_at: Mapped[datetime | None]
+    """When the first question was last answered from the email by a person (a vote link
+    confirmed, not a scanner's burst): such a response counts before it is submitted."""
     dimensions: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -7,7 +7,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from cxlens.features.metrics.service import operational_metrics, store_metrics
+from cxlens.features.metrics.service import (
+    operational_metrics,
+    partial_responses,
+    store_metrics,
+)
 from cxlens.web.deps import ReadSession, SettingsDep
 from cxlens.web.errors import problem_responses
 
@@ -58,6 +62,9 @@ class MetricsOut(BaseModel):
 
     metrics: list[MetricOut]
     no_data: list[NoDataOut]
+    partial_responses: int = Field(
+        description="responses started and never submitted: reported here, in no metric"
+    )
     min_n: int
     by: list[str]
     period: str | None
@@ -95,6 +102,7 @@ def get_metrics(
     return {
         "metrics": [v.to_json() for v in values],
         "no_data": values.no_data_json(),
+        "partial_responses": partial_responses(session),
         "min_n": effective_min_n,
         "by": list(by or ()),
         "period": period,

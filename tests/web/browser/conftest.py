@@ -30,9 +30,11 @@ from cxlens.models import Answer, Customer, Invitation, Question, Survey, Survey
 from cxlens.models import Response as ResponseRow
 from cxlens.web.app import create_app
 from cxlens.web.pages.ratelimit import STATE_KEY
+from factories import PERSON_AGENT
 
 #: A phone's viewport (iPhone SE / 13 mini width).
 MOBILE = {"width": 375, "height": 740}
+PERSON = PERSON_AGENT
 
 #: Under a knowledge-base article: "Was this article helpful?" then effort (CES 2.0).
 ARTICLE_SURVEY: dict[str, Any] = {
@@ -142,6 +144,12 @@ class Live:
             )
             session.expunge_all()
             return Stored(response, invitation, {key: (v, t) for key, v, t in rows})
+
+    def stored_count(self, invitation_id: int) -> int:
+        """How many responses an invitation has (0 or 1)."""
+        with unit_of_work(self.engine) as session:
+            query = select(ResponseRow.id).where(ResponseRow.invitation_id == invitation_id)
+            return len(session.scalars(query).all())
 
     def add_customer(self, ref: str) -> None:
         """A customer known to the app (the widget identifies them by ``ref``)."""
@@ -256,7 +264,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
     """A fresh browser profile on a phone-sized viewport (English)."""
-    ctx = browser.new_context(viewport=MOBILE, locale="en-GB")
+    ctx = browser.new_context(viewport=MOBILE, locale="en-GB", user_agent=PERSON)
     yield ctx
     ctx.close()
 

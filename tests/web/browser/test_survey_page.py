@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import MOBILE, Live
+from .conftest import MOBILE, PERSON, Live
 
 pytestmark = pytest.mark.browser
 
@@ -92,8 +92,8 @@ def test_whole_survey_on_a_phone_with_labels_keyboard_and_logic(page: Page, live
 
 def test_vote_link_records_the_score_then_the_why(page: Page, live: Live) -> None:
     invitation = live.invite("ces-support")
-    page.goto(live.vote(invitation, 6))
-    assert "q=ces_why" in page.url and "/s/" in page.url
+    page.goto(live.vote(invitation, 6))  # the confirm page posts itself: one click
+    page.wait_for_url(re.compile(r"/s/.*q=ces_why"))
     assert live.stored(invitation_id=invitation).answers == {"ces": (6.0, None)}
     why = page.get_by_label("What made it easy or difficult?")
     expect(why).to_be_visible()
@@ -109,7 +109,10 @@ def test_vote_link_records_the_score_then_the_why(page: Page, live: Live) -> Non
 def test_accept_language_italian_then_the_switcher_to_german(browser: Browser, live: Live) -> None:
     invitation = live.invite("ces-support")
     ctx = browser.new_context(
-        viewport=MOBILE, locale="it-IT", extra_http_headers={"Accept-Language": "it-IT,it;q=0.9"}
+        user_agent=PERSON,
+        viewport=MOBILE,
+        locale="it-IT",
+        extra_http_headers={"Accept-Language": "it-IT,it;q=0.9"},
     )
     try:
         page = ctx.new_page()
@@ -133,7 +136,7 @@ def test_accept_language_italian_then_the_switcher_to_german(browser: Browser, l
 
 def test_whole_survey_without_javascript(browser: Browser, live: Live) -> None:
     invitation = live.invite("renewal-exit")
-    ctx = browser.new_context(viewport=MOBILE, java_script_enabled=False)
+    ctx = browser.new_context(viewport=MOBILE, java_script_enabled=False, user_agent=PERSON)
     try:
         page = ctx.new_page()
         page.goto(live.survey(invitation))
@@ -167,3 +170,35 @@ def test_every_page_is_one_small_request(page: Page, live: Live) -> None:
         page.goto(url)
         assert page.evaluate("() => performance.getEntriesByType('resource').length") == 0, url
         assert 1000 < _page_weight(page) < PAGE_BUDGET, url
+
+
+def test_a_vote_link_without_javascript_is_one_button_away(browser: Browser, live: Live) -> None:
+    invitation = live.invite("ces-support")
+    ctx = browser.new_context(viewport=MOBILE, java_script_enabled=False, user_agent=PERSON)
+    try:
+        page = ctx.new_page()
+        page.goto(live.vote(invitation, 6))
+        expect(page.locator("input[value='6']")).to_be_checked()
+        assert live.stored_count(invitation) == 0  # showing the vote records nothing
+        page.get_by_role("button", name="Next").click()
+        expect(page.get_by_label("What made it easy or difficult?")).to_be_visible()
+    finally:
+        ctx.close()
+    assert live.stored(invitation_id=invitation).answers == {"ces": (6.0, None)}
+
+
+def test_a_scanner_sandbox_running_every_link_casts_no_vote(browser: Browser, live: Live) -> None:
+    seen: dict[str | None, int] = {}
+    for agent in (None, PERSON):  # headless Chromium's own user agent, then a browser's
+        invitation = seen[agent] = live.invite("ces-support")
+        ctx = browser.new_context(viewport=MOBILE, user_agent=agent)
+        try:
+            page = ctx.new_page()
+            for score in range(1, 8):
+                page.goto(live.vote(invitation, score))  # its script posts every form
+                page.wait_for_url(re.compile(r"/s/"))
+        finally:
+            ctx.close()
+    assert live.stored_count(seen[None]) == 0  # a known scanner's agent: ignored
+    stored = live.stored(invitation_id=seen[PERSON])  # a burst: its vote reverted
+    assert stored.answers == {} and stored.response.voted_at is None

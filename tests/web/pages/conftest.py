@@ -48,6 +48,7 @@ DEFINITION: dict[str, Any] = {
     ],
     "thank_you": {"en": "Thanks, see you soon.", "nl": "Bedankt, tot ziens."},
     "incentive": {"code_pool": "spring"},
+    "anonymous_link": True,
 }
 
 

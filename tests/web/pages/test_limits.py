@@ -31,7 +31,12 @@ def _texts(site: Any) -> list[str | None]:
 
 
 def _why_page(site: Any) -> str:
-    first = site.client.get(site.vote(3), follow_redirects=False)
+    confirm = site.client.get(site.vote(3))  # a vote link records on its confirm page's post
+    first = site.client.post(
+        site.vote(3),
+        data={"csrf": _csrf(confirm.text), "q": "nps", "answer": "3"},
+        follow_redirects=False,
+    )
     return str(site.client.get(first.headers["location"] + "&lang=en").text)
 
 

@@ -33,11 +33,23 @@ def _rows(site: Any) -> tuple[int, int, Invitation]:
         engine.dispose()
 
 
+def _vote(site: Any, score: int) -> Any:
+    """A person's click: the confirm page (its script posts the form), then the post."""
+    confirm = site.client.get(site.vote(score))
+    assert confirm.status_code == 200 and 'id="vote"' in confirm.text
+    assert f'value="{score}" checked' in confirm.text
+    return site.client.post(
+        site.vote(score),
+        data={"csrf": _csrf(confirm.text), "q": "nps", "answer": str(score)},
+        follow_redirects=False,
+    )
+
+
 def test_vote_then_follow_up_then_thanks_with_code(site: Any) -> None:
     c = site.client
-    first = c.get(site.vote(9), follow_redirects=False)
+    first = _vote(site, 9)
     assert first.status_code == 303 and "q=nps_why" in first.headers["location"]
-    c.get(site.vote(9), follow_redirects=False)  # double click
+    _vote(site, 9)  # double click
     page = c.get(first.headers["location"])
     assert page.status_code == 200 and 'lang="nl"' in page.text  # the customer's locale
     assert "Waarom?" in page.text and "<textarea" in page.text
@@ -107,6 +119,7 @@ def test_page_is_small_and_has_no_external_requests(site: Any) -> None:
 def test_forged_token_is_404(site: Any) -> None:
     assert site.client.get("/s/AAAAAAAAAAAAAAAAAAAAAAAA").status_code == 404
     assert site.client.get(site.survey().replace("/s/", "/v/")).status_code == 404
+    assert site.client.post(site.survey().replace("/s/", "/v/")).status_code == 404
 
 
 def test_rate_limit(site: Any) -> None:
@@ -136,23 +149,31 @@ def test_anonymous_link_one_response_per_browser(site: Any) -> None:
     c = site.client
     page = c.get("/a/after-order?lang=en")
     assert page.status_code == 200
-    again = c.get("/a/after-order?lang=en")  # the cookie brings back the same response
-    assert _csrf(again.text) == _csrf(page.text)
-    signed = re.search(r'name="r" value="([^"]+)"', page.text)
+    assert _rows(site)[0] == 0  # no response before a first answer
+    form = re.search(r'name="f" value="([^"]+)"', page.text)
+    assert form is not None
+    r = c.post(
+        "/a/after-order",
+        data={"f": form.group(1), "q": "nps", "lang": "en", "answer": "3"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and "r=" in r.headers["location"]
+    again = c.get("/a/after-order?lang=en&q=nps")  # the cookie brings back the same response
+    signed = re.search(r'name="r" value="([^"]+)"', again.text)
     assert signed is not None
     r = c.post(
         "/a/after-order",
         data={
-            "csrf": _csrf(page.text),
+            "csrf": _csrf(again.text),
             "r": signed.group(1),
             "q": "nps",
             "lang": "en",
-            "answer": "3",
+            "answer": "4",
         },
         follow_redirects=False,
     )
     assert r.status_code == 303
-    assert _rows(site)[0] == 1
+    assert _rows(site)[:2] == (1, 1)
 
 
 def test_widget_decide_and_answer(site: Any) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -20,14 +19,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import InputError, Location
+from cxlens.features.collection.counting import INVITATION_SOURCE as INVITATION_SOURCE
+from cxlens.features.collection.counting import LINK_SOURCE as LINK_SOURCE
 from cxlens.features.collection.forms import SurveyForm
 from cxlens.features.collection.logic import AnswerValue, visible_questions
 from cxlens.features.collection.state import ResponseState
 from cxlens.features.surveys.schemas import CHOICE_TYPES, SCORE_TYPES
 from cxlens.models import Answer, Invitation, Question, Response
 
-INVITATION_SOURCE = "invitation"
-LINK_SOURCE = "link"
 #: The longest text answer taken (characters); a longer one is an error, never cut.
 MAX_TEXT = 5000
 #: The longest hidden-field value taken (characters); a longer one is an error, never cut.
@@ -83,30 +82,6 @@ def response_for_invitation(
     # another request may create it at the same time: theirs is kept, both use it
     session.execute(insert.on_conflict_do_nothing(index_elements=["source", "response_ref"]))
     return session.scalar(query)
-
-
-def new_link_response(
-    session: Session,
-    form: SurveyForm,
-    *,
-    hidden: Mapping[str, str],
-    language: str | None,
-    channel: str = "link",
-) -> Response:
-    """A new response of an anonymous link survey, hidden fields as its dimensions."""
-    keys = set(form.hidden_field_keys())
-    response = Response(
-        survey_version_id=form.version.id,
-        response_ref=f"link:{uuid.uuid4().hex}",
-        content_hash="",
-        source=LINK_SOURCE,
-        channel=channel,
-        language=language,
-        dimensions=hidden_dimensions(hidden, keys),
-    )
-    session.add(response)
-    session.flush()
-    return response
 
 
 def current_answers(

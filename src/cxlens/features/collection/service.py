@@ -1,4 +1,7 @@
-"""What the public links do: open a survey, vote, open pixel, unsubscribe. Flushes only."""
+"""What the public links do: open a survey, open pixel, unsubscribe. Flushes only.
+
+Vote links are :mod:`cxlens.features.collection.scanners` (a ``POST`` casts them).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +12,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import NotFoundError
-from cxlens.core.signing import Purpose, Signer, TokenClaims, TokenError
+from cxlens.core.signing import ExpiredTokenError, Purpose, Signer, TokenClaims, TokenError
+from cxlens.features.collection.errors import LinkExpiredError
 from cxlens.features.collection.forms import SurveyForm, frozen_form
-from cxlens.features.collection.responses import known_values, next_question
-from cxlens.features.collection.submission import answers_by_key, load_state, submit_answers
 from cxlens.features.distribution.pressure_repository import opt_out_of
 from cxlens.features.distribution.service import record_opt_out
 from cxlens.models import Customer, Invitation
@@ -32,11 +34,14 @@ def open_invitation(
 ) -> InvitationVisit:
     """The invitation a token names, checked for ``purpose``.
 
-    Raises ``NotFoundError`` for a token that is not genuine, expired, for another purpose,
+    Raises :class:`~cxlens.features.collection.errors.LinkExpiredError` for a genuine token
+    past its expiry, ``NotFoundError`` for a token that is not genuine, for another purpose,
     or names no invitation (the pages answer all of these with the same 404).
     """
     try:
         claims = signer.verify(token, purpose=purpose)
+    except ExpiredTokenError as exc:
+        raise LinkExpiredError("this link has expired") from exc
     except TokenError as exc:
         raise NotFoundError("this link is not valid") from exc
     invitation = session.get(Invitation, claims.invitation_id)
@@ -56,39 +61,6 @@ def invitation_language(session: Session, invitation: Invitation) -> str | None:
         if customer is not None and customer.locale:
             return customer.locale
     return None
-
-
-def record_vote(session: Session, signer: Signer, token: str) -> tuple[InvitationVisit, str | None]:
-    """Record a vote link's score on the survey's first score question.
-
-    Idempotent: the same link twice gives the same answer; another score link of the same
-    invitation updates it. A vote that leaves no question to ask submits the response.
-    Returns the visit and the key of the question to show next (``None`` when the vote was
-    the last one).
-    """
-    visit = open_invitation(session, signer, token, Purpose.ANSWER)
-    form = visit.form
-    question = form.first_score_question()
-    score = visit.claims.action
-    if question is None or score is None:
-        raise NotFoundError("this link is not valid")
-    low, high = question.scale_low or 0, question.scale_high or 10
-    if not low <= score <= high:
-        raise NotFoundError("this link is not valid")
-    state = load_state(session, visit.invitation.id)
-    if state is None:  # pragma: no cover - open_invitation found it in this transaction
-        raise NotFoundError("this link is not valid")
-    after = {**answers_by_key(form, state.answers), question.key: float(score)}
-    following = next_question(form, known_values(state, after), question.key)
-    submit_answers(
-        session,
-        form,
-        state,
-        [(question, float(score))],
-        language=invitation_language(session, visit.invitation),
-        finish=following is None,
-    )
-    return visit, None if following is None else following.key
 
 
 def mark_opened(session: Session, invitation_id: int) -> None:

@@ -12,7 +12,14 @@ answers, and calls :func:`submit_answers`, which holds the rules:
   the response's ``submitted_at`` and the invitation's ``completed_at`` (first time only),
   and gives the response its incentive code when the survey has one;
 - the response's ``content_hash`` is the hash of its answers after the change; the
-  invitation's ``opened_at`` and ``started_at`` are set when still empty.
+  invitation's ``opened_at`` and ``started_at`` are set when still empty;
+- a submitted response changes only within the edit window (``edit_window``; else
+  :class:`~cxlens.features.collection.errors.ResponseClosedError`), and each change of it
+  submits again: the logic drops what it now hides (:mod:`~cxlens.features.collection.edits`);
+- every change of an answer once given (and a vote's first answer) is recorded in
+  ``answer_changes`` with how it came (``via``), the answers the logic drops as ``logic``;
+- a vote (``voted_at``) sets the response's vote time: a voted response is counted
+  (:mod:`~cxlens.features.collection.counting`).
 
 It works in the caller's unit of work (a ``Session``) and never commits: the writer commits
 (:mod:`cxlens.db.writes`), so a feature may add its own rows — a job, a case — in the same
@@ -24,12 +31,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, cast
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+from typing import Any, Final, Literal, cast
 
 from sqlalchemy import Connection, Table, and_, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from cxlens.features.collection import repository
+from cxlens.features.collection.edits import (
+    VIA_LOGIC,
+    VIA_PAGE,
+    may_edit,
+    records_first_answer,
+)
+from cxlens.features.collection.errors import ResponseClosedError
 from cxlens.features.collection.forms import SurveyForm
 from cxlens.features.collection.incentives import incentive_code
 from cxlens.features.collection.logic import AnswerValue, visible_questions
@@ -260,6 +276,14 @@ def answers_by_key(form: SurveyForm, answers: Mapping[int, StoredValue]) -> dict
 Given = Iterable[tuple[Question, AnswerValue | None]]
 
 
+class _Keep(Enum):
+    KEEP = "keep"
+
+
+#: ``voted_at`` of :func:`submit_answers` that leaves the response's vote time as it is.
+KEEP_VOTE: Final = _Keep.KEEP
+
+
 def submit_answers(
     session: Session,
     form: SurveyForm,
@@ -268,15 +292,29 @@ def submit_answers(
     *,
     language: str | None,
     finish: bool,
+    via: str = VIA_PAGE,
+    edit_window: timedelta | None = None,
+    voted_at: datetime | Literal[_Keep.KEEP] | None = KEEP_VOTE,
+    now: datetime | None = None,
 ) -> int:
     """Save ``given`` answers on the response of ``state`` and, when ``finish``, submit it.
 
     The rules of every way in (module docstring). ``language`` (``None``: keep) is the
-    response's. ``state`` is updated to what is stored now. Returns the response's id.
-    Flushes nothing of the ORM and never commits: the caller's unit of work does.
+    response's. ``via`` names the way in for ``answer_changes``; ``edit_window`` (``None``:
+    no limit) how long a submitted response may change (else ``ResponseClosedError``,
+    nothing written); ``voted_at`` the vote time to set (:data:`KEEP_VOTE`: keep);
+    ``now`` the time of the change (default: the clock). ``state`` is updated to what is
+    stored now. Returns the response's id. Flushes nothing of the ORM and never commits:
+    the caller's unit of work does.
     """
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
+    if edit_window is not None and not may_edit(state.submitted_at, now, edit_window):
+        raise ResponseClosedError("this response can no longer be changed")
+    # an edit of a submitted response submits it again: the logic applies to what is new
+    finish = finish or state.submitted_at is not None
     changes = list({question.id: (question, value) for question, value in given}.values())
+    existed = state.response_id is not None
+    before = dict(state.answers)
     connection = session.connection()
     if state.response_id is None:
         _create_response(connection, form, state, changes, language, finish, now)
@@ -297,10 +335,43 @@ def submit_answers(
             state.completed_at = state.completed_at or now
     response_id = state.response_id
     assert response_id is not None
+    _record_changes(connection, response_id, changes, before, state, existed, via, now)
+    if voted_at is not KEEP_VOTE:
+        repository.set_voted_at(connection, response_id, voted_at)
     incentive = None if form.definition is None else form.definition.incentive
     if finish and incentive is not None:
         incentive_code(session, incentive.code_pool, response_id)
     return response_id
+
+
+def _record_changes(
+    connection: Connection,
+    response_id: int,
+    changes: list[tuple[Question, Any]],
+    before: Mapping[int, StoredValue],
+    state: ResponseState,
+    existed: bool,
+    via: str,
+    now: datetime,
+) -> None:
+    """Keep each change of an answer once given (``via``) and each answer the logic
+    dropped (``logic``) in ``answer_changes``. ``before``: the answers before the change."""
+    given_ids: set[int] = set()
+    rows: list[tuple[int, Any, Any, str]] = []
+    for question, _value in changes:
+        given_ids.add(question.id)
+        old = before.get(question.id)
+        new = state.answers.get(question.id)
+        if old == new or (old is None and not records_first_answer(via)):
+            continue
+        rows.append((question.id, old, new, via))
+    if existed:
+        rows.extend(
+            (question_id, old, None, VIA_LOGIC)
+            for question_id, old in before.items()
+            if question_id not in given_ids and question_id not in state.answers
+        )
+    repository.insert_changes(connection, response_id, rows, now)
 
 
 def _after(

@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from cxlens.core.errors import InputError, Location, NotFoundError
 from cxlens.core.signing import Purpose, Signer
 from cxlens.features.collection import responses as saving
+from cxlens.features.collection.edits import VIA_WIDGET
 from cxlens.features.collection.forms import SurveyForm, latest_form
 from cxlens.features.collection.logic import AnswerValue, visible_questions
 from cxlens.features.collection.service import is_opted_out, open_invitation
@@ -154,11 +155,18 @@ def decide(
 
 
 def save_widget_answers(
-    session: Session, signer: Signer, token: str, answers: Mapping[str, Any], *, complete: bool
+    session: Session,
+    signer: Signer,
+    token: str,
+    answers: Mapping[str, Any],
+    *,
+    complete: bool,
+    edit_window: timedelta | None = None,
 ) -> str | None:
     """Save answers posted by the widget; returns the thank-you message (or ``None``).
 
-    Raises ``NotFoundError`` for a bad token, ``InputError`` for an answer not accepted
+    Raises ``NotFoundError`` for a bad token, ``InputError`` for an answer not accepted,
+    ``ResponseClosedError`` for a response submitted longer ago than ``edit_window``
     (then nothing is saved).
     """
     visit = open_invitation(session, signer, token, Purpose.INVITATION)
@@ -177,6 +185,15 @@ def save_widget_answers(
     state = load_state(session, visit.invitation.id)
     if state is None:  # pragma: no cover - open_invitation found it in this transaction
         raise NotFoundError("this link is not valid")
-    submit_answers(session, form, state, given, language=None, finish=complete)
+    submit_answers(
+        session,
+        form,
+        state,
+        given,
+        language=None,
+        finish=complete,
+        via=VIA_WIDGET,
+        edit_window=edit_window,
+    )
     language = session.scalar(select(Response.language).where(Response.id == state.response_id))
     return form.thank_you(language or form.default_language)

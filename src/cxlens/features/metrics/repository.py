@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, or_
 from sqlalchemy.orm import Session
 
 from cxlens.core.vocabulary import METRIC_TYPES
+from cxlens.features.collection.counting import counted_response, partial_response, response_time
 from cxlens.features.metrics.dimensions import Dimensions, Filters, filter_conditions
 from cxlens.features.metrics.timebuckets import utc_bucket
 from cxlens.models import (
@@ -26,6 +27,7 @@ from cxlens.models import (
     Response,
     SupportCase,
     Survey,
+    SurveyVersion,
     Touchpoint,
 )
 
@@ -49,7 +51,10 @@ def score_buckets(
     """Answer counts per question type, scale, group and UTC bucket.
 
     Row: ``type, scale_low, scale_high, k0..kN, bucket, n, promoters, passives, detractors,
-    ultra, positive, negative, total, total_sq`` (scores oriented: higher = better).
+    ultra, positive, negative, total, total_sq`` (scores oriented: higher = better). Only
+    counted responses (:func:`~cxlens.features.collection.counting.counted_response`) are
+    in, with or without a period; a period buckets on their
+    :func:`~cxlens.features.collection.counting.response_time`.
     """
     dims = Dimensions("responses")
     keys = _keys(dims, by)
@@ -59,7 +64,7 @@ def score_buckets(
         (Question.higher_is_better.is_(True), value),
         else_=Question.scale_low + Question.scale_high - value,
     )
-    bucket = [utc_bucket(Response.submitted_at, granularity).label("bucket")] if granularity else []
+    bucket = [utc_bucket(response_time(), granularity).label("bucket")] if granularity else []
     stmt: Select[Any] = select(
         Question.type,
         Question.scale_low,
@@ -82,9 +87,9 @@ def score_buckets(
         stmt = dims.join(stmt).where(Survey.name == survey)
     else:
         stmt = dims.join(stmt)
-    stmt = stmt.where(Question.type.in_(METRIC_TYPES), value.is_not(None))
+    stmt = stmt.where(Question.type.in_(METRIC_TYPES), value.is_not(None), counted_response())
     if granularity:
-        stmt = stmt.where(Response.submitted_at.is_not(None))
+        stmt = stmt.where(response_time().is_not(None))
     stmt = stmt.where(*conditions)
     group = [Question.type, Question.scale_low, Question.scale_high, *keys, *bucket]
     return session.execute(stmt.group_by(*group)).all()
@@ -167,7 +172,7 @@ def invitation_buckets(
 ) -> Sequence[Row[Any]]:
     """Delivered invitations per group and UTC bucket of delivery: ``k.., bucket, n, hits``.
 
-    A hit is an invitation completed or linked to a response.
+    A hit is an invitation completed or linked to a counted response.
     """
     dims = Dimensions("invitations")
     keys = _keys(dims, by)
@@ -177,7 +182,7 @@ def invitation_buckets(
     )
     answered = or_(
         Invitation.completed_at.is_not(None),
-        exists().where(Response.invitation_id == Invitation.id),
+        exists().where(Response.invitation_id == Invitation.id, counted_response()),
     )
     stmt: Select[Any] = select(
         *keys, *bucket, func.count().label("n"), _count_if(answered).label("hits")
@@ -215,3 +220,12 @@ def touchpoint_positions(session: Session) -> dict[str, int]:
     rows = session.execute(select(Touchpoint.key, Touchpoint.position, Touchpoint.id)).all()
     ranked = sorted(rows, key=lambda r: (r[1], r[2]))
     return {str(r[0]): i for i, r in enumerate(ranked)}
+
+
+def partial_count(session: Session, *, survey: str | None) -> int:
+    """How many responses are partial (started, never counted), of ``survey`` or all."""
+    stmt: Select[Any] = select(func.count(Response.id)).where(partial_response())
+    if survey is not None:
+        stmt = stmt.join(SurveyVersion, Response.survey_version_id == SurveyVersion.id)
+        stmt = stmt.join(Survey, SurveyVersion.survey_id == Survey.id).where(Survey.name == survey)
+    return int(session.scalar(stmt) or 0)

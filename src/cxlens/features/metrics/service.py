@@ -494,3 +494,12 @@ def _referral_values(
 
 def _dt(timestamp: float) -> datetime:
     return datetime.fromtimestamp(timestamp, UTC)
+
+
+def partial_responses(session: Session, *, survey: str | None = None) -> int:
+    """How many responses were started and never counted (of ``survey``, or all).
+
+    Reported beside the metrics, never in them: see
+    :mod:`cxlens.features.collection.counting` for what a counted response is.
+    """
+    return repo.partial_count(session, survey=survey)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from cxlens.features.collection.counting import counted_response
 from cxlens.models import Invitation, Question, Response, Survey, SurveyVersion, utcnow
 
 
@@ -122,6 +123,7 @@ def survey_stats(session: Session, survey_ids: Sequence[int] | None = None) -> l
     responses = (
         select(SurveyVersion.survey_id.label("survey_id"), func.count(Response.id).label("n"))
         .join(Response, Response.survey_version_id == SurveyVersion.id)
+        .where(counted_response())
         .group_by(SurveyVersion.survey_id)
         .subquery()
     )

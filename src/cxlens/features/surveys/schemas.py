@@ -194,6 +194,7 @@ class SurveyDefinition(_Strict):
     ``title`` (per language; default: ``name``) is what respondents see: the survey page's
     heading, the invitation e-mail's subject, the SMS. ``intro`` is shown above the first
     question. Both are optional: definitions without them load as before.
+    ``anonymous_link`` opens the survey on its public link ``/a/{key}`` (off by default).
     """
 
     key: Key
@@ -209,6 +210,8 @@ class SurveyDefinition(_Strict):
     intro: dict[Language, Text] | None = None
     thank_you: dict[Language, Text] = Field(default_factory=dict)
     incentive: Incentive | None = None
+    anonymous_link: bool | None = None
+    """Whether anyone with the survey's public link (``/a/{key}``) may answer it (unset: no)."""
 
     @model_validator(mode="after")
     def _default_languages(self) -> SurveyDefinition:

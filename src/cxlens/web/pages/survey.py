@@ -8,12 +8,20 @@ writer (the writer needs a connection of the same pool). Answers are written by 
 service, :func:`~cxlens.features.collection.submission.submit_answers`. The ``async``
 routes only read the request body on the event loop and await the writer; no blocking
 database call runs on the loop.
+
+Vote links record only on ``POST`` (mail scanners fetch every link), survey and vote links
+expire, a submitted response changes only within its edit window, and an anonymous link
+serves only a survey that enables it, making no response before a first answer
+(docs/collection.md, "Responses the wrong hands cannot cast or change").
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -24,9 +32,11 @@ from sqlalchemy.orm import Session
 
 from cxlens.core.errors import CxlensError, InputError, Location, NotFoundError, TooLargeError
 from cxlens.core.settings import Settings
-from cxlens.core.signing import Purpose, TokenError
+from cxlens.core.signing import ExpiredTokenError, Purpose, TokenError
 from cxlens.db import read_only
+from cxlens.features.collection import anonymous, edits, scanners
 from cxlens.features.collection import responses as saving
+from cxlens.features.collection.errors import LinkExpiredError, ResponseClosedError
 from cxlens.features.collection.forms import SurveyForm, frozen_form, latest_form
 from cxlens.features.collection.incentives import code_of
 from cxlens.features.collection.links import signer_for
@@ -43,7 +53,6 @@ from cxlens.features.collection.service import (
     mark_opened,
     open_invitation,
     record_open,
-    record_vote,
     unsubscribe,
 )
 from cxlens.features.collection.state import ResponseState
@@ -123,6 +132,28 @@ def _not_found(request: Request) -> HTMLResponse:
         _("The link may be incomplete or no longer valid."),
         status=404,
     )
+
+
+def _ui_fallback_lang(request: Request) -> str:
+    return choose_language(UI_LANGUAGES, accept_language=request.headers.get("accept-language"))
+
+
+def _expired(request: Request) -> HTMLResponse:
+    """A genuine survey or vote link past its expiry (410)."""
+    lang = _ui_fallback_lang(request)
+    _ = gettext_for(lang)
+    return _message(
+        lang,
+        _("This link has expired"),
+        _("Please use the link in a more recent message from us."),
+        status=410,
+    )
+
+
+def _closed(lang: str) -> HTMLResponse:
+    """A posted answer to a response whose edit window has passed (409)."""
+    _ = gettext_for(lang)
+    return _message(lang, _("Thank you!"), _("Your answers can no longer be changed."), status=409)
 
 
 def _too_many(request: Request) -> HTMLResponse:
@@ -323,12 +354,18 @@ def survey_page(
     with read_only(request.app.state.engine) as session:
         try:
             visit = open_invitation(session, signer_for(settings), token, Purpose.INVITATION)
+        except LinkExpiredError:
+            return _expired(request)
         except NotFoundError:
             return _not_found(request)
         invitation = visit.invitation
         flow = Flow(f"/s/{token}", visit.form, csrf_token(settings, f"invitation:{invitation.id}"))
         chosen = _lang(request, visit.form, lang, invitation_language(session, invitation))
         response = saving.response_for_invitation(session, invitation, create=False)
+        if response is not None and not edits.may_edit(
+            response.submitted_at, datetime.now(UTC), edits.edit_window(settings)
+        ):
+            q = None  # past the edit window: the thank-you page, no form
         page = _show(session, flow, chosen, response, q)
         first_view = invitation.opened_at is None
     if first_view:
@@ -355,11 +392,14 @@ async def survey_submit(request: Request) -> Response:
         return _too_many(request)
     try:
         claims = signer_for(settings).verify(token, purpose=Purpose.INVITATION)
+    except ExpiredTokenError:
+        return _expired(request)
     except TokenError:
         return _not_found(request)
     subject = f"invitation:{claims.invitation_id}"
     csrf_ok = csrf_valid(settings, subject, _first(fields, "csrf"))
     path = f"/s/{token}"
+    window = edits.edit_window(settings)
 
     def job(session: Session) -> Response:
         state = load_state(session, claims.invitation_id)
@@ -369,7 +409,9 @@ async def survey_submit(request: Request) -> Response:
         if not csrf_ok:
             return _csrf_failed(form.default_language)
         flow = Flow(path, form, "")  # its form token only if the page is shown again
-        return _submit_page(session, flow, fields, state, {}, lambda: csrf_token(settings, subject))
+        return _submit_page(
+            session, flow, fields, state, {}, window, lambda: csrf_token(settings, subject)
+        )
 
     return await get_writer(request).run(job)
 
@@ -383,12 +425,16 @@ def _submit_page(
     fields: Mapping[str, list[str]],
     state: ResponseState,
     extra: Mapping[str, str],
+    window: timedelta,
     csrf: Callable[[], str] | None = None,
+    redirect_extra: Callable[[ResponseState], Mapping[str, str]] | None = None,
 ) -> Response:
     """Save one page's answer with :func:`submit_answers`; redirect to the next question,
     or (when none follows) submit and redirect to the thank-you page. Hosted page and
-    anonymous links alike, on plain data read once. ``csrf`` makes the form token of a
-    page shown again (an invalid answer), when ``flow`` has none yet."""
+    anonymous links alike, on plain data read once. ``window`` is the edit window of a
+    submitted response (past it, 409). ``csrf`` makes the form token of a page shown again
+    (an invalid answer), when ``flow`` has none yet; ``redirect_extra`` the redirect's
+    parameters once the answer is saved (default ``extra``)."""
     form, path = flow.form, flow.path
     lang = _first(fields, "lang") or form.default_language
     if lang not in form.languages:
@@ -410,11 +456,22 @@ def _submit_page(
     if value is not None:
         after[question.key] = value
     following = saving.next_question(form, saving.known_values(state, after), question.key)
-    submit_answers(
-        session, form, state, [(question, value)], language=lang, finish=following is None
-    )
+    try:
+        submit_answers(
+            session,
+            form,
+            state,
+            [(question, value)],
+            language=lang,
+            finish=following is None,
+            via=edits.VIA_PAGE,
+            edit_window=window,
+        )
+    except ResponseClosedError:
+        return _closed(lang)
+    params = extra if redirect_extra is None else redirect_extra(state)
     return RedirectResponse(
-        _url(path, q=None if following is None else following.key, lang=lang, **extra),
+        _url(path, q=None if following is None else following.key, lang=lang, **params),
         status_code=303,
     )
 
@@ -422,29 +479,106 @@ def _submit_page(
 # ---------------------------------------------------------------- vote, pixel, unsubscribe
 
 
-@router.get("/v/{token}")
-def vote(token: str, request: Request, settings: SettingsDep, writer: WriterDep) -> Response:
-    """Record a vote link's score, then 303 to the follow-up page of the survey.
+#: Posts the vote confirm form at once: a person with JavaScript votes in one click.
+AUTOSUBMIT = 'document.getElementById("vote").submit();'
+_AUTOSUBMIT_HASH = base64.b64encode(hashlib.sha256(AUTOSUBMIT.encode()).digest()).decode()
+#: The confirm page's policy: the public pages' one, plus that one inline script.
+VOTE_CSP = SECURITY_HEADERS["Content-Security-Policy"] + f"; script-src 'sha256-{_AUTOSUBMIT_HASH}'"
 
-    A write (the writer commits it before the redirect goes out).
+
+@router.api_route("/v/{token}", methods=["GET", "HEAD"])
+def vote(token: str, request: Request, session: ReadSession, settings: SettingsDep) -> Response:
+    """A vote link: the question with the link's score chosen, and a form that posts it.
+
+    Records nothing (mail security scanners fetch every link of an email): the inline
+    script posts the form at once, the button does without JavaScript. ``HEAD`` gets an
+    empty 200 without a look at the database. See
+    :mod:`cxlens.features.collection.scanners`.
     """
+    if request.method == "HEAD":
+        return Response(status_code=200, headers=SECURITY_HEADERS)
     if not allowed(request, "vote"):
         return _too_many(request)
-    return writer.write(lambda session: _vote(token, request, session, settings))
-
-
-def _vote(token: str, request: Request, session: Session, settings: Settings) -> Response:
-    signer = signer_for(settings)
     try:
-        visit, following = record_vote(session, signer, token)
+        visit, score = scanners.vote_question(session, signer_for(settings), token)
+    except LinkExpiredError:
+        return _expired(request)
     except NotFoundError:
         return _not_found(request)
-    survey_token = signer.sign(visit.invitation.id, purpose=Purpose.INVITATION)
-    return RedirectResponse(
-        _url(f"/s/{survey_token}", q=following),
-        status_code=303,
-        headers={"Referrer-Policy": "no-referrer"},
+    form = visit.form
+    question = form.first_score_question()
+    assert question is not None
+    lang = _lang(request, form, None, invitation_language(session, visit.invitation))
+    name = form.title(lang)
+    page = render(
+        "question.html",
+        lang,
+        200,
+        title=name,
+        survey_name=name,
+        intro=None,
+        action=f"/v/{token}",
+        form_id="vote",
+        csrf=csrf_token(settings, f"invitation:{visit.invitation.id}"),
+        hidden=(),
+        q=_question_view(form, question, lang, float(score)),
+        last=False,
+        error=None,
+        switcher=None,
+        autosubmit=AUTOSUBMIT,
     )
+    page.headers["Content-Security-Policy"] = VOTE_CSP
+    return page
+
+
+@router.post("/v/{token}")
+async def vote_submit(token: str, request: Request, settings: SettingsDep) -> Response:
+    """Record a confirmed vote (unless a scanner's), then 303 to the survey's next page.
+
+    The confirm page's form token is checked on the event loop; the vote is a write (the
+    writer commits it before the redirect goes out).
+    """
+    fields = await _form_fields(request)
+    if not allowed(request, "vote"):
+        return _too_many(request)
+    signer = signer_for(settings)
+    try:
+        claims = signer.verify(token, purpose=Purpose.ANSWER)
+    except ExpiredTokenError:
+        return _expired(request)
+    except TokenError:
+        return _not_found(request)
+    if not csrf_valid(settings, f"invitation:{claims.invitation_id}", _first(fields, "csrf")):
+        return _csrf_failed(_ui_fallback_lang(request))
+    raw = (_first(fields, "answer") or "").strip()
+    score = int(raw) if raw.isdigit() and len(raw) < 4 else None
+    user_agent = request.headers.get("user-agent")
+
+    def job(session: Session) -> Response:
+        try:
+            result = scanners.cast_vote(
+                session,
+                signer,
+                token,
+                score=score,
+                user_agent=user_agent,
+                burst=scanners.burst_window(settings.vote_burst_seconds),
+                edit_window=edits.edit_window(settings),
+            )
+        except LinkExpiredError:
+            return _expired(request)
+        except NotFoundError:
+            return _not_found(request)
+        survey_token = signer.sign(
+            result.visit.invitation.id, purpose=Purpose.INVITATION, expires_at=claims.expires_at
+        )
+        return RedirectResponse(
+            _url(f"/s/{survey_token}", q=result.following),
+            status_code=303,
+            headers={"Referrer-Policy": "no-referrer"},
+        )
+
+    return await get_writer(request).run(job)
 
 
 @router.get("/o/{token}")
@@ -524,45 +658,77 @@ def _anon_response(
     return response
 
 
+ANON_LIMITS_KEY = "cxlens_anonymous_limits"
+
+
+def _anonymous_limits(request: Request, settings: Settings) -> anonymous.AnonymousLimits:
+    """The app's limits on new anonymous responses (``app.state``), made on first use."""
+    found = getattr(request.app.state, ANON_LIMITS_KEY, None)
+    if not isinstance(found, anonymous.AnonymousLimits):
+        found = anonymous.AnonymousLimits(settings)
+        setattr(request.app.state, ANON_LIMITS_KEY, found)
+    return found
+
+
+def _anonymous_form(
+    session: Session, request: Request, survey_key: str
+) -> SurveyForm | HTMLResponse:
+    """The survey of an anonymous link, or the page saying it is not open (404)."""
+    try:
+        form = latest_form(session, survey_key)
+    except NotFoundError:
+        return _not_found(request)
+    if not anonymous.enabled(form):
+        lang = _ui_fallback_lang(request)
+        _ = gettext_for(lang)
+        return _message(
+            lang,
+            _("This survey is not open to everyone"),
+            _("The link may be incomplete or no longer valid."),
+            status=404,
+        )
+    return form
+
+
+def _hidden_fields(form: SurveyForm, values: Mapping[str, str], prefix: str = "") -> dict[str, str]:
+    keys = form.hidden_field_keys()
+    return {k: values[prefix + k] for k in keys if prefix + k in values}
+
+
 @router.get("/a/{survey_key}")
 def anonymous_page(
     survey_key: str,
     request: Request,
+    session: ReadSession,
     settings: SettingsDep,
-    writer: WriterDep,
     q: str | None = None,
     lang: str | None = None,
     r: str | None = None,
 ) -> Response:
-    """An anonymous link survey: one response per visitor (a cookie), rate limited.
+    """An anonymous link survey (where its definition enables one), rate limited.
 
-    A returning visitor's page is read only; a new visitor's response is a write.
+    Read only: a returning visitor's response is shown; a new visitor's form carries a
+    signed, time-bound form token, and the response is made by the first answer
+    (:mod:`cxlens.features.collection.anonymous`).
     """
     if not allowed(request, "anonymous"):
         return _too_many(request)
+    form = _anonymous_form(session, request, survey_key)
+    if isinstance(form, HTMLResponse):
+        return form
     cookie = request.cookies.get(ANON_COOKIE + survey_key)
-    with read_only(request.app.state.engine) as session:
-        try:
-            form = latest_form(session, survey_key)
-        except NotFoundError:
-            return _not_found(request)
-        response = _anon_response(session, settings, form, r) or _anon_response(
-            session, settings, form, cookie
-        )
-        chosen = _lang(request, form, lang, None)
-        if response is not None:
-            return _anonymous_view(
-                request, survey_key, session, settings, form, response, chosen, q
-            )
-    if not allowed(request, "anonymous-new"):
-        return _too_many(request)
-    hidden = {k: v for k, v in request.query_params.items() if k in form.hidden_field_keys()}
-
-    def job(session: Session) -> Response:
-        response = saving.new_link_response(session, form, hidden=hidden, language=chosen)
+    response = _anon_response(session, settings, form, r) or _anon_response(
+        session, settings, form, cookie
+    )
+    chosen = _lang(request, form, lang, None)
+    if response is not None:
         return _anonymous_view(request, survey_key, session, settings, form, response, chosen, q)
-
-    return writer.write(job)
+    hidden = _hidden_fields(form, dict(request.query_params))
+    fields = (
+        ("f", anonymous.form_token(settings, survey_key)),
+        *((f"h.{k}", v) for k, v in hidden.items()),
+    )
+    return _show(session, Flow(f"/a/{survey_key}", form, "", fields), chosen, None, q)
 
 
 def _anonymous_view(
@@ -580,6 +746,11 @@ def _anonymous_view(
         f"/a/{survey_key}", form, csrf_token(settings, f"response:{response.id}"), (("r", signed),)
     )
     page = _show(session, flow, lang, response, q, {"r": signed})
+    _set_anon_cookie(page, request, survey_key, signed)
+    return page
+
+
+def _set_anon_cookie(page: Response, request: Request, survey_key: str, signed: str) -> None:
     page.set_cookie(
         ANON_COOKIE + survey_key,
         signed,
@@ -589,39 +760,65 @@ def _anonymous_view(
         secure=request.url.scheme == "https",
         path=f"/a/{survey_key}",
     )
-    return page
 
 
 @router.post("/a/{survey_key}")
 async def anonymous_submit(survey_key: str, request: Request, settings: SettingsDep) -> Response:
-    """Save one page of an anonymous link survey (CSRF-checked), in the writer."""
+    """Save one page of an anonymous link survey, in the writer.
+
+    With a response (``r``) the form token is its CSRF token; without one, the first
+    answer's form token (``f``) makes the response, within the limits on new ones.
+    """
     fields = await _form_fields(request)
     if not allowed(request, "anonymous"):
         return _too_many(request)
     signed = _first(fields, "r")
     response_id = read_response_id(settings, signed)
     csrf = _first(fields, "csrf")
+    token = _first(fields, "f")
+    nonce = (
+        None if response_id is not None else anonymous.read_form_token(settings, survey_key, token)
+    )
+    hidden_given = {k: v[0] for k, v in fields.items() if k.startswith("h.") and v}
+    client = request.client.host if request.client else "unknown"
+    path = f"/a/{survey_key}"
+    window = edits.edit_window(settings)
 
     def job(session: Session) -> Response:
-        try:
-            form = latest_form(session, survey_key)
-        except NotFoundError:
-            return _not_found(request)
-        state = None if response_id is None else load_link_state(session, response_id)
-        if (
-            state is None
-            or signed is None
-            or state.survey_version_id != form.version.id
-            or not csrf_valid(settings, f"response:{response_id}", csrf)
-        ):
+        form = _anonymous_form(session, request, survey_key)
+        if isinstance(form, HTMLResponse):
+            return form
+        if response_id is not None:
+            state = load_link_state(session, response_id)
+            if (
+                state is None
+                or signed is None
+                or state.survey_version_id != form.version.id
+                or not csrf_valid(settings, f"response:{response_id}", csrf)
+            ):
+                return _csrf_failed(form.default_language)
+            flow = Flow(
+                path, form, csrf_token(settings, f"response:{response_id}"), (("r", signed),)
+            )
+            return _submit_page(session, flow, fields, state, {"r": signed}, window)
+        if nonce is None or token is None:
             return _csrf_failed(form.default_language)
-        flow = Flow(
-            f"/a/{survey_key}",
-            form,
-            csrf_token(settings, f"response:{response_id}"),
-            (("r", signed),),
-        )
-        return _submit_page(session, flow, fields, state, {"r": signed})
+        hidden = _hidden_fields(form, hidden_given, "h.")
+        state, new = anonymous.link_state(session, form, nonce, hidden=hidden)
+        if state.survey_version_id != form.version.id:
+            return _csrf_failed(form.default_language)
+        if new and not _anonymous_limits(request, settings).allow_new(client, survey_key):
+            return _too_many(request)
+        flow = Flow(path, form, "", (("f", token), *((f"h.{k}", v) for k, v in hidden.items())))
+
+        def signed_id(saved: ResponseState) -> dict[str, str]:
+            assert saved.response_id is not None
+            return {"r": sign_response_id(settings, saved.response_id)}
+
+        page = _submit_page(session, flow, fields, state, {}, window, redirect_extra=signed_id)
+        if state.response_id is not None:
+            _set_anon_cookie(page, request, survey_key, signed_id(state)["r"])
+        return page
 
     return await get_writer(request).run(job)
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from cxlens.core.errors import CxlensError, InputError, Location, TooLargeError
 from cxlens.core.settings import Settings
+from cxlens.features.collection.edits import edit_window
 from cxlens.features.collection.links import signer_for
 from cxlens.features.collection.widget import (
     PressureCheck,
@@ -231,7 +232,7 @@ def _widget_decide(
 @widget_router.post(
     "/api/v1/widget/answer",
     summary="Save the widget's answers",
-    responses=problem_responses(404, 413, 422, 429),
+    responses=problem_responses(404, 409, 413, 422, 429),
     openapi_extra=_json_body(_ANSWER_BODY),
 )
 async def widget_answer(request: Request, settings: SettingsDep) -> JSONResponse:
@@ -248,7 +249,12 @@ async def widget_answer(request: Request, settings: SettingsDep) -> JSONResponse
         complete = bool(body.get("complete", True))
         thanks = await get_writer(request).run(
             lambda session: save_widget_answers(
-                session, signer_for(settings), token, answers, complete=complete
+                session,
+                signer_for(settings),
+                token,
+                answers,
+                complete=complete,
+                edit_window=edit_window(settings),
             )
         )
     except CxlensError as exc:

@@ -1,0 +1,163 @@
+"""Collection's SQL of vote clicks, answer changes, vote times and anonymous responses.
+
+Statements only (SQLAlchemy Core on the caller's session or connection); the rules are in
+:mod:`~cxlens.features.collection.scanners`, :mod:`~cxlens.features.collection.edits` and
+:mod:`~cxlens.features.collection.anonymous`, the writes of answers in
+:func:`~cxlens.features.collection.submission.submit_answers`. Flushes, never commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy.orm import Session
+
+from cxlens.features.collection.counting import LINK_SOURCE
+from cxlens.features.collection.logic import AnswerValue
+from cxlens.models import AnswerChange, Response, VoteClick
+
+CHANGES = cast(Table, AnswerChange.__table__)
+RESPONSES = cast(Table, Response.__table__)
+
+
+# ---------------------------------------------------------------- vote clicks
+
+
+def recent_scores(session: Session, invitation_id: int, since: datetime) -> list[int]:
+    """The scores of the invitation's vote clicks since ``since`` (any outcome)."""
+    return list(
+        session.scalars(
+            select(VoteClick.score).where(
+                VoteClick.invitation_id == invitation_id, VoteClick.clicked_at >= since
+            )
+        )
+    )
+
+
+def add_click(
+    session: Session, invitation_id: int, score: int, outcome: str, now: datetime
+) -> None:
+    """Keep one vote click with its outcome."""
+    session.execute(
+        insert(VoteClick).values(
+            invitation_id=invitation_id, score=score, outcome=outcome, clicked_at=now
+        )
+    )
+
+
+def mark_clicks(
+    session: Session, invitation_id: int, since: datetime, *, outcome: str, to: str
+) -> None:
+    """Set the outcome of the invitation's clicks of ``outcome`` since ``since`` to ``to``."""
+    session.execute(
+        update(VoteClick)
+        .where(
+            VoteClick.invitation_id == invitation_id,
+            VoteClick.clicked_at >= since,
+            VoteClick.outcome == outcome,
+        )
+        .values(outcome=to)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def last_click_before(
+    session: Session, invitation_id: int, before: datetime, *, outcome: str
+) -> datetime | None:
+    """When the invitation's last click of ``outcome`` before ``before`` was, if any."""
+    return session.scalar(
+        select(VoteClick.clicked_at)
+        .where(
+            VoteClick.invitation_id == invitation_id,
+            VoteClick.clicked_at < before,
+            VoteClick.outcome == outcome,
+        )
+        .order_by(VoteClick.clicked_at.desc())
+        .limit(1)
+    )
+
+
+def set_voted_at(connection: Connection, response_id: int, voted_at: datetime | None) -> None:
+    """Set the response's ``voted_at`` (``None``: no counted vote)."""
+    connection.execute(
+        update(RESPONSES).where(RESPONSES.c.id == response_id).values(voted_at=voted_at)
+    )
+
+
+# ---------------------------------------------------------------- answer changes
+
+
+def _columns(value: AnswerValue | None) -> tuple[float | None, str | None]:
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return float(value), None
+    return None, value if isinstance(value, str) else None
+
+
+def insert_changes(
+    connection: Connection,
+    response_id: int,
+    changes: Sequence[tuple[int, AnswerValue | None, AnswerValue | None, str]],
+    now: datetime,
+) -> None:
+    """One ``answer_changes`` row per ``(question_id, old, new, via)``."""
+    rows: list[dict[str, Any]] = []
+    for question_id, old, new, via in changes:
+        old_value, old_text = _columns(old)
+        new_value, new_text = _columns(new)
+        rows.append(
+            {
+                "response_id": response_id,
+                "question_id": question_id,
+                "old_value": old_value,
+                "old_text": old_text,
+                "new_value": new_value,
+                "new_text": new_text,
+                "via": via,
+                "changed_at": now,
+            }
+        )
+    if rows:
+        connection.execute(insert(CHANGES), rows)
+
+
+def first_change_since(
+    session: Session, response_id: int, question_id: int, *, via: str, since: datetime
+) -> AnswerChange | None:
+    """The earliest change of ``via`` to the answer since ``since`` (what it was before)."""
+    return session.scalar(
+        select(AnswerChange)
+        .where(
+            AnswerChange.response_id == response_id,
+            AnswerChange.question_id == question_id,
+            AnswerChange.via == via,
+            AnswerChange.changed_at >= since,
+        )
+        .order_by(AnswerChange.changed_at, AnswerChange.id)
+        .limit(1)
+    )
+
+
+def changes_of(session: Session, response_id: int) -> list[AnswerChange]:
+    """Every recorded change of a response, oldest first."""
+    return list(
+        session.scalars(
+            select(AnswerChange)
+            .where(AnswerChange.response_id == response_id)
+            .order_by(AnswerChange.changed_at, AnswerChange.id)
+        )
+    )
+
+
+# ---------------------------------------------------------------- anonymous responses
+
+
+def link_response_id(session: Session, response_ref: str) -> int | None:
+    """The id of the anonymous-link response stored under ``response_ref``, if any."""
+    return session.scalar(
+        select(Response.id).where(
+            Response.source == LINK_SOURCE, Response.response_ref == response_ref
+        )
+    )
