@@ -87,6 +87,25 @@ def test_opt_outs_move_into_the_one_store_and_back(engine: Engine) -> None:
     assert [tuple(r) for r in left] == [(2,)]
 
 
+def test_response_guards_come_after_the_one_opt_out_store_and_go_back(engine: Engine) -> None:
+    upgrade(engine, "0009_house_one_opt_out_store")
+    tables = set(inspect(engine).get_table_names())
+    assert "vote_clicks" not in tables and "answer_changes" not in tables
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    tables = set(inspect(engine).get_table_names())
+    assert {"vote_clicks", "answer_changes"} <= tables
+    assert "voted_at" in {c["name"] for c in inspect(engine).get_columns("responses")}
+    downgrade(engine, "0009_house_one_opt_out_store")
+    assert current_revision(engine) == "0009_house_one_opt_out_store"
+    tables = set(inspect(engine).get_table_names())
+    assert "vote_clicks" not in tables and "answer_changes" not in tables
+    assert "voted_at" not in {c["name"] for c in inspect(engine).get_columns("responses")}
+    assert "contact_suppressions" in tables  # 0009 stays
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+
+
 def test_migration_files_sort_in_the_order_they_run() -> None:
     script = ScriptDirectory(str(MIGRATIONS_DIR))
     run_order = [Path(rev.path).name for rev in reversed(list(script.walk_revisions()))]
