@@ -181,6 +181,14 @@ def import_(
     time: TimeOpt = None,
     by: ByOpt = None,
     tz: TzOpt = "UTC",
+    phone_region: Annotated[
+        str | None,
+        typer.Option(
+            "--phone-region",
+            help="Country (NL, IT …) of national phone numbers when a customer has none"
+            " [default: CXLENS_PHONE_REGION].",
+        ),
+    ] = None,
     json_output: JsonOpt = False,
 ) -> None:
     """Import a file into the store: all or nothing, and importing it twice adds nothing."""
@@ -204,7 +212,13 @@ def import_(
             unit_of_work(engine) as session,
         ):
             result = import_file(
-                session, file, kind=kind.value, overrides=overrides, tz=tz, on_progress=step
+                session,
+                file,
+                kind=kind.value,
+                overrides=overrides,
+                tz=tz,
+                phone_region=phone_region or settings.phone_region,
+                on_progress=step,
             )
     except (CxlensError, OSError) as error:
         raise _fail(error) from None

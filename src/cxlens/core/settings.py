@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     dkim_private_key_file: Path | None = None
 
     # SMS (docs/channels.md)
+    phone_region: str | None = Field(
+        default=None,
+        description="ISO country code (NL, IT …) national phone numbers are read in when a"
+        " customer has no country; numbers are stored in E.164",
+    )
     sms_provider: Literal["twilio", "http"] | None = None
     sms_timeout: float = 10.0
     twilio_account_sid: str | None = None

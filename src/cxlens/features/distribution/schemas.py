@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, field_validator
+
+from cxlens.core.phones import PhoneError, to_e164
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -30,6 +32,20 @@ class CustomerIn(BaseModel):
     name: str | None = Field(default=None, max_length=300)
     locale: str | None = Field(default=None, max_length=35)
     time_zone: str | None = Field(default=None, max_length=64)
+
+    @field_validator("phone")
+    @classmethod
+    def _e164(cls, value: str | None) -> str | None:
+        """A phone in international form, stored in E.164 (``+31 6 …`` → ``+316…``)."""
+        if value is None or not value.strip():
+            return None
+        try:
+            return to_e164(value)
+        except PhoneError as exc:
+            raise ValueError(
+                f"{value!r} is not a valid phone number in international form (+country "
+                f"code and number): {exc}"
+            ) from exc
 
 
 class EventIn(BaseModel):

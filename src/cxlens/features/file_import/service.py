@@ -23,7 +23,13 @@ from cxlens.features.imports.service import (
     import_responses,
 )
 from cxlens.ingest.formats import detect_format
-from cxlens.ingest.kinds import KIND_READERS, detect_kind, read_review_export
+from cxlens.ingest.kinds import (
+    KIND_READERS,
+    KindImport,
+    detect_kind,
+    read_customers,
+    read_review_export,
+)
 from cxlens.ingest.mapping import MappingOverrides, build_mapping, normalize
 from cxlens.ingest.raw import read_raw
 
@@ -66,9 +72,14 @@ def import_file(
     kind: str = "auto",
     overrides: MappingOverrides = MappingOverrides(),
     tz: str = "UTC",
+    phone_region: str | None = None,
     on_progress: Progress | None = None,
 ) -> FileImportResult:
-    """Import ``path`` as ``kind`` (``auto`` guesses it from the headers)."""
+    """Import ``path`` as ``kind`` (``auto`` guesses it from the headers).
+
+    ``phone_region`` is the country national phone numbers of a customer list are read in
+    when a customer has none (see :func:`cxlens.ingest.kinds.read_customers`).
+    """
     if kind not in KINDS:
         raise InputError(
             f"unknown kind {kind!r}",
@@ -111,7 +122,10 @@ def import_file(
         return FileImportResult(
             str(path), kind, reviews.system, result, dict(reviews.mapping), tuple(reviews.warnings)
         )
-    read = KIND_READERS[kind](raw, tz=tz)
+    if kind == "customers":
+        read: KindImport = read_customers(raw, tz=tz, phone_region=phone_region)
+    else:
+        read = KIND_READERS[kind](raw, tz=tz)
     importer = {
         "cases": import_cases,
         "customers": import_customers,
