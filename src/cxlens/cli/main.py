@@ -194,6 +194,14 @@ def import_(
             " them, instead of importing nothing.",
         ),
     ] = False,
+    phone_region: Annotated[
+        str | None,
+        typer.Option(
+            "--phone-region",
+            help="Country (NL, IT …) of national phone numbers when a customer has none"
+            " [default: CXLENS_PHONE_REGION].",
+        ),
+    ] = None,
     json_output: JsonOpt = False,
 ) -> None:
     """Import a file into the store: all or nothing, and importing it twice adds nothing.
@@ -228,6 +236,7 @@ def import_(
                 tz=tz,
                 on_progress=step,
                 skip_bad_rows=skip_bad_rows,
+                phone_region=phone_region or settings.phone_region,
             )
     except (CxlensError, OSError) as error:
         raise _fail(error) from None
