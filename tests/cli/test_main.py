@@ -323,3 +323,16 @@ def test_worker_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
             proc.kill()
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+def test_analyze_shows_a_column_that_does_not_fit_its_scale_flagged(tmp_path: Path) -> None:
+    path = tmp_path / "feedback.csv"
+    path.write_text(
+        "id,satisfaction_session_length\n" + "".join(f"{i},{1 + i % 3}\n" for i in range(40))
+    )
+    code, out = _run("analyze", str(path))
+    assert code == 0, out
+    said = " ".join(out.split())
+    assert "flagged, not computed: 'satisfaction_session_length' as csat" in said
+    assert "never reach the top boxes (4-5)" in said
+    assert "CSAT" not in said

@@ -159,6 +159,15 @@ def _print_mapping(mapping: dict[str, Any]) -> None:
     for key, value in mapping.items():
         if value in (None, [], {}):
             continue
+        if key == "flagged":
+            for item in value:
+                low, high = item["scale"]
+                say(
+                    ("  flagged, not computed:", "yellow"),
+                    f" {item['column']!r} as {item['metric']} (scale {low}–{high}):"
+                    f" {item['reason']}",
+                )
+            continue
         items = value if isinstance(value, list) else [value]
         shown = [_describe_column(item) for item in items]
         say(f"  {key}: {', '.join(shown)}")

@@ -99,7 +99,10 @@ def analyze_file(
     if rows == 0:
         raise InputError("the file has no data rows", Location(file=str(path)))
     if not mapping.scores:
-        warnings.append(_HOW_TO_NAME.format(columns=", ".join(repr(c) for c in raw.header)))
+        how = _HOW_TO_NAME.format(columns=", ".join(repr(c) for c in raw.header))
+        if mapping.flagged:
+            how = how.replace("no metric column recognised", "no metric column to compute", 1)
+        warnings.append(how)
         return AnalysisReport(
             str(path), detected.format.name, rows, tuple(raw.header), mapping, (), tuple(warnings)
         )
