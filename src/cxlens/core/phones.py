@@ -1,8 +1,9 @@
 """Phone numbers: parsed with ``phonenumbers`` (libphonenumber) and stored in E.164.
 
 The one place cxlens reads a phone number. A number written in international form
-(``+31 6 2863 9799``, ``0031 …``) needs no region; a national one (``06 28639799``) is read
-in the customer's country or, without one, in the default region (``CXLENS_PHONE_REGION``).
+(``+31 6 2863 9799``) needs no region; a national one (``06 28639799``), or one dialled with
+the region's international prefix (``0031 …`` from NL), is read in the customer's country
+or, without one, in the default region (``CXLENS_PHONE_REGION``).
 A number libphonenumber does not consider valid is refused, never stored as written.
 """
 

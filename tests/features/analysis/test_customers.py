@@ -81,3 +81,25 @@ def test_a_customer_list_without_churn_data_is_no_data(tmp_path: Path) -> None:
     report = analyze_file(path).to_json()
     assert report["metrics"] == []
     assert any("no data" in w for w in report["warnings"])
+
+
+#: IBM's Telco churn sample (WA_Fn-UseC_-Telco-Customer-Churn.csv), when the evaluation data
+#: holds it: read by these tests only, never shipped.
+TELCO = sorted(Path("/work/shared/data").glob("**/*elco*hurn*.csv"))
+
+
+@pytest.mark.skipif(not TELCO, reason="the Telco churn export is not in the evaluation data")
+def test_real_telco_export_churn_rate_and_by_contract() -> None:
+    import csv
+
+    with TELCO[0].open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    report = analyze_file(TELCO[0], by=("Contract",)).to_json()
+    assert report["kind"] == "customers"
+    churn = [m for m in report["metrics"] if m["metric"] == "churn"]
+    overall = next(m for m in churn if m["group"] == {})
+    _check(overall, sum(r["Churn"] == "Yes" for r in rows), len(rows))
+    for contract in {r["Contract"] for r in rows}:
+        mine = [r for r in rows if r["Contract"] == contract]
+        metric = next(m for m in churn if m["group"] == {"Contract": contract})
+        _check(metric, sum(r["Churn"] == "Yes" for r in mine), len(mine))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
 from sqlalchemy import Engine, func, select
 
 from cxlens.core.errors import InputError, Location
@@ -83,9 +82,3 @@ def test_contact_details_create_the_one_customer_given(
     with unit_of_work(migrated_engine) as session, pytest.raises(InputError, match="no customers"):
         invite(session, settings, survey_key=survey, channel="email", customers=[])
 
-
-def test_a_customer_phone_is_stored_in_e164_or_refused() -> None:
-    assert CustomerIn(ref="c1", phone="+31 628639799").phone == "+31628639799"
-    with pytest.raises(ValidationError) as caught:
-        CustomerIn(ref="c2", phone="06 28639799")  # national: no country to read it in
-    assert "international form" in str(caught.value)

@@ -329,7 +329,7 @@ def _phones(
         index, text, why = bad[0]
         more = ""
         if len(bad) > 1:
-            rows = ", ".join(str(raw.first_data_row + i) for i, _, _ in bad[1:6])
+            rows = ", ".join(str(raw.file_row(i)) for i, _, _ in bad[1:6])
             more = f"; {len(bad) - 1} more invalid number(s), in row(s) {rows}"
             more += " …" if len(bad) > 6 else ""
         raise value_error(
@@ -354,6 +354,12 @@ def read_customers(
     are stored in E.164, read in the customer's country (when the region column holds a
     region code) or in ``phone_region``; an invalid one is an error naming row and column.
     """
+    if phone_region is not None and not is_region(phone_region):
+        raise InputError(
+            f"{phone_region!r} is not a country phone numbers can be read in",
+            Location(field="phone_region"),
+            expected="an ISO 3166 country code such as NL, IT or US",
+        )
     found = _lifecycle_fields(raw, match_fields(raw, ALL_ALIASES))
     if "customer_ref" not in found and "email" not in found:
         accepted = [*_TEXT_FIELDS["customer_ref"], *_TEXT_FIELDS["email"]]
@@ -398,9 +404,7 @@ def read_customers(
             raise InputError(
                 f"customer {ref!r} churned ({churned.date()}) before being acquired "
                 f"({acquired.date()})",
-                Location(
-                    file=raw.source, row=raw.first_data_row + index, column=found["churned_at"]
-                ),
+                Location(file=raw.source, row=raw.file_row(index), column=found["churned_at"]),
                 expected="a churn date at or after the acquisition date",
             )
         rows.pop(ref, None)
