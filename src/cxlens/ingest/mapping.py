@@ -313,7 +313,7 @@ def _confirm(
 def _declared_scale(label: str) -> bool:
     """Whether the header states its scale ("1-5", "0 to 10")."""
     declared = _DECLARED.search(fold(label))
-    return bool(declared) and int(declared.group(1)) < int(declared.group(2)) <= 10
+    return declared is not None and int(declared.group(1)) < int(declared.group(2)) <= 10
 
 
 def _misfit(kind: MetricKind, header: str, scale: Scale, values: pa.Array) -> str | None:

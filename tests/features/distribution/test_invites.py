@@ -81,4 +81,3 @@ def test_contact_details_create_the_one_customer_given(
         )
     with unit_of_work(migrated_engine) as session, pytest.raises(InputError, match="no customers"):
         invite(session, settings, survey_key=survey, channel="email", customers=[])
-

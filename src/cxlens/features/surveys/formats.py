@@ -109,7 +109,7 @@ def _load_yaml(text: str) -> tuple[Any, _Booleans]:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     finally:
-        loader.dispose()  # type: ignore[no-untyped-call]
+        loader.dispose()
     booleans: _Booleans = {}
     if node is not None:
         _find_booleans(node, (), booleans, set())

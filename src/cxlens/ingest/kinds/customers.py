@@ -372,7 +372,9 @@ def read_customers(
         elif name == "time_zone" and name in found:
             columns[name] = _time_zones(raw, found[name])
         elif name == "phone" and name in found:
-            regions = clean_values(raw, found["region"]) if "region" in found else [None] * n
+            regions: list[str | None] = (
+                clean_values(raw, found["region"]) if "region" in found else [None] * n
+            )
             columns[name] = _phones(raw, found[name], regions, phone_region)
         elif name in found:
             columns[name] = clean_values(raw, found[name])
