@@ -26,6 +26,7 @@ import typer.main
 from typer.testing import CliRunner
 
 import factories as f
+from churn_files import write_telco
 from cxlens.cli.main import app
 from cxlens.core.settings import Settings
 from cxlens.db import engine_for_url, unit_of_work, upgrade
@@ -112,6 +113,7 @@ def _write_examples(folder: Path) -> None:
     shutil.copy(DATA / "kinds" / "zendesk_history.csv", folder / "tickets.csv")
     shutil.copy(DATA / "kinds" / "zendesk_history.csv", folder / "zendesk_tickets.csv")
     shutil.copy(DATA / "kinds" / "customers_crm.csv", folder / "customers.csv")
+    write_telco(folder / "telco.csv", n=200)
 
 
 @pytest.fixture

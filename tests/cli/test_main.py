@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from churn_files import write_telco
 from cxlens.cli.main import app
 from cxlens.db import engine_for_url
-from cxlens.models import Response, SupportCase
+from cxlens.models import Customer, Response, SupportCase
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CARPENTRIES = (
@@ -41,7 +42,8 @@ def test_analyze_json_follows_the_documented_schema() -> None:
     code, out = _run("analyze", str(DATA / "surveys" / "qualtrics.csv"), "--json")
     assert code == 0, out
     data = json.loads(out)
-    assert set(data) == {"source", "format", "rows", "mapping", "metrics", "warnings"}
+    assert set(data) == {"source", "kind", "format", "rows", "mapping", "metrics", "warnings"}
+    assert data["kind"] == "responses"
     assert data["format"] == "qualtrics"
     assert isinstance(data["rows"], int) and data["rows"] > 0
     nps = next(m for m in data["metrics"] if m["metric"] == "nps")
@@ -200,6 +202,74 @@ def test_import_cases_detects_the_kind(database_url: str) -> None:
     assert any(m["metric"] == "fcr" for m in json.loads(out)["metrics"])
 
 
+def test_analyze_a_churn_export_by_contract(tmp_path: Path) -> None:
+    rows = write_telco(tmp_path / "telco.csv")
+    code, out = _run("analyze", str(tmp_path / "telco.csv"), "--by", "Contract", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["kind"] == "customers" and data["warnings"] == []
+    churn = next(m for m in data["metrics"] if m["metric"] == "churn" and not m["group"])
+    hits = sum(r["Churn"] == "Yes" for r in rows)
+    assert churn["n"] == len(rows)
+    assert churn["value"] == pytest.approx(100 * hits / len(rows), abs=1e-3)
+    assert churn["ci_low"] < churn["value"] < churn["ci_high"]
+    assert {m["group"].get("Contract") for m in data["metrics"]} >= {"Month-to-month", "Two year"}
+    code, out = _run("analyze", str(tmp_path / "telco.csv"), "--by", "Contract")
+    assert code == 0, out
+    assert "Churn rate" in out and "Month-to-month" in out
+
+
+def test_import_a_churn_export_and_a_surveymonkey_export_under_kind_auto(
+    database_url: str, tmp_path: Path
+) -> None:
+    env = {"CXLENS_DATABASE_URL": database_url}
+    rows = write_telco(tmp_path / "telco.csv", n=80)
+    code, out = _run("import", str(tmp_path / "telco.csv"), "--json", env=env)
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["kind"] == "customers" and data["added"] == len(rows)
+    engine = engine_for_url(database_url)
+    try:
+        with engine.connect() as connection:
+            stored = connection.execute(select(Customer.customer_ref, Customer.attributes))
+            attributes = {ref: attrs for ref, attrs in stored}
+    finally:
+        engine.dispose()
+    first = rows[0]
+    assert attributes[first["customerID"]]["churned"] is (first["Churn"] == "Yes")
+    assert attributes[first["customerID"]]["contract"] == first["Contract"]
+    assert attributes[first["customerID"]]["PaymentMethod"] == first["PaymentMethod"]
+    monkey = DATA / "surveys" / "realistic" / "surveymonkey_labels.csv"
+    code, out = _run("import", str(monkey), "--json", env=env)
+    assert code == 0, out
+    data = json.loads(out)
+    assert (data["kind"], data["format"]) == ("responses", "surveymonkey")
+    assert _count(database_url, Response) == data["added"] > 0
+
+
+def test_import_reports_an_invalid_phone_with_row_and_column(
+    database_url: str, tmp_path: Path
+) -> None:
+    env = {"CXLENS_DATABASE_URL": database_url}
+    path = tmp_path / "contacts.csv"
+    path.write_text("customer_id,email,phone\nA,a@x.io,+31 628639799\nB,b@x.io,+31 6286\n")
+    code, out = _run("import", str(path), "--kind", "customers", env=env)
+    assert code == 2
+    said = " ".join(out.split())
+    assert "row 3" in said and "'phone'" in said and "'+31 6286' is not a valid phone" in said
+    assert _count(database_url, Customer) == 0
+    path.write_text("customer_id,email,phone\nA,a@x.io,+31 628639799\nB,b@x.io,06 28639799\n")
+    code, out = _run("import", str(path), "--kind", "customers", "--phone-region", "NL", env=env)
+    assert code == 0, out
+    engine = engine_for_url(database_url)
+    try:
+        with engine.connect() as connection:
+            phones = set(connection.execute(select(Customer.phone)).scalars())
+    finally:
+        engine.dispose()
+    assert phones == {"+31628639799"}
+
+
 def test_db_upgrade_reports_the_revision(tmp_path: Path) -> None:
     code, out = _run(
         "db", "upgrade", env={"CXLENS_DATA_DIR": str(tmp_path), "CXLENS_DATABASE_URL": ""}
@@ -253,3 +323,16 @@ def test_worker_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
             proc.kill()
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+def test_analyze_shows_a_column_that_does_not_fit_its_scale_flagged(tmp_path: Path) -> None:
+    path = tmp_path / "feedback.csv"
+    path.write_text(
+        "id,satisfaction_session_length\n" + "".join(f"{i},{1 + i % 3}\n" for i in range(40))
+    )
+    code, out = _run("analyze", str(path))
+    assert code == 0, out
+    said = " ".join(out.split())
+    assert "flagged, not computed: 'satisfaction_session_length' as csat" in said
+    assert "never reach the top boxes (4-5)" in said
+    assert "CSAT" not in said

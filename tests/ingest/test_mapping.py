@@ -128,3 +128,64 @@ def test_label_answers_fix_the_scale_and_a_label_nps_is_refused(tmp_path: Path) 
         ("How satisfied are you?", 1, 7)
     ]
     assert any("recommend" in w and "integers from 0 to 10" in w for w in mapping.warnings)
+
+
+def test_a_score_column_whose_values_do_not_fit_its_scale_is_flagged(tmp_path: Path) -> None:
+    # CarpentryCon 2020: 1 too short, 2 about right, 3 too long; "satisf" makes it CSAT
+    header = ["id", "satisfaction_session_length", "overall_satisfaction"]
+    rows = [[str(i), str(1 + i % 3), str(1 + i % 5)] for i in range(40)]
+    _, mapping = _mapping(tmp_path, header, rows)
+    assert [m.column for m in mapping.scores] == ["overall_satisfaction"]
+    [flagged] = mapping.flagged
+    assert (flagged.column, flagged.kind) == ("satisfaction_session_length", MetricKind.CSAT)
+    assert flagged.misfit is not None
+    assert "(1, 2, 3) never reach the top boxes (4-5)" in flagged.misfit
+    assert "quantity" in flagged.misfit
+    shown = mapping.to_json()["flagged"]
+    assert shown == [
+        {
+            "column": "satisfaction_session_length",
+            "metric": "csat",
+            "scale": [1, 5],
+            "reason": flagged.misfit,
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("header", "values"),
+    [
+        ("How satisfied are you?", ["3", "4", "5"]),  # a happy crowd: top boxes reached
+        ("How satisfied are you?", ["1", "2", "3", "4"]),  # unhappy, but the whole scale
+        ("Satisfaction with the pace (1-3)", ["1", "2", "3"]),  # the header states its scale
+        ("Wie zufrieden sind Sie?", ["Sehr zufrieden", "Zufrieden", "Neutral"]),  # labels
+    ],
+)
+def test_columns_that_fit_their_scale_are_not_flagged(
+    tmp_path: Path, header: str, values: list[str]
+) -> None:
+    rows = [[str(i), values[i % len(values)]] for i in range(30)]
+    _, mapping = _mapping(tmp_path, ["id", header], rows)
+    assert mapping.flagged == ()
+    assert [m.column for m in mapping.scores] == [header]
+
+
+def test_a_reversed_effort_scale_is_flagged_on_its_own_top_boxes(tmp_path: Path) -> None:
+    rows = [[str(i), str(3 + i % 3)] for i in range(30)]  # 3-5 where 1-2 is "little effort"
+    _, mapping = _mapping(tmp_path, ["id", "How much effort did it take?"], rows)
+    [flagged] = mapping.flagged
+    assert flagged.kind is MetricKind.CES and flagged.misfit is not None
+    assert "top boxes (1-2)" in flagged.misfit
+
+
+def test_a_named_column_that_does_not_fit_is_computed_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "id,satisfaction_session_length\n" + "".join(f"{i},{1 + i % 3}\n" for i in range(30))
+    )
+    detected = detect_format(read_raw(path))
+    overrides = MappingOverrides(csat=["satisfaction_session_length"])
+    mapping = build_mapping(detected.raw, detected.format, overrides)
+    assert [m.column for m in mapping.scores] == ["satisfaction_session_length"]
+    assert mapping.flagged == ()
+    assert any("because it was named, but its values" in w for w in mapping.warnings)

@@ -159,6 +159,15 @@ def _print_mapping(mapping: dict[str, Any]) -> None:
     for key, value in mapping.items():
         if value in (None, [], {}):
             continue
+        if key == "flagged":
+            for item in value:
+                low, high = item["scale"]
+                say(
+                    ("  flagged, not computed:", "yellow"),
+                    f" {item['column']!r} as {item['metric']} (scale {low}–{high}):"
+                    f" {item['reason']}",
+                )
+            continue
         items = value if isinstance(value, list) else [value]
         shown = [_describe_column(item) for item in items]
         say(f"  {key}: {', '.join(shown)}")
@@ -194,6 +203,14 @@ def import_(
             " them, instead of importing nothing.",
         ),
     ] = False,
+    phone_region: Annotated[
+        str | None,
+        typer.Option(
+            "--phone-region",
+            help="Country (NL, IT …) of national phone numbers when a customer has none"
+            " [default: CXLENS_PHONE_REGION].",
+        ),
+    ] = None,
     json_output: JsonOpt = False,
 ) -> None:
     """Import a file into the store: all or nothing, and importing it twice adds nothing.
@@ -228,6 +245,7 @@ def import_(
                 tz=tz,
                 on_progress=step,
                 skip_bad_rows=skip_bad_rows,
+                phone_region=phone_region or settings.phone_region,
             )
     except (CxlensError, OSError) as error:
         raise _fail(error) from None

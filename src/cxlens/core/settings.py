@@ -207,6 +207,11 @@ class SmsSettings(BaseModel):
         default=None, description="`twilio` or `http`; unset, no SMS is sent"
     )
     sms_timeout: float = Field(default=10.0, description="seconds per SMS provider request")
+    phone_region: str | None = Field(
+        default=None,
+        description="country (ISO code: `NL`, `IT` …) national phone numbers of an imported "
+        "customer list are read in when a customer has no country; numbers are stored in E.164",
+    )
 
 
 class TwilioSettings(BaseModel):

@@ -3,6 +3,13 @@
 Header words in en/it/ro/nl/fr/de/es are matched without accents or case; a candidate is
 kept only when its values fit (NPS: integers 0-10; CSAT/CES: a 5-, 7- or 10-point scale).
 :class:`MappingOverrides` (the CLI's ``--nps/--csat/--ces/--text/--by``) take precedence.
+
+A CSAT/CES column recognised by its header whose scale is only guessed from its values
+(no answer labels, no "1-5" in the header) is *flagged*, not computed, when its values do
+not fit the scale: no answer reaches the top boxes and it uses at most
+:data:`_FEW_VALUES` distinct values (the CarpentryCon "satisfaction_session_length"
+column, 1-3 for too short / right / too long, would be CSAT 0 % on 1-5). It is listed in
+:attr:`ColumnMapping.flagged` with the reason; naming it (``--csat``) computes it anyway.
 """
 
 from __future__ import annotations
@@ -42,6 +49,13 @@ _TEXT = re.compile(
 _EFFORT = re.compile(r"effort|sforzo|inspanning|aufwand|esfuerzo|efort")
 _DECLARED = re.compile(r"(\d{1,2})\s*(?:-|\u2013|to|a|al|bis|tot|la|\u00e0)\s*(\d{1,2})")
 _AUTO_BAD_SHARE = 0.2
+#: A guessed scale is doubted when a column uses at most this many distinct values.
+_FEW_VALUES = 3
+#: Header words of questions about a quantity or a frequency rather than a satisfaction.
+_NOT_SATISFACTION = re.compile(
+    r"length|\blong\b|\bshort\b|duration|how often|frequen|how many|number of|\bage\b"
+    r"|\bprice\b|\bcost\b|\bspeed\b|\bpace\b|\bsize\b|\bamount\b"
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,8 @@ class MetricColumn:
     label: str
     kind: MetricKind
     scale: Scale
+    #: Why the values do not fit ``scale`` (see the module docstring); None when they do.
+    misfit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,9 +96,16 @@ class ColumnMapping:
     id: str | None = None
     decimal_comma: bool = False
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    #: Score columns recognised by their header whose values do not fit the scale: shown
+    #: with the reason (``MetricColumn.misfit``), never computed or imported.
+    flagged: tuple[MetricColumn, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-ready description: ``{"nps": {...}, "csat": [...], ...}``."""
+        """A JSON-ready description: ``{"nps": {...}, "csat": [...], ...}``.
+
+        ``flagged`` (present when a column is) lists ``{"column", "metric", "scale",
+        "reason"}`` for each score column left out because its values do not fit.
+        """
 
         def one(m: MetricColumn) -> dict[str, Any]:
             return {
@@ -99,6 +122,16 @@ class ColumnMapping:
             else:
                 out.setdefault(str(m.kind), []).append(one(m))
         out.update(by=list(self.by), time=self.time, id=self.id)
+        if self.flagged:
+            out["flagged"] = [
+                {
+                    "column": m.column,
+                    "metric": str(m.kind),
+                    "scale": [m.scale.low, m.scale.high],
+                    "reason": m.misfit,
+                }
+                for m in self.flagged
+            ]
         return out
 
 
@@ -112,6 +145,7 @@ def build_mapping(
     named = {overrides.nps, overrides.time, *overrides.csat, *overrides.ces, *overrides.text}
     named |= set(overrides.by)
     scores: list[MetricColumn] = []
+    flagged: list[MetricColumn] = []
     text: list[str] = list(overrides.text)
     if overrides.nps:
         scores.append(_confirm(raw, fmt, overrides.nps, MetricKind.NPS, decimal_comma, True))
@@ -119,6 +153,12 @@ def build_mapping(
         scores.append(_confirm(raw, fmt, col, MetricKind.CSAT, decimal_comma, True))
     for col in overrides.ces:
         scores.append(_confirm(raw, fmt, col, MetricKind.CES, decimal_comma, True))
+    for named_score in scores:
+        if named_score.misfit is not None:
+            warnings.append(
+                f"column {named_score.column!r} is computed as {named_score.kind} because it"
+                f" was named, but {named_score.misfit}"
+            )
     auto_kinds = {m.kind for m in scores}
     have_nps = overrides.nps is not None
     for col in raw.header:
@@ -135,7 +175,9 @@ def build_mapping(
         if kind is not MetricKind.NPS and kind in auto_kinds:
             continue  # the user named the columns of this metric
         found = _try_confirm(raw, fmt, col, kind, decimal_comma, warnings)
-        if found is not None:
+        if found is not None and found.misfit is not None:
+            flagged.append(found)
+        elif found is not None:
             scores.append(found)
             have_nps = have_nps or kind is MetricKind.NPS
     time, time_format, time_zone = overrides.time, None, None
@@ -153,6 +195,7 @@ def build_mapping(
         id=fmt.id_column,
         decimal_comma=decimal_comma,
         warnings=tuple(warnings),
+        flagged=tuple(flagged),
     )
 
 
@@ -261,7 +304,58 @@ def _confirm(
         present = len(converted.values) - converted.values.null_count + _count_true(converted.bad)
         if present and n_bad / present > _AUTO_BAD_SHARE:
             raise _NotAScale(f"{n_bad} of {present} values are not {_score_expected(kind, scale)}")
-    return MetricColumn(col, label, kind, scale)
+    misfit = None
+    if converted.labels is None and not _declared_scale(label):
+        misfit = _misfit(kind, f"{col} {label}", scale, converted.values)
+    return MetricColumn(col, label, kind, scale, misfit)
+
+
+def _declared_scale(label: str) -> bool:
+    """Whether the header states its scale ("1-5", "0 to 10")."""
+    declared = _DECLARED.search(fold(label))
+    return declared is not None and int(declared.group(1)) < int(declared.group(2)) <= 10
+
+
+def _misfit(kind: MetricKind, header: str, scale: Scale, values: pa.Array) -> str | None:
+    """Why a CSAT/CES column's values do not fit the ``scale`` guessed for it, or None.
+
+    They do not when no answer reaches the top boxes and at most :data:`_FEW_VALUES`
+    distinct values are used: the metric would be 0 % by construction, and the column most
+    likely holds another kind of answer (a 1-3 "too short / right / too long").
+    """
+    if kind not in (MetricKind.CSAT, MetricKind.CES) or scale.points < 5:
+        return None
+    inside = pc.drop_null(
+        values.filter(
+            pc.fill_null(
+                pc.and_(pc.greater_equal(values, scale.low), pc.less_equal(values, scale.high)),
+                False,
+            )
+        )
+    )
+    seen = sorted({float(v) for v in inside.to_pylist()})
+    if not seen or len(seen) > _FEW_VALUES:
+        return None
+    top = scale.top_boxes_min()
+    if any(scale.orient(v) >= top for v in seen):
+        return None
+    boxes = (
+        f"{_num(top)}-{scale.high}"
+        if scale.higher_is_better
+        else f"{scale.low}-{_num(scale.low + scale.high - top)}"
+    )
+    why = (
+        f"its values ({', '.join(_num(v) for v in seen)}) never reach the top boxes ({boxes})"
+        f" of the {scale.low}-{scale.high} scale they would be read on, so {kind} would be"
+        f" 0 % by construction"
+    )
+    if _NOT_SATISFACTION.search(fold(header).replace("_", " ")):
+        why += "; its header asks about a quantity, not a satisfaction"
+    return why + " (state the scale in the header, e.g. '(1-3)', if it is one)"
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _count_true(mask: pa.Array) -> int:

@@ -22,7 +22,7 @@ from cxlens.web.errors import install_error_handlers
 from cxlens.web.guards import reject_nul_bytes
 from cxlens.web.heap import frozen_start_up_heap
 from cxlens.web.logs import redact_access_log
-from cxlens.web.pages.fastpath import SubmitFastPath
+from cxlens.web.pages.submit_shortcut import SubmitShortcut
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -84,13 +84,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _serve_submit_directly(app: FastAPI) -> None:
-    """Put :class:`SubmitFastPath` just inside the error middleware when the stack is built."""
+    """Put :class:`SubmitShortcut` just inside the error middleware when the stack is built."""
     build = app.build_middleware_stack
 
     def build_with_fast_path() -> ASGIApp:
         stack = build()
         if isinstance(stack, ServerErrorMiddleware):
-            stack.app = SubmitFastPath(stack.app)
+            stack.app = SubmitShortcut(stack.app)
         return stack
 
     app.build_middleware_stack = build_with_fast_path  # type: ignore[method-assign]

@@ -157,3 +157,49 @@ def test_real_carpentries_export() -> None:
     assert nps["n"] == len(answers) == 402
     assert nps["value"] == pytest.approx(100 * (promoters - detractors) / len(answers), abs=1e-3)
     assert nps["low_confidence"] is False
+
+
+#: The CarpentryCon 2020 feedback export, when the evaluation data holds it (never shipped).
+CARPENTRYCON = sorted(REAL.parent.glob("*arpentry*on*2020*.csv"))
+
+
+def _carpentrycon_shaped(path: Path) -> list[dict[str, str]]:
+    """Rows shaped like the CarpentryCon 2020 export: a 1-3 length question whose header
+    says "satisfaction", beside a real 1-5 satisfaction and a 0-10 recommend question."""
+    rows = [
+        {
+            "id": str(i),
+            "satisfaction_overall": str(1 + (i * 7) % 5),
+            "satisfaction_session_length": str(1 + i % 3),  # too short / right / too long
+            "likely_to_recommend": str(i % 11),
+        }
+        for i in range(60)
+    ]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return rows
+
+
+def test_a_column_that_does_not_fit_its_scale_is_flagged_not_computed(tmp_path: Path) -> None:
+    rows = _carpentrycon_shaped(tmp_path / "carpentrycon.csv")
+    report = analyze_file(tmp_path / "carpentrycon.csv").to_json()
+    mapping = report["mapping"]
+    assert [c["column"] for c in mapping["csat"]] == ["satisfaction_overall"]
+    [flagged] = mapping["flagged"]
+    assert flagged["column"] == "satisfaction_session_length"
+    assert "never reach the top boxes" in flagged["reason"]
+    [csat] = [m for m in report["metrics"] if m["metric"] == "csat"]  # one figure: the real one
+    positive = sum(int(r["satisfaction_overall"]) >= 4 for r in rows)
+    assert csat["value"] == pytest.approx(100 * positive / len(rows), abs=1e-3)
+
+
+@pytest.mark.skipif(not CARPENTRYCON, reason="the CarpentryCon 2020 export is not in the data")
+def test_real_carpentrycon_2020_session_length_is_flagged() -> None:
+    report = analyze_file(CARPENTRYCON[0]).to_json()
+    mapping = report["mapping"]
+    scored = [c["column"] for kind in ("csat", "ces") for c in mapping[kind]]
+    assert "satisfaction_session_length" not in scored
+    flagged = {f["column"]: f for f in mapping.get("flagged", [])}
+    assert "never reach the top boxes" in flagged["satisfaction_session_length"]["reason"]

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, func, select
 from cxlens.core.errors import InputError
 from cxlens.db import unit_of_work
 from cxlens.features.file_import.service import import_file
-from cxlens.models import Answer, Question, Response
+from cxlens.models import Answer, Customer, Question, Response
 
 NPS_HEADER = "How likely are you to recommend us?"
 
@@ -237,3 +237,39 @@ def test_skip_bad_rows_in_a_referrals_file(migrated_engine: Engine, tmp_path: Pa
         (5, "referred_at", "soon"),
     ]
     assert result.to_json()["rows"] == 5
+
+
+def test_invalid_phones_stop_a_customer_list_or_are_skipped_and_listed(
+    migrated_engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "customers.csv"
+    path.write_text(
+        "customer_id,phone,country\n"
+        "A,+31 628639799,\nB,06 28639799,NL\nC,+31 6286,\nD,347 123 4567,\nE,call me,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught, unit_of_work(migrated_engine) as s:
+        import_file(s, path, kind="customers", phone_region="IT")
+    where = caught.value.location
+    assert (where.row, where.column) == (4, "phone")
+    assert "'+31 6286' is not a valid phone number" in caught.value.problem
+    assert "row(s) 6" in caught.value.problem  # the other invalid one
+    assert _count(migrated_engine, Customer) == 0
+    with unit_of_work(migrated_engine) as s:
+        result = import_file(s, path, kind="customers", phone_region="IT", skip_bad_rows=True)
+    assert [(b.row, b.column, b.value) for b in result.skipped] == [
+        (4, "phone", "+31 6286"),
+        (6, "phone", "call me"),
+    ]
+    with unit_of_work(migrated_engine) as s:
+        phones = {r: p for r, p in s.execute(select(Customer.customer_ref, Customer.phone))}
+    assert phones == {"A": "+31628639799", "B": "+31628639799", "D": "+393471234567"}
+
+
+def test_an_unknown_phone_region_is_an_error(migrated_engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "customers.csv"
+    path.write_text("customer_id,phone\nA,06 28639799\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught, unit_of_work(migrated_engine) as s:
+        import_file(s, path, kind="customers", phone_region="Holland")
+    assert caught.value.location.field == "phone_region"
+    assert "ISO 3166" in (caught.value.expected or "")

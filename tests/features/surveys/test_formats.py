@@ -117,3 +117,39 @@ def test_invalid_yaml_and_json_give_the_line() -> None:
     assert caught.value.location.row == 1
     with pytest.raises(InputError):
         loads("- just\n- a list\n", "yaml")
+
+
+def test_an_unquoted_yes_where_text_is_expected_says_to_quote_it() -> None:
+    data = minimal()
+    data["questions"][1]["choices"] = [
+        {"key": "yes", "labels": {"en": "Yes"}},
+        {"key": "no", "labels": {"en": "No"}},
+    ]
+    text = dumps(parse_definition(data), "yaml").replace("key: 'yes'", "key: yes")
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if t.strip() == "- key: yes")
+    with pytest.raises(InputError) as caught:
+        loads(text, "yaml", file="s.yaml")
+    error = caught.value
+    where = error.location
+    assert (where.file, where.row, where.column) == (
+        "s.yaml",
+        line,
+        str(text.splitlines()[line - 1].index("yes") + 1),
+    )
+    assert where.field == "questions[1].choices[0].key"
+    assert "quote it" in error.problem and "'yes'" in error.problem
+    assert "boolean" in error.problem
+
+
+def test_a_quoted_yes_and_a_boolean_field_written_yes_are_fine() -> None:
+    data = minimal()
+    data["questions"][1]["choices"] = [
+        {"key": "yes", "labels": {"en": "Yes"}},
+        {"key": "no", "labels": {"en": "No"}},
+    ]
+    text = dumps(parse_definition(data), "yaml").replace("required: true", "required: yes")
+    assert "required: yes" in text
+    definition = loads(text, "yaml")
+    assert definition.questions[0].required is True
+    assert definition.questions[1].choices is not None
+    assert definition.questions[1].choices[0].key == "yes"

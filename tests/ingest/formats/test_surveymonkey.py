@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 from cxlens.ingest.formats import detect_format
+from cxlens.ingest.kinds import detect_kind
 from cxlens.ingest.mapping import build_mapping, normalize
 from cxlens.ingest.raw import read_raw
 
@@ -66,3 +67,19 @@ def test_an_italian_export_with_its_own_sub_answer_words(tmp_path: Path) -> None
     mapping = build_mapping(detected.raw, detected.format)
     assert [m.column for m in mapping.scores] == ["Quanto consiglieresti Bottega a un amico?"]
     assert mapping.text == ("Perché?",)
+
+
+def test_a_standard_export_is_responses_under_kind_auto(tmp_path: Path) -> None:
+    # metadata columns "Start Date", "End Date", "Email Address", "First Name" empty
+    assert detect_kind(read_raw(FILE)) is None
+    # ... and filled in (a collector that records contacts): still responses
+    with FILE.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    header = rows[0]
+    email, first = header.index("Email Address"), header.index("First Name")
+    for i, row in enumerate(rows[2:]):
+        row[email], row[first] = f"person{i}@example.com", f"Person {i}"
+    filled = tmp_path / "with_contacts.csv"
+    with filled.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    assert detect_kind(read_raw(filled)) is None

@@ -86,6 +86,7 @@ def import_file(
     kind: str = "auto",
     overrides: MappingOverrides = MappingOverrides(),
     tz: str = "UTC",
+    phone_region: str | None = None,
     on_progress: Progress | None = None,
     skip_bad_rows: bool = False,
 ) -> FileImportResult:
@@ -94,6 +95,9 @@ def import_file(
     ``skip_bad_rows`` leaves out the rows holding a value that does not fit its column and
     lists them in :attr:`FileImportResult.skipped`; without it such a value is an
     :class:`InputError` and nothing is stored.
+
+    ``phone_region`` is the country national phone numbers of a customer list are read in
+    when a customer has none (see :func:`cxlens.ingest.kinds.read_customers`).
     """
     if kind not in KINDS:
         raise InputError(
@@ -150,7 +154,10 @@ def import_file(
             skipped,
         )
     reader = KIND_READERS[kind]
-    read, skipped = _read_skipping(raw, lambda r: reader(r, tz=tz), skip_bad_rows)
+    options: dict[str, Any] = {"tz": tz}
+    if kind == "customers":
+        options["phone_region"] = phone_region
+    read, skipped = _read_skipping(raw, lambda r: reader(r, **options), skip_bad_rows)
     importer = {
         "cases": import_cases,
         "customers": import_customers,

@@ -12,6 +12,9 @@ from typing import Protocol
 
 import pyarrow as pa
 
+from cxlens.ingest.formats import detect_format
+from cxlens.ingest.raw import RawTable
+
 from ._common import RawLike
 from .cases import CasesImport, detect_case_system, looks_like_cases, read_cases
 from .customers import CustomersImport, looks_like_customers, read_customers
@@ -19,6 +22,8 @@ from .referrals import ReferralsImport, looks_like_referrals, read_referrals
 from .reviews import ReviewsImport, detect_review_source, read_review_export, read_reviews
 
 KINDS = ("cases", "customers", "referrals", "reviews")
+#: Formats of survey tools' exports (``SurveyFormat.name``): always responses.
+SURVEY_TOOLS = frozenset({"qualtrics", "surveymonkey", "google_forms", "typeform", "limesurvey"})
 
 
 class KindImport(Protocol):
@@ -53,8 +58,13 @@ KIND_READERS: Mapping[str, Callable[..., KindImport]] = {
 def detect_kind(raw: RawLike) -> str | None:
     """Guess the kind of ``raw`` from its headers: cases, reviews, referrals or customers.
 
-    Returns None for anything else (survey responses included).
+    Returns None for anything else (survey responses included). An export a survey tool
+    wrote (Qualtrics, SurveyMonkey, Google Forms, Typeform, LimeSurvey) is responses
+    whatever its metadata columns hold: SurveyMonkey's "Start Date"/"End Date" and "Email
+    Address" are no customer list.
     """
+    if isinstance(raw, RawTable) and detect_format(raw).format.name in SURVEY_TOOLS:
+        return None
     if detect_review_source(raw) is not None:
         return "reviews"
     if looks_like_referrals(raw):

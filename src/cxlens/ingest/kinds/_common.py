@@ -43,6 +43,14 @@ def normalize_header(name: str) -> str:
     return _NON_ALNUM.sub(" ", name.strip().lower()).strip()
 
 
+def header_key(name: str) -> str:
+    """The key headers are matched on: case, spaces, underscores and punctuation ignored.
+
+    ``customerID``, ``Customer ID`` and ``customer_id`` all give ``customerid``.
+    """
+    return _NON_ALNUM.sub("", name.strip().lower())
+
+
 def header_index(raw: RawLike) -> dict[str, str]:
     """Map each normalised header to the first original column name carrying it."""
     index: dict[str, str] = {}
@@ -52,9 +60,15 @@ def header_index(raw: RawLike) -> dict[str, str]:
 
 
 def find_column(index: Mapping[str, str], aliases: Iterable[str]) -> str | None:
-    """The original name of the first column whose normalised header is one of ``aliases``."""
+    """The original name of the first column whose header is one of ``aliases``.
+
+    ``index`` is :func:`header_index`'s; headers match as :func:`header_key` does.
+    """
+    keyed: dict[str, str] = {}
+    for name, column in index.items():
+        keyed.setdefault(header_key(name), column)
     for alias in aliases:
-        found = index.get(normalize_header(alias))
+        found = keyed.get(header_key(alias))
         if found is not None:
             return found
     return None
@@ -65,14 +79,17 @@ def match_fields(
 ) -> dict[str, str]:
     """Map field names to the column that carries each (fields without a column left out).
 
-    A column is used by at most one field; ``taken`` columns are not used at all.
+    Headers match case-, space- and underscore-insensitively (:func:`header_key`). A column
+    is used by at most one field; ``taken`` columns are not used at all.
     """
-    index = header_index(raw)
+    index: dict[str, str] = {}
+    for name in raw.header:
+        index.setdefault(header_key(name), name)
     used = set(taken)
     found: dict[str, str] = {}
     for field_name, names in aliases.items():
         for alias in names:
-            column = index.get(normalize_header(alias))
+            column = index.get(header_key(alias))
             if column is not None and column not in used:
                 found[field_name] = column
                 used.add(column)

@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.middleware.errors import ServerErrorMiddleware
 
-from cxlens.web.pages.fastpath import SubmitFastPath
+from cxlens.web.pages.submit_shortcut import SubmitShortcut
 
 
 def _csrf(html: str) -> str:
@@ -20,7 +20,7 @@ def test_the_submit_route_sits_just_inside_the_error_middleware(site: Any) -> No
     site.client.get("/health")
     stack = site.client.app.middleware_stack
     assert isinstance(stack, ServerErrorMiddleware)
-    assert isinstance(stack.app, SubmitFastPath)
+    assert isinstance(stack.app, SubmitShortcut)
 
 
 def test_a_submission_through_the_fast_path_saves_and_redirects(site: Any) -> None:

@@ -1,9 +1,9 @@
-"""A short way in for the hot route: ``POST /s/{token}`` straight to its handler.
+"""A short cut for the hot route: ``POST /s/{token}`` straight to its handler.
 
 The survey submission is the busiest request of the public pages. Through the whole stack
 it passes FastAPI's telemetry, body-limit, exception and exit-stack middlewares and the
 router's match against every route; for this one plain Starlette endpoint (no dependencies,
-no validation, no ``HTTPException``) none of them changes the answer. :class:`SubmitFastPath`
+no validation, no ``HTTPException``) none of them changes the answer. :class:`SubmitShortcut`
 sits just inside Starlette's ``ServerErrorMiddleware`` (so an error is still a 500 page) and
 hands ``POST /s/{token}`` to :func:`~cxlens.web.pages.survey.survey_submit` as the router
 would; every other request goes down the normal stack.
@@ -19,7 +19,7 @@ from cxlens.web.pages.survey import survey_submit
 PREFIX = "/s/"
 
 
-class SubmitFastPath:
+class SubmitShortcut:
     """ASGI app: ``POST /s/{token}`` to :func:`survey_submit`, the rest to ``app``."""
 
     def __init__(self, app: ASGIApp) -> None:
@@ -42,4 +42,4 @@ class SubmitFastPath:
         await self.app(scope, receive, send)
 
 
-__all__ = ["SubmitFastPath"]
+__all__ = ["SubmitShortcut"]
