@@ -55,9 +55,10 @@ class VoteClick(Base):
 class AnswerChange(Base):
     """One change to an answer of a response after it was first given: old and new value.
 
-    ``via`` is how: ``page`` (the survey page), ``vote`` (a score link), ``logic`` (dropped
-    because the survey's logic now hides the question) or ``scan`` (a scanner's vote
-    reverted). A value is a number (scores) or a text; both ``None`` means no answer.
+    ``via`` is how: ``page`` (the survey page), ``vote`` (a score link), ``widget`` (the
+    on-site widget), ``logic`` (dropped because the survey's logic now hides the question)
+    or ``scan`` (a scanner's vote reverted). A value is a number (scores) or a text; both
+    ``None`` means no answer.
     """
 
     __tablename__ = "answer_changes"
