@@ -50,9 +50,6 @@ PENDING = frozenset(
         "collection/service.py",
         "collection/submission.py",
         "collection/widget.py",
-        # features/metrics (SQL expressions of the dimensions and time buckets)
-        "metrics/dimensions.py",
-        "metrics/timebuckets.py",
     }
 )
 

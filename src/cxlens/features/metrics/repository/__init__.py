@@ -15,8 +15,8 @@ from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, or_
 from sqlalchemy.orm import Session
 
 from cxlens.core.vocabulary import METRIC_TYPES
-from cxlens.features.metrics.dimensions import Dimensions, Filters, filter_conditions
-from cxlens.features.metrics.timebuckets import utc_bucket
+from cxlens.features.metrics.repository.dimensions import Dimensions, Filters, filter_conditions
+from cxlens.features.metrics.repository.timebuckets import utc_bucket
 from cxlens.models import (
     Answer,
     Customer,
