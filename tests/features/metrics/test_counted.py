@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 import factories as f
 from cxlens.db import unit_of_work
-from cxlens.features.collection.counting import INVITATION_SOURCE
+from cxlens.features.collection.counting_repository import INVITATION_SOURCE
 from cxlens.features.imports import import_responses
 from cxlens.features.metrics import store_metrics
 from cxlens.features.metrics.service import partial_responses

@@ -20,7 +20,7 @@ from cxlens.features.imports import (
     import_responses,
 )
 from cxlens.features.metrics import operational_metrics, store_metrics
-from cxlens.features.metrics.dimensions import UnknownDimensionError
+from cxlens.features.metrics.repository.dimensions import UnknownDimensionError
 from cxlens.models import Customer, Invitation, SurveyVersion
 
 

@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from cxlens.core.settings import Settings
-from cxlens.features.collection.counting import LINK_SOURCE
+from cxlens.features.collection.counting_repository import LINK_SOURCE
 from cxlens.features.collection.forms import SurveyForm
 from cxlens.features.collection.ratelimit import RateLimiter
 from cxlens.features.collection.repository import link_response_id

@@ -15,7 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, insert, select, update
 from sqlalchemy.orm import Session
 
-from cxlens.features.collection.counting import LINK_SOURCE
+from cxlens.features.collection.counting_repository import LINK_SOURCE
 from cxlens.features.collection.logic import AnswerValue
 from cxlens.models import AnswerChange, Response, VoteClick
 

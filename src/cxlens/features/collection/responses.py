@@ -19,8 +19,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import InputError, Location
-from cxlens.features.collection.counting import INVITATION_SOURCE as INVITATION_SOURCE
-from cxlens.features.collection.counting import LINK_SOURCE as LINK_SOURCE
+from cxlens.features.collection.counting_repository import INVITATION_SOURCE as INVITATION_SOURCE
+from cxlens.features.collection.counting_repository import LINK_SOURCE as LINK_SOURCE
 from cxlens.features.collection.forms import SurveyForm
 from cxlens.features.collection.logic import AnswerValue, visible_questions
 from cxlens.features.collection.state import ResponseState

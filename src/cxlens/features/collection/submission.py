@@ -19,7 +19,7 @@ answers, and calls :func:`submit_answers`, which holds the rules:
 - every change of an answer once given (and a vote's first answer) is recorded in
   ``answer_changes`` with how it came (``via``), the answers the logic drops as ``logic``;
 - a vote (``voted_at``) sets the response's vote time: a voted response is counted
-  (:mod:`~cxlens.features.collection.counting`).
+  (:mod:`~cxlens.features.collection.counting_repository`).
 
 It works in the caller's unit of work (a ``Session``) and never commits: the writer commits
 (:mod:`cxlens.db.writes`), so a feature may add its own rows — a job, a case — in the same

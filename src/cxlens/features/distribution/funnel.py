@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Label, case, func, select
 from sqlalchemy.orm import Session
 
 from cxlens.analytics.counts import ProportionCounts
 from cxlens.analytics.formulas import proportion_value
 from cxlens.core.errors import InputError, Location
+from cxlens.features.distribution import repository as repo
 from cxlens.features.distribution.schemas import FunnelRow
-from cxlens.models import Invitation, Survey, SurveyVersion, Touchpoint
 
 #: The dimensions a funnel may be split by.
 DIMENSIONS = ("survey", "channel", "touchpoint")
@@ -42,38 +40,9 @@ def funnel(
             Location(field="by"),
             expected=", ".join(DIMENSIONS),
         )
-    columns = {
-        "survey": func.coalesce(Survey.key, Survey.name),
-        "channel": Invitation.channel,
-        "touchpoint": Touchpoint.key,
-    }
-    keys: list[Label[Any]] = [columns[d].label(d) for d in by]
-
-    measured = Invitation.channel.in_(OPEN_MEASURED)
-    query = (
-        select(
-            *keys,
-            func.count(Invitation.id).label("invited"),
-            func.count(Invitation.sent_at).label("sent"),
-            func.count(Invitation.delivered_at).label("delivered"),
-            func.count(case((measured, Invitation.opened_at))).label("opened"),
-            func.sum(case((measured, 1), else_=0)).label("measured"),
-            func.count(Invitation.started_at).label("started"),
-            func.count(Invitation.completed_at).label("completed"),
-        )
-        .select_from(Invitation)
-        .join(SurveyVersion, SurveyVersion.id == Invitation.survey_version_id)
-        .join(Survey, Survey.id == SurveyVersion.survey_id)
-        .outerjoin(Touchpoint, Touchpoint.id == Invitation.touchpoint_id)
-    )
-    if since is not None:
-        query = query.where(Invitation.sent_at >= since)
-    if until is not None:
-        query = query.where(Invitation.sent_at < until)
-    if keys:
-        query = query.group_by(*keys).order_by(*keys)
+    rows = repo.funnel_counts(session, by, OPEN_MEASURED, since=since, until=until)
     out: list[FunnelRow] = []
-    for row in session.execute(query).mappings():
+    for row in rows:
         group = {d: (None if row[d] is None else str(row[d])) for d in by}
         delivered, completed = int(row["delivered"]), int(row["completed"])
         rate = proportion_value(

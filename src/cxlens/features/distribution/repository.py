@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, Label, RowMapping, case, func, select, update
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import NotFoundError
@@ -28,7 +28,9 @@ from cxlens.models.distribution import (
     CampaignWave,
     ContactPolicy,
     CustomerEvent,
+    DispatchStatus,
     InvitationDispatch,
+    InvitationKind,
     SuppressionLogEntry,
     TriggerRule,
 )
@@ -185,6 +187,85 @@ def suppression_log(
         .limit(limit)
     ).all()
     return [(entry, ref, survey) for entry, ref, survey in rows]
+
+
+def pending_cold_dispatches(
+    session: Session, customer_id: int | None
+) -> list[tuple[InvitationDispatch, Invitation]]:
+    """The customer's cold dispatches still pending, each with its invitation."""
+    rows = session.execute(
+        select(InvitationDispatch, Invitation)
+        .join(Invitation, Invitation.id == InvitationDispatch.invitation_id)
+        .where(
+            InvitationDispatch.customer_id == customer_id,
+            InvitationDispatch.kind == InvitationKind.COLD.value,
+            InvitationDispatch.status == DispatchStatus.PENDING.value,
+        )
+    ).all()
+    return [(dispatch, invitation) for dispatch, invitation in rows]
+
+
+def sms_dispatch_by_provider_id(
+    session: Session, provider_id: str
+) -> tuple[InvitationDispatch, Invitation] | None:
+    """The SMS dispatch (and its invitation) the provider knows as message ``provider_id``."""
+    row = session.execute(
+        select(InvitationDispatch, Invitation)
+        .join(Invitation, Invitation.id == InvitationDispatch.invitation_id)
+        .where(InvitationDispatch.provider_id == provider_id, Invitation.channel == "sms")
+    ).first()
+    if row is None:
+        return None
+    dispatch, invitation = row
+    return dispatch, invitation
+
+
+def funnel_counts(
+    session: Session,
+    by: Sequence[str],
+    open_measured: Sequence[str],
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[RowMapping]:
+    """The funnel's counts of invitations per group of ``by`` (``survey``, ``channel``,
+    ``touchpoint``), sent in ``[since, until)`` if given, ordered by group.
+
+    Each row maps the dimensions of ``by`` and ``invited``, ``sent``, ``delivered``,
+    ``opened``, ``measured`` (invitations on an ``open_measured`` channel), ``started``
+    and ``completed``.
+    """
+    columns = {
+        "survey": func.coalesce(Survey.key, Survey.name),
+        "channel": Invitation.channel,
+        "touchpoint": Touchpoint.key,
+    }
+    keys: list[Label[Any]] = [columns[d].label(d) for d in by]
+
+    measured = Invitation.channel.in_(open_measured)
+    query = (
+        select(
+            *keys,
+            func.count(Invitation.id).label("invited"),
+            func.count(Invitation.sent_at).label("sent"),
+            func.count(Invitation.delivered_at).label("delivered"),
+            func.count(case((measured, Invitation.opened_at))).label("opened"),
+            func.sum(case((measured, 1), else_=0)).label("measured"),
+            func.count(Invitation.started_at).label("started"),
+            func.count(Invitation.completed_at).label("completed"),
+        )
+        .select_from(Invitation)
+        .join(SurveyVersion, SurveyVersion.id == Invitation.survey_version_id)
+        .join(Survey, Survey.id == SurveyVersion.survey_id)
+        .outerjoin(Touchpoint, Touchpoint.id == Invitation.touchpoint_id)
+    )
+    if since is not None:
+        query = query.where(Invitation.sent_at >= since)
+    if until is not None:
+        query = query.where(Invitation.sent_at < until)
+    if keys:
+        query = query.group_by(*keys).order_by(*keys)
+    return list(session.execute(query).mappings())
 
 
 # --- cold campaigns ---------------------------------------------------------------------------

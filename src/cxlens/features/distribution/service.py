@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -192,15 +191,7 @@ def create_invitation(
 
 def _suppress_pending_cold(session: Session, hot: Invitation, now: datetime) -> None:
     """Hot wins over cold: pending cold invitations of the customer are suppressed."""
-    pending = session.execute(
-        select(InvitationDispatch, Invitation)
-        .join(Invitation, Invitation.id == InvitationDispatch.invitation_id)
-        .where(
-            InvitationDispatch.customer_id == hot.customer_id,
-            InvitationDispatch.kind == InvitationKind.COLD.value,
-            InvitationDispatch.status == DispatchStatus.PENDING.value,
-        )
-    ).all()
+    pending = repo.pending_cold_dispatches(session, hot.customer_id)
     for dispatch, invitation in pending:
         dispatch.status = DispatchStatus.SUPPRESSED.value
         decision = Suppress(HOT_OVER_COLD, f"hot wins over cold: hot invitation {hot.id} created")

@@ -14,16 +14,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cxlens.channels.sms import SmsReport, SmsStatus
 from cxlens.core.clock import Clock, SystemClock
 from cxlens.core.settings import Settings, reveal
 from cxlens.features.distribution import pressure
+from cxlens.features.distribution import repository as repo
 from cxlens.features.distribution.bounces import BOUNCE_RULE, apply_bounce
-from cxlens.models import Customer, Invitation
-from cxlens.models.distribution import DispatchStatus, InvitationDispatch
+from cxlens.models import Customer
+from cxlens.models.distribution import DispatchStatus
 
 #: Where Twilio posts status callbacks (under ``CXLENS_PUBLIC_BASE_URL``).
 TWILIO_STATUS_PATH = "/webhooks/twilio/status"
@@ -77,11 +77,7 @@ def apply_sms_report(
 ) -> SmsReportResult:
     """Apply one delivery report (see the module's docstring)."""
     now = (clock or SystemClock()).now()
-    row = session.execute(
-        select(InvitationDispatch, Invitation)
-        .join(Invitation, Invitation.id == InvitationDispatch.invitation_id)
-        .where(InvitationDispatch.provider_id == report.provider_id, Invitation.channel == "sms")
-    ).first()
+    row = repo.sms_dispatch_by_provider_id(session, report.provider_id)
     if row is None:
         return SmsReportResult("unmatched", status=report.status.value)
     dispatch, invitation = row

@@ -1,4 +1,5 @@
-"""All SQL of the insights feature: comments, analyses, hits, cached vectors, themes, labels."""
+"""All SQL of the insights feature: comments, analyses, hits, cached vectors, themes, labels,
+and the lookups of its analysis chain in the job queue."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import and_, delete, exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from cxlens.models import Answer, Question, Response
+from cxlens.models import Answer, Job, JobStatus, Question, Response, Schedule
 from cxlens.models.text import (
     TextAnalysis,
     TextEmbedding,
@@ -329,3 +330,39 @@ def unthemed_comments(session: Session) -> list[Comment]:
         .order_by(Answer.id)
     ).all()
     return [Comment(int(r[0]), str(r[1]), r[2]) for r in rows]
+
+
+# --- the analysis chain's jobs ----------------------------------------------------------------
+
+
+def queued_job_ids(session: Session, kind: str) -> list[int]:
+    """The ids of the queued jobs of ``kind``."""
+    return list(
+        session.execute(
+            select(Job.id).where(Job.kind == kind, Job.status == JobStatus.QUEUED.value)
+        ).scalars()
+    )
+
+
+def schedule_exists(session: Session, name: str) -> bool:
+    """Whether a schedule called ``name`` exists."""
+    found = session.execute(select(Schedule.id).where(Schedule.name == name)).first()
+    return found is not None
+
+
+def live_job_other_than(session: Session, kind: str, job_id: int) -> bool:
+    """Whether a job of ``kind`` other than ``job_id`` is queued or running."""
+    live = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
+    query = select(Job.id).where(Job.kind == kind, Job.status.in_(live), Job.id != job_id)
+    return session.execute(query.limit(1)).first() is not None
+
+
+def delete_done_jobs(session: Session, kind: str, finished_before: datetime) -> None:
+    """Delete the done jobs of ``kind`` that finished before ``finished_before``."""
+    session.execute(
+        delete(Job).where(
+            Job.kind == kind,
+            Job.status == JobStatus.DONE.value,
+            Job.finished_at < finished_before,
+        )
+    )

@@ -27,14 +27,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from cxlens.core.settings import Settings
+from cxlens.features.insights import repository as repo
 from cxlens.features.insights.service import RESCORE_BATCH, analyse_pending, rescore_batch
 from cxlens.features.insights.text_models import TextModels, load_text_models
 from cxlens.jobs import HandlerRegistry, JobContext, add_schedule, enqueue
-from cxlens.models import Job, JobStatus, Schedule
+from cxlens.models import Job
 
 ANALYZE = "insights.analyze"
 RESCORE = "insights.rescore"
@@ -58,10 +58,7 @@ def enqueue_rescore(session: Session) -> Job | None:
     Nothing is added when a re-scoring from the start is already waiting (it will read the
     taxonomy as it is when it runs); ``None`` then.
     """
-    waiting = session.execute(
-        select(Job.id).where(Job.kind == RESCORE, Job.status == JobStatus.QUEUED.value)
-    ).scalars()
-    for job_id in waiting:
+    for job_id in repo.queued_job_ids(session, RESCORE):
         job = session.get(Job, job_id)
         if job is not None and int((job.payload or {}).get("after", 0)) == 0:
             return None
@@ -85,16 +82,13 @@ def rescore_job(
 
 def ensure_schedule(session: Session) -> None:
     """Create the hourly schedule that (re)starts the analysis chain, once."""
-    found = session.execute(select(Schedule.id).where(Schedule.name == SCHEDULE_NAME)).first()
-    if found is None:
+    if not repo.schedule_exists(session, SCHEDULE_NAME):
         start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
         add_schedule(session, SCHEDULE_NAME, ANALYZE, "FREQ=HOURLY", dtstart=start)
 
 
 def _other_chain_job(session: Session, job_id: int) -> bool:
-    live = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
-    query = select(Job.id).where(Job.kind == ANALYZE, Job.status.in_(live), Job.id != job_id)
-    return session.execute(query.limit(1)).first() is not None
+    return repo.live_job_other_than(session, ANALYZE, job_id)
 
 
 def analyze_job(
@@ -116,13 +110,7 @@ def analyze_job(
         run_at=now + delay,
         idempotency_key=f"{ANALYZE}:after:{context.job_id}",
     )
-    session.execute(
-        delete(Job).where(
-            Job.kind == ANALYZE,
-            Job.status == JobStatus.DONE.value,
-            Job.finished_at < now - KEEP_DONE,
-        )
-    )
+    repo.delete_done_jobs(session, ANALYZE, now - KEEP_DONE)
 
 
 def register(

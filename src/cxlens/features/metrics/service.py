@@ -32,14 +32,6 @@ from cxlens.analytics.results import MetricValue, MetricValues, NoData
 from cxlens.analytics.scales import Scale
 from cxlens.core.vocabulary import CXI_TYPES
 from cxlens.features.metrics import repository as repo
-from cxlens.features.metrics.dimensions import (
-    BUILT_IN,
-    COMMON,
-    Dimensions,
-    Filters,
-    UnknownDimensionError,
-    built_in_dimensions,
-)
 from cxlens.features.metrics.folding import (
     Key,
     Keys,
@@ -49,7 +41,15 @@ from cxlens.features.metrics.folding import (
     emit,
     labels_between,
 )
-from cxlens.features.metrics.timebuckets import as_utc, bucket_label, granularity_for
+from cxlens.features.metrics.repository.dimensions import (
+    BUILT_IN,
+    COMMON,
+    Dimensions,
+    Filters,
+    UnknownDimensionError,
+    built_in_dimensions,
+)
+from cxlens.features.metrics.repository.timebuckets import as_utc, bucket_label, granularity_for
 
 
 def _prepare(period: str | None, tz: str) -> str | None:
@@ -500,6 +500,6 @@ def partial_responses(session: Session, *, survey: str | None = None) -> int:
     """How many responses were started and never counted (of ``survey``, or all).
 
     Reported beside the metrics, never in them: see
-    :mod:`cxlens.features.collection.counting` for what a counted response is.
+    :mod:`cxlens.features.collection.counting_repository` for what a counted response is.
     """
     return repo.partial_count(session, survey=survey)

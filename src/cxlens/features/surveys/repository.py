@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from cxlens.features.collection.counting import counted_response
+from cxlens.features.collection.counting_repository import counted_response
 from cxlens.models import Invitation, Question, Response, Survey, SurveyVersion, utcnow
 
 

@@ -15,9 +15,13 @@ from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, or_
 from sqlalchemy.orm import Session
 
 from cxlens.core.vocabulary import METRIC_TYPES
-from cxlens.features.collection.counting import counted_response, partial_response, response_time
-from cxlens.features.metrics.dimensions import Dimensions, Filters, filter_conditions
-from cxlens.features.metrics.timebuckets import utc_bucket
+from cxlens.features.collection.counting_repository import (
+    counted_response,
+    partial_response,
+    response_time,
+)
+from cxlens.features.metrics.repository.dimensions import Dimensions, Filters, filter_conditions
+from cxlens.features.metrics.repository.timebuckets import utc_bucket
 from cxlens.models import (
     Answer,
     Customer,
@@ -52,9 +56,9 @@ def score_buckets(
 
     Row: ``type, scale_low, scale_high, k0..kN, bucket, n, promoters, passives, detractors,
     ultra, positive, negative, total, total_sq`` (scores oriented: higher = better). Only
-    counted responses (:func:`~cxlens.features.collection.counting.counted_response`) are
+    counted responses (:func:`~cxlens.features.collection.counting_repository.counted_response`) are
     in, with or without a period; a period buckets on their
-    :func:`~cxlens.features.collection.counting.response_time`.
+    :func:`~cxlens.features.collection.counting_repository.response_time`.
     """
     dims = Dimensions("responses")
     keys = _keys(dims, by)

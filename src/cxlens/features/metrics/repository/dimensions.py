@@ -1,4 +1,5 @@
-"""The dimensions metrics can be sliced by, per kind of fact, and the joins they need."""
+"""The dimensions metrics can be sliced by, per kind of fact, and the SQL joins and
+conditions they need (part of the repository: it builds statements)."""
 
 from __future__ import annotations
 
