@@ -38,22 +38,6 @@ STATEMENT_CALLS = frozenset({"execute", "scalar", "scalars", "query"})
 #: ``session.connection()``, ``read_session`` …).
 RECEIVERS = frozenset({"session", "connection", "conn", "db"})
 
-#: Modules that still hold SQL because another engineer is changing them right now; they are
-#: cleaned next. The list only shrinks: a module listed here that no longer holds SQL fails
-#: the test below until it is taken off. Never add a module to it.
-PENDING = frozenset(
-    {
-        # features/collection (the submission path, being reworked now)
-        "collection/forms.py",
-        "collection/incentives.py",
-        "collection/responses.py",
-        "collection/service.py",
-        "collection/submission.py",
-        "collection/widget.py",
-    }
-)
-
-
 def is_repository(relative: Path) -> bool:
     """Whether a module (path under ``features/``) is a repository, where SQL belongs."""
     return (
@@ -153,19 +137,11 @@ def test_no_sql_outside_the_repositories() -> None:
     lines = [
         f"src/cxlens/features/{module}:{line}: {what}"
         for module, found in offences.items()
-        if module not in PENDING
         for line, what in found
     ]
     assert lines == [], "SQL outside a repository (move it to the feature's repository.py):\n" + (
         "\n".join(lines)
     )
-
-
-def test_pending_modules_still_hold_sql() -> None:
-    """The PENDING list only shrinks: a cleaned (or removed) module is taken off it."""
-    offences = _offences()
-    clean = sorted(module for module in PENDING if module not in offences)
-    assert clean == [], f"no SQL left in these PENDING modules, take them off PENDING: {clean}"
 
 
 # --- the checker itself ---------------------------------------------------------------------

@@ -8,10 +8,11 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, inspect, select
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import NotFoundError
+from cxlens.features.collection import repository
 from cxlens.features.surveys import SurveyDefinition
 from cxlens.features.surveys.schemas import SCORE_TYPES
 from cxlens.models import Question, Survey, SurveyVersion
@@ -95,13 +96,7 @@ def load_form(session: Session, survey_version_id: int) -> SurveyForm:
     survey = session.get(Survey, version.survey_id)
     if survey is None:  # pragma: no cover - foreign key
         raise NotFoundError(f"no survey for version {survey_version_id}")
-    questions = list(
-        session.scalars(
-            select(Question)
-            .where(Question.survey_version_id == version.id)
-            .order_by(Question.position, Question.id)
-        )
-    )
+    questions = repository.questions_of(session, version.id)
     definition = SurveyDefinition.model_validate(version.definition) if version.definition else None
     return SurveyForm(survey, version, definition, questions)
 
@@ -154,21 +149,16 @@ def frozen_form(db: Session | Connection, survey_version_id: int) -> SurveyForm:
 
 def _copy(row: _Row) -> _Row:
     """A copy of a loaded row that belongs to no session (its column values only)."""
-    mapper = inspect(type(row))
+    mapper = type(row).__mapper__
     return type(row)(**{a.key: getattr(row, a.key) for a in mapper.column_attrs})
 
 
 def latest_form(session: Session, survey_key: str) -> SurveyForm:
     """The form of the latest version of the survey with ``survey_key``."""
-    survey = session.scalar(select(Survey).where(Survey.key == survey_key))
+    survey = repository.survey_by_key(session, survey_key)
     if survey is None:
         raise NotFoundError(f"no survey with key {survey_key!r}")
-    version_id = session.scalar(
-        select(SurveyVersion.id)
-        .where(SurveyVersion.survey_id == survey.id)
-        .order_by(SurveyVersion.version.desc())
-        .limit(1)
-    )
+    version_id = repository.latest_version_id(session, survey.id)
     if version_id is None:
         raise NotFoundError(f"survey {survey_key!r} has no version")
     return load_form(session, version_id)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from cxlens.features.collection import repository
 from cxlens.models import IncentiveCode
 
 
 def add_incentive_codes(session: Session, pool: str, codes: Iterable[str]) -> int:
     """Add codes to ``pool`` (codes already there are skipped); the number added."""
-    existing = set(session.scalars(select(IncentiveCode.code).where(IncentiveCode.pool == pool)))
+    existing = repository.pool_codes(session, pool)
     added = 0
     for raw in codes:
         code = raw.strip()
@@ -31,33 +31,18 @@ def incentive_code(session: Session, pool: str, response_id: int) -> str | None:
     ``None`` when the pool is empty. Taking a code is a conditional update (``WHERE
     response_id IS NULL``), so two responses can never get the same code.
     """
-    mine = session.scalar(
-        select(IncentiveCode.code).where(IncentiveCode.response_id == response_id)
-    )
+    mine = repository.code_of(session, response_id)
     if mine is not None:
         return mine
     for _ in range(5):
-        free = session.scalar(
-            select(IncentiveCode.id)
-            .where(IncentiveCode.pool == pool, IncentiveCode.response_id.is_(None))
-            .order_by(IncentiveCode.id)
-            .limit(1)
-        )
+        free = repository.first_free_code_id(session, pool)
         if free is None:
             return None
-        taken = session.execute(
-            update(IncentiveCode)
-            .where(IncentiveCode.id == free, IncentiveCode.response_id.is_(None))
-            .values(response_id=response_id, assigned_at=datetime.now(UTC))
-            .execution_options(synchronize_session=False)
-        )
-        if getattr(taken, "rowcount", 0) == 1:
-            return session.scalar(select(IncentiveCode.code).where(IncentiveCode.id == free))
+        if repository.take_code(session, free, response_id, datetime.now(UTC)):
+            return repository.code_by_id(session, free)
     return None
 
 
 def code_of(session: Session, response_id: int) -> str | None:
     """The code the response was given (on submission), or ``None``. Reads only."""
-    return session.scalar(
-        select(IncentiveCode.code).where(IncentiveCode.response_id == response_id)
-    )
+    return repository.code_of(session, response_id)

@@ -14,18 +14,18 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import InputError, Location
+from cxlens.features.collection import repository
 from cxlens.features.collection.counting_repository import INVITATION_SOURCE as INVITATION_SOURCE
 from cxlens.features.collection.counting_repository import LINK_SOURCE as LINK_SOURCE
 from cxlens.features.collection.forms import SurveyForm
 from cxlens.features.collection.logic import AnswerValue, visible_questions
+from cxlens.features.collection.repository.submission import invitation_ref, saved_answers
 from cxlens.features.collection.state import ResponseState
 from cxlens.features.surveys.schemas import CHOICE_TYPES, SCORE_TYPES
-from cxlens.models import Answer, Invitation, Question, Response
+from cxlens.models import Invitation, Question, Response
 
 #: The longest text answer taken (characters); a longer one is an error, never cut.
 MAX_TEXT = 5000
@@ -37,36 +37,18 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def dialect_insert(
-    dialect: str, target: Table | type[Answer] | type[Response]
-) -> postgresql.Insert | sqlite.Insert:
-    """``INSERT`` into ``target`` in ``dialect`` (``postgresql``, else SQLite), so that
-    ``on_conflict_do_nothing`` / ``on_conflict_do_update`` can be added."""
-    if dialect == "postgresql":
-        return postgresql.insert(target)
-    return sqlite.insert(target)
-
-
-def upsert(
-    session: Session, model: type[Answer] | type[Response]
-) -> postgresql.Insert | sqlite.Insert:
-    """``INSERT`` into ``model``'s table in the session's dialect, ready for ``ON CONFLICT``."""
-    return dialect_insert(session.get_bind().dialect.name, model)
-
-
 def response_for_invitation(
     session: Session, invitation: Invitation, *, create: bool, language: str | None = None
 ) -> Response | None:
     """The invitation's one response; created (race-safe) when ``create`` and missing."""
-    ref = f"invitation:{invitation.id}"
-    query = select(Response).where(
-        Response.source == INVITATION_SOURCE, Response.response_ref == ref
-    )
-    found = session.scalar(query)
+    ref = invitation_ref(invitation.id)
+    found = repository.response_by_ref(session, INVITATION_SOURCE, ref)
     if found is not None or not create:
         return found
     hidden = getattr(invitation, "hidden_fields", None)
-    insert = upsert(session, Response).values(
+    # another request may create it at the same time: theirs is kept, both use it
+    repository.add_response_if_missing(
+        session,
         survey_version_id=invitation.survey_version_id,
         invitation_id=invitation.id,
         customer_id=invitation.customer_id,
@@ -79,9 +61,7 @@ def response_for_invitation(
         dimensions=dict(hidden) if isinstance(hidden, Mapping) else {},
         created_at=_now(),
     )
-    # another request may create it at the same time: theirs is kept, both use it
-    session.execute(insert.on_conflict_do_nothing(index_elements=["source", "response_ref"]))
-    return session.scalar(query)
+    return repository.response_by_ref(session, INVITATION_SOURCE, ref)
 
 
 def current_answers(
@@ -92,12 +72,7 @@ def current_answers(
         return {}
     by_id = {q.id: q.key for q in form.questions}
     out: dict[str, AnswerValue] = {}
-    rows = session.execute(
-        select(Answer.question_id, Answer.value, Answer.text).where(
-            Answer.response_id == response.id
-        )
-    )
-    for question_id, value, text in rows:
+    for question_id, value, text in saved_answers(session, response.id):
         key = by_id.get(question_id)
         if key is None:
             continue

@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import NotFoundError
 from cxlens.core.signing import ExpiredTokenError, Purpose, Signer, TokenClaims, TokenError
+from cxlens.features.collection import repository
 from cxlens.features.collection.errors import LinkExpiredError
 from cxlens.features.collection.forms import SurveyForm, frozen_form
 from cxlens.features.distribution.pressure_repository import opt_out_of
@@ -65,12 +65,7 @@ def invitation_language(session: Session, invitation: Invitation) -> str | None:
 
 def mark_opened(session: Session, invitation_id: int) -> None:
     """Set the invitation's ``opened_at`` if not yet set (its survey page or pixel was seen)."""
-    session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation_id, Invitation.opened_at.is_(None))
-        .values(opened_at=datetime.now(UTC))
-        .execution_options(synchronize_session=False)
-    )
+    repository.mark_opened(session, invitation_id, datetime.now(UTC))
 
 
 def record_open(session: Session, signer: Signer, token: str) -> bool:

@@ -24,18 +24,18 @@ answers, and calls :func:`submit_answers`, which holds the rules:
 It works in the caller's unit of work (a ``Session``) and never commits: the writer commits
 (:mod:`cxlens.db.writes`), so a feature may add its own rows — a job, a case — in the same
 transaction. The statements are SQLAlchemy Core on the session's connection, built once per
-dialect: the hosted page is the busiest write of the server.
+dialect (:mod:`cxlens.features.collection.repository.submission`): the hosted page is the
+busiest write of the server.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import Any, Final, Literal, cast
+from typing import Any, Final, Literal
 
-from sqlalchemy import Connection, Table, and_, bindparam, delete, func, select, update
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from cxlens.features.collection import repository
@@ -49,222 +49,20 @@ from cxlens.features.collection.errors import ResponseClosedError
 from cxlens.features.collection.forms import SurveyForm
 from cxlens.features.collection.incentives import incentive_code
 from cxlens.features.collection.logic import AnswerValue, visible_questions
-from cxlens.features.collection.responses import (
-    INVITATION_SOURCE,
-    dialect_insert,
-    hash_answers,
-    known_values,
-)
+from cxlens.features.collection.repository import submission as store
+from cxlens.features.collection.responses import hash_answers, known_values
 from cxlens.features.collection.state import ResponseState, StoredValue
-from cxlens.models import Answer, Invitation, Question, Response
-
-INVITATIONS = cast(Table, Invitation.__table__)
-RESPONSES = cast(Table, Response.__table__)
-ANSWERS = cast(Table, Answer.__table__)
-
-_INVITATION_STATE = (
-    select(
-        INVITATIONS.c.id,
-        INVITATIONS.c.survey_version_id,
-        INVITATIONS.c.customer_id,
-        INVITATIONS.c.channel,
-        INVITATIONS.c.touchpoint_id,
-        INVITATIONS.c.opened_at,
-        INVITATIONS.c.started_at,
-        INVITATIONS.c.completed_at,
-        RESPONSES.c.id,
-        RESPONSES.c.dimensions,
-        RESPONSES.c.started_at,
-        RESPONSES.c.submitted_at,
-        ANSWERS.c.question_id,
-        ANSWERS.c.value,
-        ANSWERS.c.text,
-    )
-    .select_from(INVITATIONS)
-    .outerjoin(
-        RESPONSES,
-        and_(
-            RESPONSES.c.source == INVITATION_SOURCE,
-            RESPONSES.c.response_ref == bindparam("ref"),
-        ),
-    )
-    .outerjoin(ANSWERS, ANSWERS.c.response_id == RESPONSES.c.id)
-    .where(INVITATIONS.c.id == bindparam("invitation_id"))
-)
-
-_LINK_STATE = (
-    select(
-        RESPONSES.c.id,
-        RESPONSES.c.survey_version_id,
-        RESPONSES.c.source,
-        RESPONSES.c.response_ref,
-        RESPONSES.c.channel,
-        RESPONSES.c.dimensions,
-        RESPONSES.c.started_at,
-        RESPONSES.c.submitted_at,
-        ANSWERS.c.question_id,
-        ANSWERS.c.value,
-        ANSWERS.c.text,
-    )
-    .select_from(RESPONSES)
-    .outerjoin(ANSWERS, ANSWERS.c.response_id == RESPONSES.c.id)
-    .where(RESPONSES.c.id == bindparam("response_id"))
-)
-
-
-def invitation_ref(invitation_id: int) -> str:
-    """The ``response_ref`` of an invitation's one response."""
-    return f"invitation:{invitation_id}"
-
-
-def _coalesce_now(column: Any) -> Any:
-    return func.coalesce(column, bindparam("now", type_=column.type))
-
-
-@dataclass(frozen=True)
-class _Statements:
-    """The writes of a submission, built once per dialect (only parameters change)."""
-
-    insert_response: Any
-    insert_answer: Any
-    upsert_answer: Any
-    delete_answers: Any
-    update_response: dict[bool, Any]
-    update_invitation: dict[bool, Any]
-
-    @classmethod
-    def build(cls, dialect: str) -> _Statements:
-        new_response = dialect_insert(dialect, RESPONSES).values(
-            {c: bindparam(c, type_=RESPONSES.c[c].type) for c in _RESPONSE_COLUMNS}
-        )
-        answer = dialect_insert(dialect, ANSWERS).values(
-            response_id=bindparam("response_id"),
-            question_id=bindparam("question_id"),
-            value=bindparam("value", type_=ANSWERS.c.value.type),
-            text=bindparam("text", type_=ANSWERS.c.text.type),
-        )
-        by_id = RESPONSES.c.id == bindparam("response_id")
-        response_common = {
-            "language": func.coalesce(
-                bindparam("language", type_=RESPONSES.c.language.type), RESPONSES.c.language
-            ),
-            "content_hash": bindparam("content_hash"),
-            "started_at": _coalesce_now(RESPONSES.c.started_at),
-        }
-        invitation = update(INVITATIONS).where(INVITATIONS.c.id == bindparam("invitation_id"))
-        invitation_common = {
-            "opened_at": _coalesce_now(INVITATIONS.c.opened_at),
-            "started_at": _coalesce_now(INVITATIONS.c.started_at),
-        }
-        return cls(
-            insert_response=new_response.on_conflict_do_nothing(
-                index_elements=["source", "response_ref"]
-            ).returning(RESPONSES.c.id),
-            insert_answer=answer,
-            upsert_answer=answer.on_conflict_do_update(
-                index_elements=["response_id", "question_id"],
-                set_={"value": answer.excluded.value, "text": answer.excluded.text},
-            ),
-            delete_answers=delete(ANSWERS).where(
-                ANSWERS.c.response_id == bindparam("response_id"),
-                ANSWERS.c.question_id.in_(bindparam("question_ids", expanding=True)),
-            ),
-            update_response={
-                False: update(RESPONSES).where(by_id).values(response_common),
-                True: update(RESPONSES)
-                .where(by_id)
-                .values(
-                    {**response_common, "submitted_at": _coalesce_now(RESPONSES.c.submitted_at)}
-                ),
-            },
-            update_invitation={
-                False: invitation.values(invitation_common),
-                True: invitation.values(
-                    {**invitation_common, "completed_at": _coalesce_now(INVITATIONS.c.completed_at)}
-                ),
-            },
-        )
-
-
-_RESPONSE_COLUMNS = (
-    "survey_version_id",
-    "invitation_id",
-    "customer_id",
-    "response_ref",
-    "content_hash",
-    "source",
-    "channel",
-    "language",
-    "touchpoint_id",
-    "dimensions",
-    "started_at",
-    "submitted_at",
-    "created_at",
-)
-_BY_DIALECT: dict[str, _Statements] = {}
-
-
-def _statements(connection: Connection) -> _Statements:
-    name = connection.dialect.name
-    found = _BY_DIALECT.get(name)
-    if found is None:
-        found = _BY_DIALECT[name] = _Statements.build(name)
-    return found
-
-
-def _add_answer(state: ResponseState, question_id: Any, value: Any, text: Any) -> None:
-    if question_id is not None:
-        stored = value if value is not None else text
-        if stored is not None:
-            state.answers[question_id] = stored
+from cxlens.models import Question
 
 
 def load_state(session: Session, invitation_id: int) -> ResponseState | None:
     """The invitation with its response and answers (one query); ``None`` if no invitation."""
-    state: ResponseState | None = None
-    rows = session.connection().execute(
-        _INVITATION_STATE,
-        {"invitation_id": invitation_id, "ref": invitation_ref(invitation_id)},
-    )
-    for row in rows:
-        if state is None:
-            state = ResponseState(
-                survey_version_id=row[1],
-                source=INVITATION_SOURCE,
-                response_ref=invitation_ref(row[0]),
-                channel=row[3],
-                invitation_id=row[0],
-                customer_id=row[2],
-                touchpoint_id=row[4],
-                opened_at=row[5],
-                started_at=row[6],
-                completed_at=row[7],
-            )
-            if row[8] is not None:
-                state.response_id = row[8]
-                state.dimensions = dict(row[9] or {})
-                state.response_started_at, state.submitted_at = row[10], row[11]
-        _add_answer(state, row[12], row[13], row[14])
-    return state
+    return store.invitation_state(session.connection(), invitation_id)
 
 
 def load_link_state(session: Session, response_id: int) -> ResponseState | None:
     """A response with no invitation (an anonymous link's) and its answers; ``None`` if none."""
-    state: ResponseState | None = None
-    for row in session.connection().execute(_LINK_STATE, {"response_id": response_id}):
-        if state is None:
-            state = ResponseState(
-                survey_version_id=row[1],
-                source=row[2],
-                response_ref=row[3],
-                channel=row[4],
-                response_id=row[0],
-                dimensions=dict(row[5] or {}),
-                response_started_at=row[6],
-                submitted_at=row[7],
-            )
-        _add_answer(state, row[8], row[9], row[10])
-    return state
+    return store.link_state(session.connection(), response_id)
 
 
 def answers_by_key(form: SurveyForm, answers: Mapping[int, StoredValue]) -> dict[str, AnswerValue]:
@@ -325,10 +123,7 @@ def submit_answers(
         or state.started_at is None
         or (finish and state.completed_at is None)
     ):
-        connection.execute(
-            _statements(connection).update_invitation[finish],
-            {"invitation_id": state.invitation_id, "now": now},
-        )
+        store.update_invitation(connection, state.invitation_id, finish=finish, now=now)
         state.opened_at = state.opened_at or now
         state.started_at = state.started_at or now
         if finish:
@@ -420,9 +215,9 @@ def _create_response(
         "submitted_at": now if finish else None,
         "created_at": now,
     }
-    response_id = connection.execute(_statements(connection).insert_response, row).scalar()
+    response_id = store.insert_response(connection, row)
     if response_id is None:  # another request created it meanwhile: continue on theirs
-        _reload(connection, state)
+        store.reload_state(connection, state)
         _update_response(connection, form, state, changes, language, finish, now)
         return
     state.response_id = response_id
@@ -430,28 +225,8 @@ def _create_response(
     state.submitted_at = now if finish else None
     for question, _value in changes:
         if question.id in answers:
-            _upsert_answer(connection, response_id, question.id, answers[question.id], new=True)
+            store.write_answer(connection, response_id, question.id, answers[question.id], new=True)
     state.answers = answers
-
-
-def _reload(connection: Connection, state: ResponseState) -> None:
-    """Read again the response another request created under ``state``'s reference."""
-    query = select(
-        RESPONSES.c.id, RESPONSES.c.dimensions, RESPONSES.c.started_at, RESPONSES.c.submitted_at
-    ).where(RESPONSES.c.source == state.source, RESPONSES.c.response_ref == state.response_ref)
-    found = connection.execute(query).first()
-    if found is None:  # pragma: no cover - deleted meanwhile
-        raise RuntimeError(f"the response {state.response_ref} vanished")
-    state.response_id, state.dimensions = found[0], dict(found[1] or {})
-    state.response_started_at, state.submitted_at = found[2], found[3]
-    rows = connection.execute(
-        select(ANSWERS.c.question_id, ANSWERS.c.value, ANSWERS.c.text).where(
-            ANSWERS.c.response_id == found[0]
-        )
-    )
-    state.answers = {}
-    for question_id, value, text in rows:
-        _add_answer(state, question_id, value, text)
 
 
 def _update_response(
@@ -468,38 +243,20 @@ def _update_response(
     answers, drop = _after(form, state, changes, finish)
     for question, _value in changes:
         if question.id in answers:
-            _upsert_answer(connection, response_id, question.id, answers[question.id], new=False)
-    statements = _statements(connection)
+            store.write_answer(
+                connection, response_id, question.id, answers[question.id], new=False
+            )
     if drop:
-        connection.execute(
-            statements.delete_answers, {"response_id": response_id, "question_ids": drop}
-        )
-    connection.execute(
-        statements.update_response[finish],
-        {
-            "response_id": response_id,
-            "language": language,
-            "content_hash": hash_answers(answers_by_key(form, answers)),
-            "now": now,
-        },
+        store.delete_answers(connection, response_id, drop)
+    store.update_response(
+        connection,
+        response_id,
+        language=language,
+        content_hash=hash_answers(answers_by_key(form, answers)),
+        finish=finish,
+        now=now,
     )
     state.response_started_at = state.response_started_at or now
     if finish:
         state.submitted_at = state.submitted_at or now
     state.answers = answers
-
-
-def _upsert_answer(
-    connection: Connection, response_id: int, question_id: int, value: StoredValue, *, new: bool
-) -> None:
-    statements = _statements(connection)
-    # an existing answer (a concurrent request's too) is overwritten
-    connection.execute(
-        statements.insert_answer if new else statements.upsert_answer,
-        {
-            "response_id": response_id,
-            "question_id": question_id,
-            "value": value if isinstance(value, float) else None,
-            "text": value if isinstance(value, str) else None,
-        },
-    )

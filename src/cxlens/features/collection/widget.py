@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import InputError, Location, NotFoundError
 from cxlens.core.signing import Purpose, Signer
+from cxlens.features.collection import repository
 from cxlens.features.collection import responses as saving
 from cxlens.features.collection.edits import VIA_WIDGET
 from cxlens.features.collection.forms import SurveyForm, latest_form
@@ -26,7 +26,7 @@ from cxlens.features.collection.logic import AnswerValue, visible_questions
 from cxlens.features.collection.service import is_opted_out, open_invitation
 from cxlens.features.collection.submission import load_state, submit_answers
 from cxlens.features.surveys.schemas import SCORE_TYPES
-from cxlens.models import Customer, Invitation, Question, Response
+from cxlens.models import Invitation, Question
 
 #: ``(session, customer_id, survey_id, event) -> reason to suppress or None``.
 PressureCheck = Callable[[Session, int | None, int, str], str | None]
@@ -110,9 +110,7 @@ def decide(
         return Decision(False, "unknown_survey")
     customer_id: int | None = None
     if customer_ref:
-        customer_id = session.scalar(
-            select(Customer.id).where(Customer.customer_ref == customer_ref)
-        )
+        customer_id = repository.customer_id_by_ref(session, customer_ref)
     day = datetime.now(UTC).date().isoformat()
     if not sampled(sample_rate, customer_ref or secrets.token_hex(8), event, day):
         return Decision(False, "not_sampled")
@@ -195,5 +193,5 @@ def save_widget_answers(
         via=VIA_WIDGET,
         edit_window=edit_window,
     )
-    language = session.scalar(select(Response.language).where(Response.id == state.response_id))
+    language = repository.response_language(session, state.response_id)
     return form.thank_you(language or form.default_language)
