@@ -38,6 +38,7 @@ STATEMENT_CALLS = frozenset({"execute", "scalar", "scalars", "query"})
 #: ``session.connection()``, ``read_session`` …).
 RECEIVERS = frozenset({"session", "connection", "conn", "db"})
 
+
 def is_repository(relative: Path) -> bool:
     """Whether a module (path under ``features/``) is a repository, where SQL belongs."""
     return (
