@@ -25,6 +25,7 @@ from cxlens.features.collection.forms import SurveyForm, latest_form
 from cxlens.features.collection.logic import AnswerValue, visible_questions
 from cxlens.features.collection.service import is_opted_out, open_invitation
 from cxlens.features.collection.submission import load_state, submit_answers
+from cxlens.features.customers import repository as customers_repository
 from cxlens.features.surveys.schemas import SCORE_TYPES
 from cxlens.models import Invitation, Question
 
@@ -110,7 +111,7 @@ def decide(
         return Decision(False, "unknown_survey")
     customer_id: int | None = None
     if customer_ref:
-        customer_id = repository.customer_id_by_ref(session, customer_ref)
+        customer_id = customers_repository.customer_ids(session, [customer_ref]).get(customer_ref)
     day = datetime.now(UTC).date().isoformat()
     if not sampled(sample_rate, customer_ref or secrets.token_hex(8), event, day):
         return Decision(False, "not_sampled")

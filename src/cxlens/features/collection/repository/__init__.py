@@ -25,7 +25,6 @@ from cxlens.features.collection.logic import AnswerValue
 from cxlens.models import (
     Answer,
     AnswerChange,
-    Customer,
     IncentiveCode,
     Invitation,
     Question,
@@ -89,11 +88,6 @@ def mark_opened(session: Session, invitation_id: int, now: datetime) -> None:
         .values(opened_at=now)
         .execution_options(synchronize_session=False)
     )
-
-
-def customer_id_by_ref(session: Session, customer_ref: str) -> int | None:
-    """The id of the customer with this reference, if any."""
-    return session.scalar(select(Customer.id).where(Customer.customer_ref == customer_ref))
 
 
 def response_by_ref(session: Session, source: str, response_ref: str) -> Response | None:
