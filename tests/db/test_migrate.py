@@ -3,10 +3,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from cxlens.db import current_revision, downgrade, head_revision, unit_of_work, upgrade
 from cxlens.db.migrate import MIGRATIONS_DIR
@@ -102,6 +104,44 @@ def test_response_guards_come_after_the_one_opt_out_store_and_go_back(engine: En
     assert "vote_clicks" not in tables and "answer_changes" not in tables
     assert "voted_at" not in {c["name"] for c in inspect(engine).get_columns("responses")}
     assert "contact_suppressions" in tables  # 0009 stays
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+
+
+def test_accounts_come_after_the_response_guards_and_go_back(engine: Engine) -> None:
+    accounts = {"users", "api_tokens", "audit_log"}
+    upgrade(engine, "0010_response_guards")
+    assert accounts.isdisjoint(inspect(engine).get_table_names())
+    upgrade(engine, "0011_accounts")
+    assert accounts <= set(inspect(engine).get_table_names())
+    now = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (id, email, role, is_active, created_at) "
+                "VALUES (1, 'ann@example.com', 'admin', :yes, :now)"
+            ),
+            {"now": now, "yes": True},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO api_tokens (user_id, prefix, secret_hash, role, created_at) "
+                "VALUES (1, 'cxl_abcdefgh', :hash, 'viewer', :now)"
+            ),
+            {"now": now, "hash": "0" * 64},
+        )
+    with engine.begin() as connection, pytest.raises(IntegrityError):
+        connection.execute(  # the CHECK constraint knows the four roles only
+            text(
+                "INSERT INTO users (email, role, is_active, created_at) "
+                "VALUES ('bob@example.com', 'owner', :yes, :now)"
+            ),
+            {"now": now, "yes": True},
+        )
+    downgrade(engine, "0010_response_guards")
+    assert current_revision(engine) == "0010_response_guards"
+    assert accounts.isdisjoint(inspect(engine).get_table_names())
+    assert "answer_changes" in inspect(engine).get_table_names()  # 0010 stays
     upgrade(engine)
     assert current_revision(engine) == head_revision()
 

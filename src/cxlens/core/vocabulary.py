@@ -11,6 +11,19 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+class Role(StrEnum):
+    """What a staff user or an API token may do (docs/accounts.md).
+
+    ``admin`` manages users, tokens and settings; ``analyst`` reads and edits analytics,
+    themes and surveys; ``agent`` works the closed-loop inbox; ``viewer`` only reads.
+    """
+
+    ADMIN = "admin"
+    ANALYST = "analyst"
+    AGENT = "agent"
+    VIEWER = "viewer"
+
+
 class QuestionType(StrEnum):
     """What a survey question asks and which metric it feeds."""
 

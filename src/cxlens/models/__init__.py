@@ -2,6 +2,7 @@
 
 from cxlens.models import distribution as distribution  # distribution tables (issue 3)
 from cxlens.models import text as text  # text analytics tables (issue 4)
+from cxlens.models.accounts import ApiToken, AuditEntry, User
 from cxlens.models.base import Base, utcnow
 from cxlens.models.collection import AnswerChange, IncentiveCode, VoteClick
 from cxlens.models.customers import (
@@ -23,6 +24,8 @@ __all__ = [
     "DEFAULT_TOUCHPOINTS",
     "Account",
     "Answer",
+    "ApiToken",
+    "AuditEntry",
     "AnswerChange",
     "Base",
     "Customer",
@@ -43,6 +46,7 @@ __all__ = [
     "Survey",
     "SurveyVersion",
     "Touchpoint",
+    "User",
     "VoteClick",
     "utcnow",
 ]
