@@ -42,6 +42,7 @@ HEAVY = (
     "python_calamine",
     "openpyxl",
     "markdown_it",
+    "argon2",
 )
 
 PROBE = """
@@ -64,7 +65,9 @@ def _modules(*args: str) -> set[str]:
     return set(loaded)
 
 
-@pytest.mark.parametrize("args", [("--help",), ("survey", "--help"), ("version",)])
+@pytest.mark.parametrize(
+    "args", [("--help",), ("survey", "--help"), ("users", "--help"), ("version",)]
+)
 def test_help_and_light_commands_import_nothing_heavy(args: tuple[str, ...]) -> None:
     loaded = _modules(*args)
     assert {m for m in HEAVY if m in loaded} == set()

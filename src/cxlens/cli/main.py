@@ -30,6 +30,7 @@ db_app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 
+from cxlens.cli.accounts import tokens_app, users_app  # noqa: E402
 from cxlens.cli.bounces import bounces_app  # noqa: E402
 from cxlens.cli.distribution import distribution_app  # noqa: E402
 from cxlens.cli.insights import register_commands as register_insights  # noqa: E402
@@ -41,6 +42,8 @@ app.add_typer(survey_app, name="survey")
 app.add_typer(distribution_app)
 app.add_typer(bounces_app, name="bounces")
 app.add_typer(text_app, name="text")
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
 
 
 class Period(StrEnum):
