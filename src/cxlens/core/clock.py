@@ -1,10 +1,23 @@
-"""The clock Protocol: code that needs "now" takes a clock, so tests can move time."""
+"""The clock Protocol: code that needs "now" takes a clock, so tests can move time; and
+:func:`as_utc`, the one way a stored moment becomes an aware UTC datetime."""
 
 from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Annotated, Protocol
+
+from pydantic import AfterValidator
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` as an aware UTC datetime (a naive one is taken to be UTC: SQLite hands
+    stored moments back naive, PostgreSQL aware)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+#: A moment in an API result or request model: always aware, in UTC.
+UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
 
 
 class Clock(Protocol):

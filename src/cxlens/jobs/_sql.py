@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Column
@@ -11,13 +10,6 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from cxlens.core.errors import ConfigurationError
 from cxlens.models import Base
-
-
-def as_utc(value: datetime) -> datetime:
-    """``value`` as an aware UTC datetime (SQLite hands back naive UTC values)."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
 
 
 def insert_if_absent(

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Engine, and_, case, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
-from cxlens.core.clock import Clock, SystemClock
-from cxlens.jobs._sql import as_utc, insert_if_absent
+from cxlens.core.clock import Clock, SystemClock, as_utc
+from cxlens.jobs._sql import insert_if_absent
 from cxlens.models import Job, JobStatus
 
 

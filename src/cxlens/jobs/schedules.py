@@ -18,8 +18,8 @@ from dateutil.rrule import rrule, rrulestr
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cxlens.core.clock import as_utc
 from cxlens.core.errors import InputError, Location
-from cxlens.jobs._sql import as_utc
 from cxlens.jobs.queue import enqueue
 from cxlens.models import Job, Schedule
 

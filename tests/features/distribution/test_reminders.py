@@ -6,12 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import Engine, select
 
-from cxlens.core.clock import ManualClock
+from cxlens.core.clock import ManualClock, as_utc
 from cxlens.core.settings import Settings
 from cxlens.db import unit_of_work
 from cxlens.features.distribution.pressure_repository import add_suppression
 from cxlens.features.distribution.reminders import REMINDER_SWEEP
-from cxlens.features.distribution.schemas import as_utc
 from cxlens.features.distribution.service import create_invitation, record_opt_out
 from cxlens.models import Invitation, Job
 from cxlens.models.distribution import SuppressionLogEntry, SuppressionReason

@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from cxlens.core.clock import UtcDateTime
 from cxlens.core.vocabulary import Role
-from cxlens.features.distribution.schemas import UtcDateTime
 
 #: Shortest and longest password accepted (the longest bounds the hashing work of a request).
 PASSWORD_MIN = 12

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cxlens.core.clock import Clock, SystemClock
+from cxlens.core.clock import Clock, SystemClock, as_utc
 from cxlens.core.errors import ForbiddenError, InputError, Location, NotFoundError
 from cxlens.core.vocabulary import Role
 from cxlens.features.accounts import passwords
@@ -41,7 +41,6 @@ from cxlens.features.accounts.schemas import (
     UserOut,
     normalise_email,
 )
-from cxlens.features.distribution.schemas import as_utc
 from cxlens.models import ApiToken, AuditEntry, User
 
 

@@ -1,26 +1,18 @@
 """Request and result shapes of distribution (pydantic).
 
-Every moment in a result is an aware UTC datetime (:data:`UtcDateTime`): SQLite hands back
-naive values, PostgreSQL aware ones; results look the same on both.
+Every moment in a result is an aware UTC datetime (:data:`cxlens.core.clock.UtcDateTime`):
+SQLite hands back naive values, PostgreSQL aware ones; results look the same on both.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Any
 
-from pydantic import AfterValidator, BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
+from cxlens.core.clock import UtcDateTime
 from cxlens.features.customers.schemas import CustomerIn
-
-
-def as_utc(moment: datetime) -> datetime:
-    """``moment`` as an aware UTC datetime (a naive one is taken to be UTC, as stored)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-#: A moment in a result: always aware, in UTC.
-UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
 
 
 class EventIn(BaseModel):

@@ -30,6 +30,7 @@ from cxlens.analytics.counts import (
 from cxlens.analytics.periods import check_period, period_label, zone
 from cxlens.analytics.results import MetricValue, MetricValues, NoData
 from cxlens.analytics.scales import Scale
+from cxlens.core.clock import as_utc
 from cxlens.core.vocabulary import CXI_TYPES
 from cxlens.features.metrics import repository as repo
 from cxlens.features.metrics.folding import (
@@ -49,7 +50,7 @@ from cxlens.features.metrics.repository.dimensions import (
     UnknownDimensionError,
     built_in_dimensions,
 )
-from cxlens.features.metrics.repository.timebuckets import as_utc, bucket_label, granularity_for
+from cxlens.features.metrics.repository.timebuckets import bucket_label, granularity_for
 
 
 def _prepare(period: str | None, tz: str) -> str | None:

@@ -66,8 +66,3 @@ def bucket_label(bucket: str, granularity: str, period: str, tz: str) -> str:
     """Period label (in ``tz``) of a UTC bucket string produced by :class:`utc_bucket`."""
     moment = datetime.strptime(bucket, _PY_FORMAT[granularity]).replace(tzinfo=UTC)
     return period_label(moment, period, tz)
-
-
-def as_utc(moment: datetime) -> datetime:
-    """A stored timestamp as aware UTC (SQLite gives naive UTC back)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
