@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from cxlens.core.errors import NotFoundError
 from cxlens.features.collection import repository
 from cxlens.features.surveys import SurveyDefinition
+from cxlens.features.surveys import repository as surveys_repository
 from cxlens.features.surveys.schemas import SCORE_TYPES
 from cxlens.models import Question, Survey, SurveyVersion
 
@@ -155,10 +156,10 @@ def _copy(row: _Row) -> _Row:
 
 def latest_form(session: Session, survey_key: str) -> SurveyForm:
     """The form of the latest version of the survey with ``survey_key``."""
-    survey = repository.survey_by_key(session, survey_key)
+    survey = surveys_repository.find_by_key(session, survey_key)
     if survey is None:
         raise NotFoundError(f"no survey with key {survey_key!r}")
-    version_id = repository.latest_version_id(session, survey.id)
+    version_id = surveys_repository.latest_version_id(session, survey.id)
     if version_id is None:
         raise NotFoundError(f"survey {survey_key!r} has no version")
     return load_form(session, version_id)

@@ -42,6 +42,16 @@ def latest_version(session: Session, survey_id: int) -> SurveyVersion | None:
     ).first()
 
 
+def latest_version_id(session: Session, survey_id: int) -> int | None:
+    """The id of the survey's latest version, if it has one."""
+    return session.scalar(
+        select(SurveyVersion.id)
+        .where(SurveyVersion.survey_id == survey_id)
+        .order_by(SurveyVersion.version.desc())
+        .limit(1)
+    )
+
+
 def get_version(session: Session, survey_id: int, version: int) -> SurveyVersion | None:
     """Version number ``version`` of a survey."""
     return session.scalars(

@@ -121,10 +121,7 @@ def _message(
 
 
 def _not_found(request: Request) -> HTMLResponse:
-    lang = choose_language(
-        UI_LANGUAGES,
-        accept_language=request.headers.get("accept-language"),
-    )
+    lang = _ui_fallback_lang(request)
     _ = gettext_for(lang)
     return _message(
         lang,
@@ -157,10 +154,7 @@ def _closed(lang: str) -> HTMLResponse:
 
 
 def _too_many(request: Request) -> HTMLResponse:
-    lang = choose_language(
-        UI_LANGUAGES,
-        accept_language=request.headers.get("accept-language"),
-    )
+    lang = _ui_fallback_lang(request)
     _ = gettext_for(lang)
     page = _message(
         lang, _("Too many requests"), _("Please wait a moment and try again."), status=429

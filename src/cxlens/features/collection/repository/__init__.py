@@ -29,8 +29,6 @@ from cxlens.models import (
     Invitation,
     Question,
     Response,
-    Survey,
-    SurveyVersion,
     VoteClick,
 )
 
@@ -59,21 +57,6 @@ def questions_of(session: Session, survey_version_id: int) -> list[Question]:
             .where(Question.survey_version_id == survey_version_id)
             .order_by(Question.position, Question.id)
         )
-    )
-
-
-def survey_by_key(session: Session, survey_key: str) -> Survey | None:
-    """The survey with this key, if any."""
-    return session.scalar(select(Survey).where(Survey.key == survey_key))
-
-
-def latest_version_id(session: Session, survey_id: int) -> int | None:
-    """The id of the survey's latest version, if it has one."""
-    return session.scalar(
-        select(SurveyVersion.id)
-        .where(SurveyVersion.survey_id == survey_id)
-        .order_by(SurveyVersion.version.desc())
-        .limit(1)
     )
 
 
