@@ -189,3 +189,10 @@ def test_a_named_column_that_does_not_fit_is_computed_with_a_warning(tmp_path: P
     assert [m.column for m in mapping.scores] == ["satisfaction_session_length"]
     assert mapping.flagged == ()
     assert any("because it was named, but its values" in w for w in mapping.warnings)
+
+
+def test_a_few_unhappy_answers_are_computed_not_flagged(tmp_path: Path) -> None:
+    rows = [[str(i), str(1 + i % 3)] for i in range(8)]  # 8 answers of 1-3 on a CSAT column
+    _, mapping = _mapping(tmp_path, ["id", "satisfaction"], rows)
+    assert mapping.flagged == ()
+    assert [m.column for m in mapping.scores] == ["satisfaction"]

@@ -51,6 +51,9 @@ _DECLARED = re.compile(r"(\d{1,2})\s*(?:-|\u2013|to|a|al|bis|tot|la|\u00e0)\s*(\
 _AUTO_BAD_SHARE = 0.2
 #: A guessed scale is doubted when a column uses at most this many distinct values.
 _FEW_VALUES = 3
+#: Below this many answers a column is computed, not flagged: a few unhappy answers that
+#: never reach the top boxes are a real (low-confidence) 0 %, not a sign of another scale.
+_MISFIT_MIN_ANSWERS = 20
 #: Header words of questions about a quantity or a frequency rather than a satisfaction.
 _NOT_SATISFACTION = re.compile(
     r"length|\blong\b|\bshort\b|duration|how often|frequen|how many|number of|\bage\b"
@@ -319,9 +322,10 @@ def _declared_scale(label: str) -> bool:
 def _misfit(kind: MetricKind, header: str, scale: Scale, values: pa.Array) -> str | None:
     """Why a CSAT/CES column's values do not fit the ``scale`` guessed for it, or None.
 
-    They do not when no answer reaches the top boxes and at most :data:`_FEW_VALUES`
-    distinct values are used: the metric would be 0 % by construction, and the column most
-    likely holds another kind of answer (a 1-3 "too short / right / too long").
+    They do not when, over at least :data:`_MISFIT_MIN_ANSWERS` answers, none reaches the
+    top boxes and at most :data:`_FEW_VALUES` distinct values are used: the metric would be
+    0 % by construction, and the column most likely holds another kind of answer (a 1-3
+    "too short / right / too long").
     """
     if kind not in (MetricKind.CSAT, MetricKind.CES) or scale.points < 5:
         return None
@@ -333,8 +337,9 @@ def _misfit(kind: MetricKind, header: str, scale: Scale, values: pa.Array) -> st
             )
         )
     )
-    seen = sorted({float(v) for v in inside.to_pylist()})
-    if not seen or len(seen) > _FEW_VALUES:
+    answered = inside.to_pylist()
+    seen = sorted({float(v) for v in answered})
+    if len(answered) < _MISFIT_MIN_ANSWERS or len(seen) > _FEW_VALUES:
         return None
     top = scale.top_boxes_min()
     if any(scale.orient(v) >= top for v in seen):
