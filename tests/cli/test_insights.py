@@ -7,7 +7,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cxlens.cli import insights
-from cxlens.db import engine_for_url, unit_of_work, upgrade
+from cxlens.db import engine_for_url, read_only, unit_of_work, upgrade
+from cxlens.features.accounts import recent_audit
 from features.insights.helpers import OTHER, PARKING, add_comments, text_models
 
 runner = CliRunner()
@@ -42,5 +43,14 @@ def test_backfill_themes_label_and_train(database_url: str, tmp_path: Path) -> N
         assert "labels: 1" in run("train")
         run("themes", "delete", "parking")
         assert "parking" not in run("themes", "list")
+        db = engine_for_url(database_url)
+        with read_only(db) as session:
+            audited = [(e.action, e.target, e.source) for e in recent_audit(session)]
+        db.dispose()
+        assert audited == [
+            ("theme.deleted", "parking", "cli"),
+            ("comment.labelled", str(ids[0]), "cli"),
+            ("theme.added", "parking", "cli"),
+        ]
     finally:
         insights.TEXT_MODELS.clear()

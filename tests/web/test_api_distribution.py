@@ -8,11 +8,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from cxlens.core.settings import Settings
+from cxlens.core.vocabulary import Role
 from cxlens.db import unit_of_work
 from cxlens.features.distribution.service import add_trigger_rule
 from cxlens.features.surveys import create_from_template
 from cxlens.web.api_distribution import router
 from cxlens.web.app import create_app
+from web.tokens import authorise
 
 
 def test_events_are_idempotent_and_the_funnel_counts_them(
@@ -38,6 +40,7 @@ def test_events_are_idempotent_and_the_funnel_counts_them(
         "idempotency_key": "ticket-9",
     }
     with TestClient(app) as client:
+        authorise(client, Role.ANALYST)
         first = client.post("/api/v1/events", json=body)
         second = client.post("/api/v1/events", json=body)
         funnel = client.get("/api/v1/funnel", params={"by": ["survey", "channel"]})

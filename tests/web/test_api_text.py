@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from cxlens.core.settings import Settings
+from cxlens.core.vocabulary import Role
 from cxlens.db import unit_of_work
 from cxlens.features.insights import RESCORE, add_theme, analyse_pending, delete_theme, repository
 from cxlens.features.insights.tasks import register
@@ -17,6 +18,7 @@ from cxlens.web.api_text import router
 from cxlens.web.app import create_app
 from cxlens.worker import Worker
 from features.insights.helpers import OTHER, PARKING, add_comments, text_models
+from web.tokens import authorise
 
 
 def test_a_theme_added_over_the_api_shows_in_the_comments(
@@ -30,6 +32,7 @@ def test_a_theme_added_over_the_api_shows_in_the_comments(
     app.include_router(router)
     app.state.text_models = text
     with TestClient(app) as client:
+        authorise(client, Role.ANALYST)
         everything = client.get("/api/v1/comments").json()
         added = client.post(
             "/api/v1/themes",
@@ -79,6 +82,7 @@ def test_discovery_over_the_api_stores_proposals_and_replaces_them(
     app.include_router(router)
     app.state.text_models = text
     with TestClient(app) as client:
+        authorise(client, Role.ANALYST)
         first = client.post("/api/v1/themes/discover")
         second = client.post("/api/v1/themes/discover")
     assert first.status_code == 200 and first.json(), first.text

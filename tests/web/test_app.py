@@ -15,9 +15,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cxlens.core.settings import Settings
+from cxlens.core.vocabulary import Role
 from cxlens.db import engine_for_url, unit_of_work, upgrade
 from cxlens.features.file_import.service import import_file
 from cxlens.web.app import create_app
+from web.tokens import authorise, bearer, issue_token
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -32,7 +34,7 @@ def client(database_url: str) -> Iterator[TestClient]:
     engine.dispose()
     app = create_app(Settings(database_url=database_url))
     with TestClient(app) as test_client:
-        yield test_client
+        yield authorise(test_client, Role.VIEWER)
     app.state.engine.dispose()
 
 
@@ -127,7 +129,12 @@ def test_cxlens_serve_answers_over_http(tmp_path: Path) -> None:
                     raise
                 time.sleep(0.2)
         assert response.json()["status"] == "ok"
-        metrics = httpx.get(f"http://127.0.0.1:{port}/api/v1/metrics", timeout=10)
+        anonymous = httpx.get(f"http://127.0.0.1:{port}/api/v1/metrics", timeout=10)
+        assert anonymous.status_code == 401
+        token = issue_token(engine_for_url(f"sqlite:///{tmp_path / 'cxlens.db'}"), Role.VIEWER)
+        metrics = httpx.get(
+            f"http://127.0.0.1:{port}/api/v1/metrics", headers=bearer(token), timeout=10
+        )
         assert metrics.status_code == 200
     finally:
         server.terminate()

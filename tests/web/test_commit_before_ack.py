@@ -22,6 +22,7 @@ from sqlalchemy import Engine, event, func, select
 
 from cxlens.core.settings import Settings
 from cxlens.core.signing import Purpose
+from cxlens.core.vocabulary import Role
 from cxlens.db import unit_of_work
 from cxlens.features.collection.links import signer_for
 from cxlens.features.collection.widget import WIDGET_CHANNEL
@@ -29,6 +30,7 @@ from cxlens.features.surveys import create_from_template
 from cxlens.models import Answer, Invitation
 from cxlens.models.distribution import CustomerEvent
 from cxlens.web.app import create_app
+from web.tokens import bearer, issue_token
 
 SLOW_COMMIT = 0.3
 
@@ -80,7 +82,11 @@ def test_an_event_is_stored_when_its_200_arrives(
     migrated_engine: Engine, database_url: str, tmp_path: Path
 ) -> None:
     app = _slow_app(database_url, tmp_path)
-    with serving(app) as base, httpx.Client(base_url=base, timeout=30) as client:
+    token = bearer(issue_token(migrated_engine, Role.ANALYST))
+    with (
+        serving(app) as base,
+        httpx.Client(base_url=base, timeout=30, headers=token) as client,
+    ):
         for n in range(3):
             key = f"probe-{n}"
             r = client.post(

@@ -14,6 +14,7 @@ from cxlens.core.settings import Settings
 from cxlens.db import engine_for_url, upgrade
 from cxlens.web.app import create_app
 from cxlens.web.errors import PROBLEM_MEDIA_TYPE
+from web.tokens import authorise
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
     engine.dispose()
     app = create_app(Settings(database_url=database_url, data_dir=tmp_path))
     with TestClient(app) as test_client:
-        yield test_client
+        yield authorise(test_client)
     app.state.engine.dispose()
 
 
@@ -98,7 +99,7 @@ def test_the_openapi_documents_problems_and_every_status(client: TestClient) -> 
     assert "Problem" in schema["components"]["schemas"]
     assert "HTTPValidationError" not in schema["components"]["schemas"]
     label = schema["paths"]["/api/v1/comments/{comment_id}/labels"]["post"]["responses"]
-    assert set(label) == {"201", "400", "404", "422"}
+    assert set(label) == {"201", "400", "401", "403", "404", "422"}
     assert PROBLEM_MEDIA_TYPE in label["404"]["content"]
     hook = schema["paths"]["/webhooks/twilio/status"]["post"]["responses"]
     assert {"403", "413", "422"} <= set(hook)

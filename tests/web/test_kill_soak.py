@@ -27,12 +27,14 @@ from sqlalchemy import insert, select
 
 from cxlens.core.settings import Settings
 from cxlens.core.signing import Purpose
+from cxlens.core.vocabulary import Role
 from cxlens.db import engine_for_url, unit_of_work, upgrade
 from cxlens.features.collection.links import signer_for
 from cxlens.features.collection.security import csrf_token
 from cxlens.features.surveys import create_survey
 from cxlens.models import Answer, Customer, Invitation, Response, SurveyVersion
 from cxlens.models.distribution import CustomerEvent
+from web.tokens import bearer, issue_token
 
 HERE = Path(__file__).parent
 SRC = HERE.parents[1] / "src"
@@ -131,7 +133,10 @@ def _start(url: str, port: int, data_dir: Path) -> subprocess.Popen[bytes]:
 
 
 async def _load(
-    base: str, submissions: list[tuple[int, str, bytes]], server: subprocess.Popen[bytes]
+    base: str,
+    submissions: list[tuple[int, str, bytes]],
+    server: subprocess.Popen[bytes],
+    token: dict[str, str],
 ) -> tuple[set[int], set[str], int]:
     """Drive the server until it is killed; what it acknowledged, and how many it failed."""
     acked_submissions: set[int] = set()
@@ -161,6 +166,7 @@ async def _load(
                     r = await http.post(
                         "/api/v1/events",
                         json={"event": "soak", "customer": {"ref": key}, "idempotency_key": key},
+                        headers=token,
                     )
                     if r.status_code == 200:
                         acked_events.add(key)
@@ -188,13 +194,16 @@ async def _load(
 def test_kill_9_under_load_loses_no_acknowledged_write(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'soak.db'}"
     submissions = _seed(url)
+    seeded = engine_for_url(url)
+    token = bearer(issue_token(seeded, Role.ANALYST))
+    seeded.dispose()
     port = _free_port()
     server = _start(url, port, tmp_path)
     base = f"http://127.0.0.1:{port}"
     try:
         # in a thread of its own: the browser tests' Playwright keeps a loop in this one
         with ThreadPoolExecutor(1) as pool:
-            load = pool.submit(lambda: asyncio.run(_load(base, submissions, server)))
+            load = pool.submit(lambda: asyncio.run(_load(base, submissions, server, token)))
             acked, events, errors = load.result()
     finally:
         os.killpg(server.pid, signal.SIGKILL)

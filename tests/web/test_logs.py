@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from cxlens.core.clock import ManualClock
 from cxlens.core.settings import Settings
+from cxlens.core.vocabulary import Role
 from cxlens.db import unit_of_work
 from cxlens.features.distribution.pressure import set_policy
 from cxlens.features.distribution.service import add_trigger_rule
@@ -21,6 +22,7 @@ from cxlens.web.app import create_app
 from cxlens.web.logs import ACCESS_LOGGER
 from cxlens.worker.loop import Worker
 from features.distribution.conftest import Smtp
+from web.tokens import authorise
 
 EMAIL, PHONE, NAME = "marta.verdi@example.org", "+393471234567", "Marta Verdi"
 
@@ -47,6 +49,7 @@ def test_an_invitation_sent_after_a_refusal_logs_no_address(
         "occurred_at": clock.now().isoformat(),
     }
     with TestClient(app) as client:
+        authorise(client, Role.ANALYST)
         assert client.post("/api/v1/events", json=body).status_code == 200
     app.state.engine.dispose()
     registry = HandlerRegistry()

@@ -16,15 +16,17 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
 from cxlens.core.settings import Settings
+from cxlens.core.vocabulary import Role
 from cxlens.db import engine_for_url, unit_of_work, upgrade
 from cxlens.features.file_import.service import import_file
 from cxlens.features.insights import analyse_pending
 from cxlens.features.surveys import create_from_template
 from cxlens.web.app import create_app
 from features.insights.helpers import OTHER, PARKING, add_comments, text_models
+from web.tokens import bearer, issue_token
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 pytestmark = pytest.mark.slow
@@ -41,8 +43,9 @@ schemathesis.serializer.alias("message/rfc822", "application/octet-stream")
 
 
 @pytest.fixture(scope="module")
-def fuzzed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """The app on a fresh SQLite store with a little of everything in it."""
+def fuzzed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, dict[str, str]]]:
+    """The app on a fresh SQLite store with a little of everything in it, and the header of
+    an admin's token (every protected operation is fuzzed past its token check)."""
     folder = tmp_path_factory.mktemp("fuzz")
     url = f"sqlite:///{folder / 'cxlens.db'}"
     text = text_models()
@@ -54,10 +57,11 @@ def fuzzed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         create_from_template(session, "relationship_nps", company_name="Acme", key="nps")
         add_comments(session, OTHER + PARKING)
         analyse_pending(session, text, batch=100)
+    admin = bearer(issue_token(store, Role.ADMIN))
     store.dispose()
     app = create_app(Settings(database_url=url, data_dir=folder, signing_keys=["f" * 32]))
     app.state.text_models = text
-    yield app
+    yield app, admin
     app.state.engine.dispose()
 
 
@@ -84,6 +88,22 @@ def _document() -> dict[str, Any]:
 # Loaded at collection (one test per operation); the requests go to the module's app.
 schema = schemathesis.openapi.from_dict(_document())
 
+#: What generated requests carry as their token; the test swaps in the admin's real one.
+PLACEHOLDER = "Bearer admin-token"
+
+
+@schema.auth()
+class AdminToken:
+    """Schemathesis' auth provider: a token on every generated request (its own negative
+    cases still drop it or spoil it, and expect 401). Cases are generated at collection,
+    before the store exists, so the header holds :data:`PLACEHOLDER` until the call."""
+
+    def get(self, case: Any, ctx: Any) -> str:
+        return PLACEHOLDER
+
+    def set(self, case: Any, data: str, ctx: Any) -> None:
+        case.headers = {**(case.headers or {}), "Authorization": data}
+
 
 @schema.parametrize()
 @settings(
@@ -93,9 +113,16 @@ schema = schemathesis.openapi.from_dict(_document())
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_every_operation_keeps_its_contract(case: Any, fuzzed_app: Any) -> None:
+def test_every_operation_keeps_its_contract(
+    case: Any, fuzzed_app: tuple[Any, dict[str, str]]
+) -> None:
+    app, admin = fuzzed_app
+    if case.headers and case.headers.get("Authorization") == PLACEHOLDER:
+        case.headers = {**case.headers, **admin}
     case.call_and_validate(
-        app=fuzzed_app,
-        excluded_checks=[positive_data_acceptance],
+        app=app,
+        # ignored_auth re-sends without the token over the network, which an in-process app
+        # cannot take; tests/web/test_authorisation.py checks every route's token instead.
+        excluded_checks=[positive_data_acceptance, ignored_auth],
         additional_checks=[schema_valid_requests_pass_validation],
     )

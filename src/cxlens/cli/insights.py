@@ -110,11 +110,16 @@ def label(
     by: Annotated[str | None, typer.Option("--by", help="Who labels.")] = None,
 ) -> None:
     """Label a comment's sentiment and/or themes."""
+    from cxlens.features.accounts import AuditAction, record_audit
     from cxlens.features.insights import add_label
 
     try:
         with store_session() as session:
             add_label(session, comment_id, sentiment=sentiment, themes=theme, labelled_by=by)
+            details = {"sentiment": sentiment, "themes": theme}
+            record_audit(
+                session, AuditAction.COMMENT_LABELLED, target=str(comment_id), details=details
+            )
     except CxlensError as exc:
         raise fail(exc) from exc
     say(f"comment {comment_id} labelled")
@@ -232,12 +237,14 @@ def themes_add(
     example: Annotated[list[str] | None, typer.Option("--example")] = None,
 ) -> None:
     """Add a theme; comments are re-scored from their cached embeddings."""
+    from cxlens.features.accounts import AuditAction, record_audit
     from cxlens.features.insights import add_theme
 
     try:
         with _then_rescore() as (session, rescored):
             row = add_theme(session, name, description, list(example or []))
             key = row.key
+            record_audit(session, AuditAction.THEME_ADDED, target=key)
         count = rescored[0]
     except CxlensError as exc:
         raise fail(exc) from exc
@@ -253,6 +260,7 @@ def themes_edit(
     accept: Annotated[bool, typer.Option("--accept", help="Apply a proposed theme.")] = False,
 ) -> None:
     """Edit a theme (or accept a proposed one); comments are re-scored."""
+    from cxlens.features.accounts import AuditAction, record_audit
     from cxlens.features.insights import accept_theme, edit_theme
 
     try:
@@ -260,6 +268,7 @@ def themes_edit(
             if accept:
                 accept_theme(session, key)
             edit_theme(session, key, name=name, description=description, examples=example)
+            record_audit(session, AuditAction.THEME_EDITED, target=key)
     except CxlensError as exc:
         raise fail(exc) from exc
     say(f"theme {key} saved")
@@ -272,11 +281,14 @@ def themes_merge(
     name: Annotated[str | None, typer.Option("--name")] = None,
 ) -> None:
     """Merge themes into one; comments are re-scored."""
+    from cxlens.features.accounts import AuditAction, record_audit
     from cxlens.features.insights import merge_themes
 
     try:
         with _then_rescore() as (session, _):
             merge_themes(session, keys, into=into, name=name)
+            details = {"merged": list(keys)}
+            record_audit(session, AuditAction.THEME_MERGED, target=into, details=details)
     except CxlensError as exc:
         raise fail(exc) from exc
     say(f"merged into {into}")
@@ -285,11 +297,13 @@ def themes_merge(
 @themes_app.command("delete")
 def themes_delete(key: str) -> None:
     """Delete a theme and its hits."""
+    from cxlens.features.accounts import AuditAction, record_audit
     from cxlens.features.insights import delete_theme
 
     try:
         with store_session() as session:
             delete_theme(session, key)
+            record_audit(session, AuditAction.THEME_DELETED, target=key)
     except CxlensError as exc:
         raise fail(exc) from exc
     say(f"theme {key} deleted")

@@ -7,11 +7,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from cxlens.features.accounts.permissions import Permission
 from cxlens.features.metrics.service import (
     operational_metrics,
     partial_responses,
     store_metrics,
 )
+from cxlens.web.auth import requires
 from cxlens.web.deps import ReadSession, SettingsDep
 from cxlens.web.errors import problem_responses
 
@@ -74,7 +76,8 @@ class MetricsOut(BaseModel):
     "/metrics",
     response_model=MetricsOut,
     summary="Metrics with 95% intervals",
-    responses=problem_responses(422),
+    responses=problem_responses(401, 403, 422),
+    dependencies=[requires(Permission.READ)],
 )
 def get_metrics(
     session: ReadSession,

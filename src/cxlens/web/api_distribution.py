@@ -8,10 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from cxlens.core.errors import InputError, TooLargeError
+from cxlens.features.accounts.permissions import Permission
 from cxlens.features.distribution.bounces import process_dsn
 from cxlens.features.distribution.funnel import DIMENSIONS, funnel
 from cxlens.features.distribution.schemas import BounceReply, EventIn, EventResult, FunnelRow
 from cxlens.features.distribution.service import record_event
+from cxlens.web.auth import requires
 from cxlens.web.deps import ReadSession, SettingsDep, WriterDep
 from cxlens.web.errors import problem_responses
 
@@ -39,7 +41,8 @@ async def raw_message(request: Request) -> bytes:
     "/events",
     response_model=EventResult,
     summary="Record an event (hot survey)",
-    responses=problem_responses(422),
+    responses=problem_responses(401, 403, 422),
+    dependencies=[requires(Permission.SEND)],
 )
 def post_event(body: EventIn, writer: WriterDep, settings: SettingsDep) -> EventResult:
     """Record an interaction; matching trigger rules schedule their invitations after their
@@ -52,7 +55,8 @@ def post_event(body: EventIn, writer: WriterDep, settings: SettingsDep) -> Event
     "/funnel",
     response_model=list[FunnelRow],
     summary="Response funnel",
-    responses=problem_responses(422),
+    responses=problem_responses(401, 403, 422),
+    dependencies=[requires(Permission.READ)],
 )
 def get_funnel(
     session: ReadSession,

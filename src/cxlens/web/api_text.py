@@ -10,6 +10,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from cxlens.db import read_only
+from cxlens.features.accounts import AuditAction, Principal, record_audit
+from cxlens.features.accounts.permissions import Permission
 from cxlens.features.insights import repository, service
 from cxlens.features.insights.discovery import find_clusters, store_proposals
 from cxlens.features.insights.schemas import (
@@ -26,6 +28,7 @@ from cxlens.features.insights.schemas import (
 from cxlens.features.insights.tasks import enqueue_rescore
 from cxlens.features.insights.text_models import TextModels, load_text_models
 from cxlens.models.text import TextTheme
+from cxlens.web.auth import requires
 from cxlens.web.deps import WriterDep
 from cxlens.web.errors import problem_responses
 
@@ -42,6 +45,8 @@ def get_text_models(request: Request) -> TextModels:
 
 
 TextModelsDep = Annotated[TextModels, Depends(get_text_models)]
+#: The caller of a route that edits themes or labels (recorded in the audit log).
+Editor = Annotated[Principal, requires(Permission.EDIT_INSIGHTS)]
 
 
 def _theme(row: TextTheme) -> ThemeOut:
@@ -62,7 +67,8 @@ def _theme(row: TextTheme) -> ThemeOut:
     "/comments",
     response_model=list[CommentOut],
     summary="Comments and analyses",
-    responses=problem_responses(404, 422),
+    responses=problem_responses(401, 403, 404, 422),
+    dependencies=[requires(Permission.READ)],
 )
 def get_comments(
     request: Request,
@@ -121,7 +127,8 @@ def _seeded(request: Request, writer: WriterDep) -> Engine:
     "/themes",
     response_model=list[ThemeOut],
     summary="The company's themes",
-    responses=problem_responses(422),
+    responses=problem_responses(401, 403, 422),
+    dependencies=[requires(Permission.READ)],
 )
 def get_themes(
     request: Request, writer: WriterDep, status: str | None = "active"
@@ -131,8 +138,20 @@ def get_themes(
         return [_theme(t) for t in repository.themes(session, status=status or None)]
 
 
-def _edit(writer: WriterDep, change: Callable[[Session], TextTheme]) -> ThemeOut:
-    """Run a theme change and enqueue the re-scoring it needs, in one transaction.
+def _audit(
+    session: Session, caller: Principal, action: AuditAction, target: str, **details: object
+) -> None:
+    record_audit(session, action, actor=caller, source="api", target=target, details=details)
+
+
+def _edit(
+    writer: WriterDep,
+    caller: Principal,
+    action: AuditAction,
+    change: Callable[[Session], TextTheme],
+    **details: object,
+) -> ThemeOut:
+    """Run a theme change, audit it and enqueue the re-scoring it needs, in one transaction.
 
     The worker re-scores in short batches (``insights.rescore``): the request does not
     hold the write lock for it.
@@ -140,6 +159,7 @@ def _edit(writer: WriterDep, change: Callable[[Session], TextTheme]) -> ThemeOut
 
     def job(session: Session) -> ThemeOut:
         row = change(session)
+        _audit(session, caller, action, row.key, **details)
         enqueue_rescore(session)
         return _theme(row)
 
@@ -151,20 +171,25 @@ def _edit(writer: WriterDep, change: Callable[[Session], TextTheme]) -> ThemeOut
     response_model=ThemeOut,
     status_code=201,
     summary="Add a theme",
-    responses=problem_responses(404, 422, 503),
+    responses=problem_responses(401, 403, 404, 422, 503),
 )
-def post_theme(body: ThemeIn, writer: WriterDep) -> ThemeOut:
+def post_theme(body: ThemeIn, writer: WriterDep, caller: Editor) -> ThemeOut:
     """Add a theme; the worker then re-scores every comment from its cached embedding."""
-    return _edit(writer, lambda s: service.add_theme(s, body.name, body.description, body.examples))
+    return _edit(
+        writer,
+        caller,
+        AuditAction.THEME_ADDED,
+        lambda s: service.add_theme(s, body.name, body.description, body.examples),
+    )
 
 
 @router.patch(
     "/themes/{key}",
     response_model=ThemeOut,
     summary="Edit or accept a theme",
-    responses=problem_responses(404, 422, 503),
+    responses=problem_responses(401, 403, 404, 422, 503),
 )
-def patch_theme(key: str, body: ThemePatch, writer: WriterDep) -> ThemeOut:
+def patch_theme(key: str, body: ThemePatch, writer: WriterDep, caller: Editor) -> ThemeOut:
     """Change a theme's name, description or examples, or accept a proposed one (the worker
     then re-scores the comments)."""
 
@@ -175,30 +200,39 @@ def patch_theme(key: str, body: ThemePatch, writer: WriterDep) -> ThemeOut:
             session, key, name=body.name, description=body.description, examples=body.examples
         )
 
-    return _edit(writer, change)
+    return _edit(writer, caller, AuditAction.THEME_EDITED, change)
 
 
 @router.delete(
     "/themes/{key}",
     status_code=204,
     summary="Delete a theme",
-    responses=problem_responses(404, 422),
+    responses=problem_responses(401, 403, 404, 422),
 )
-def delete_theme(key: str, writer: WriterDep) -> None:
+def delete_theme(key: str, writer: WriterDep, caller: Editor) -> None:
     """Delete a theme and its hits."""
-    writer.write(lambda session: service.delete_theme(session, key))
+
+    def job(session: Session) -> None:
+        service.delete_theme(session, key)
+        _audit(session, caller, AuditAction.THEME_DELETED, key)
+
+    writer.write(job)
 
 
 @router.post(
     "/themes/merge",
     response_model=ThemeOut,
     summary="Merge themes",
-    responses=problem_responses(404, 422, 503),
+    responses=problem_responses(401, 403, 404, 422, 503),
 )
-def merge_themes(body: MergeIn, writer: WriterDep) -> ThemeOut:
+def merge_themes(body: MergeIn, writer: WriterDep, caller: Editor) -> ThemeOut:
     """Fold themes into one; the worker then re-scores the comments from the cache."""
     return _edit(
-        writer, lambda s: service.merge_themes(s, body.keys, into=body.into, name=body.name)
+        writer,
+        caller,
+        AuditAction.THEME_MERGED,
+        lambda s: service.merge_themes(s, body.keys, into=body.into, name=body.name),
+        merged=list(body.keys),
     )
 
 
@@ -206,9 +240,11 @@ def merge_themes(body: MergeIn, writer: WriterDep) -> ThemeOut:
     "/themes/discover",
     response_model=list[ThemeOut],
     summary="Discover themes",
-    responses=problem_responses(503),
+    responses=problem_responses(401, 403, 503),
 )
-def discover_themes(request: Request, writer: WriterDep, models: TextModelsDep) -> list[ThemeOut]:
+def discover_themes(
+    request: Request, writer: WriterDep, models: TextModelsDep, caller: Editor
+) -> list[ThemeOut]:
     """Cluster the comments no theme matched; proposals are stored, not applied.
 
     The clustering runs in a read session; only storing the proposals takes the writer, so
@@ -219,6 +255,9 @@ def discover_themes(request: Request, writer: WriterDep, models: TextModelsDep) 
 
     def job(session: Session) -> list[ThemeOut]:
         store_proposals(session, models, found)
+        _audit(
+            session, caller, AuditAction.THEMES_DISCOVERED, "themes", proposals=len(found.proposals)
+        )
         return [_theme(t) for t in repository.themes(session, status="proposed")]
 
     return writer.write(job)
@@ -228,9 +267,10 @@ def discover_themes(request: Request, writer: WriterDep, models: TextModelsDep) 
     "/comments/{comment_id}/labels",
     response_model=LabelOut,
     status_code=201,
-    responses=problem_responses(404, 422),
+    summary="Label a comment",
+    responses=problem_responses(401, 403, 404, 422),
 )
-def post_label(comment_id: int, body: LabelIn, writer: WriterDep) -> LabelOut:
+def post_label(comment_id: int, body: LabelIn, writer: WriterDep, caller: Editor) -> LabelOut:
     """Label a comment's sentiment and/or themes (``cxlens text train`` learns from labels)."""
 
     def job(session: Session) -> LabelOut:
@@ -239,7 +279,15 @@ def post_label(comment_id: int, body: LabelIn, writer: WriterDep) -> LabelOut:
             comment_id,
             sentiment=body.sentiment,
             themes=body.themes,
-            labelled_by=body.labelled_by,
+            labelled_by=body.labelled_by or caller.email,
+        )
+        _audit(
+            session,
+            caller,
+            AuditAction.COMMENT_LABELLED,
+            str(comment_id),
+            sentiment=body.sentiment,
+            themes=None if body.themes is None else list(body.themes),
         )
         return LabelOut(
             id=row.id, comment_id=row.answer_id, sentiment=row.sentiment, themes=row.themes

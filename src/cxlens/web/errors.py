@@ -49,6 +49,7 @@ PAGE_PREFIXES = ("/s/", "/a/", "/v/", "/u/", "/o/")
 #: The code of an HTTP error that is not a CxlensError, by status.
 HTTP_CODES: dict[int, str] = {
     400: "malformed_request",
+    401: "unauthenticated",
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
@@ -63,7 +64,10 @@ HTTP_CODES: dict[int, str] = {
 #: What a status means in this API (the description of each documented response).
 DESCRIPTIONS: dict[int, str] = {
     400: "The body cannot be parsed (not JSON, not UTF-8)",
-    403: "Refused: the signature does not match, or the feature is not configured",
+    401: "No valid API token: send ``Authorization: Bearer cxl_…`` (``unauthenticated``, "
+    "``invalid_api_token``, ``api_token_expired``)",
+    403: "Refused: the token's role lacks the permission (``not_permitted``), the signature "
+    "does not match, or the feature is not configured",
     404: "No such thing (the id, key or token names nothing)",
     413: "The body is larger than the limit (``limit`` in the problem)",
     422: "The request does not fit: ``field``/``errors`` name what and where",
@@ -214,7 +218,8 @@ def _field(loc: Sequence[int | str]) -> str:
 async def cxlens_error_handler(request: Request, exc: Exception) -> Response:
     """A :class:`CxlensError` that reached the edge."""
     assert isinstance(exc, CxlensError)
-    return respond(request, problem_of(exc))
+    headers = {"WWW-Authenticate": 'Bearer realm="cxlens"'} if exc.http_status == 401 else None
+    return respond(request, problem_of(exc), headers)
 
 
 async def validation_error_handler(request: Request, exc: Exception) -> Response:

@@ -2,8 +2,8 @@
 
 The one list of roles is :class:`cxlens.core.vocabulary.Role`. Passwords are argon2id
 hashes (:mod:`.passwords`); a token's secret is shown once and stored as a SHA-256 hash.
-Nothing enforces roles yet: the web app's authorisation (issue 9) builds on
-:func:`authenticate` and :func:`verify_token`. See docs/accounts.md.
+What each role may do is :mod:`.permissions`; the API checks tokens with
+:func:`verify_token` (:mod:`cxlens.web.auth`). See docs/accounts.md.
 """
 
 from cxlens.features.accounts.errors import (
@@ -31,6 +31,7 @@ from cxlens.features.accounts.service import (
     list_users,
     recent_audit,
     record_audit,
+    record_token_use,
     reset_password,
     revoke_token,
     set_role,
@@ -58,6 +59,7 @@ __all__ = [
     "list_users",
     "recent_audit",
     "record_audit",
+    "record_token_use",
     "reset_password",
     "revoke_token",
     "set_role",

@@ -36,6 +36,13 @@ class AuditAction(StrEnum):
     USER_SIGNED_IN = "user.signed_in"
     TOKEN_CREATED = "token.created"
     TOKEN_REVOKED = "token.revoked"
+    TOKEN_USED = "token.used"
+    THEME_ADDED = "theme.added"
+    THEME_EDITED = "theme.edited"
+    THEME_MERGED = "theme.merged"
+    THEME_DELETED = "theme.deleted"
+    THEMES_DISCOVERED = "themes.discovered"
+    COMMENT_LABELLED = "comment.labelled"
 
 
 def normalise_email(email: str) -> str:

@@ -345,6 +345,35 @@ def revoke_token(
     return _token_out(token, owner)
 
 
+def record_token_use(
+    session: Session,
+    principal: Principal,
+    *,
+    route: str,
+    source: str = "api",
+    clock: Clock | None = None,
+) -> None:
+    """Record that ``principal``'s token was used on ``route``: ``last_used_at`` and an audit
+    entry (``token.used``). The API calls it at most once per token every few minutes, not
+    on every request (see :mod:`cxlens.web.auth`)."""
+    if principal.token_id is None:
+        return
+    token = session.get(ApiToken, principal.token_id)
+    if token is None:
+        return
+    token.last_used_at = _now(clock)
+    record_audit(
+        session,
+        AuditAction.TOKEN_USED,
+        actor=principal,
+        source=source,
+        target=token.prefix,
+        details={"route": route, "role": principal.role.value},
+        clock=clock,
+    )
+    session.flush()
+
+
 def verify_token(
     session: Session, secret: str, *, clock: Clock | None = None, touch: bool = True
 ) -> Principal:
