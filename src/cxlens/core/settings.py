@@ -66,6 +66,18 @@ class AnalyticsSettings(BaseModel):
     min_n: int = Field(
         default=30, ge=1, description="below this n a metric is flagged low-confidence"
     )
+    metrics_max_groups: int = Field(
+        default=50_000,
+        ge=1,
+        description="`/api/v1/metrics` refuses a request estimated to make more groups than "
+        "this (dimension values × periods; 422 `query_too_costly`)",
+    )
+    metrics_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="`/api/v1/metrics` stops a query running longer than this (503 "
+        "`query_timeout`); a query whose client left is stopped at once",
+    )
 
 
 class WebSettings(BaseModel):

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from cxlens.features.accounts.permissions import Permission
 from cxlens.features.metrics.service import (
+    check_query_cost,
     operational_metrics,
     partial_responses,
     store_metrics,
 )
 from cxlens.web.auth import requires
-from cxlens.web.deps import ReadSession, SettingsDep
+from cxlens.web.cancellation import cancellable_read
+from cxlens.web.deps import SettingsDep
 from cxlens.web.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1", tags=["metrics"])
@@ -76,11 +79,11 @@ class MetricsOut(BaseModel):
     "/metrics",
     response_model=MetricsOut,
     summary="Metrics with 95% intervals",
-    responses=problem_responses(401, 403, 422),
+    responses=problem_responses(401, 403, 422, 503),
     dependencies=[requires(Permission.READ)],
 )
-def get_metrics(
-    session: ReadSession,
+async def get_metrics(
+    request: Request,
     settings: SettingsDep,
     by: Annotated[
         list[str] | None,
@@ -93,7 +96,13 @@ def get_metrics(
     tz: Annotated[str, Query(description="IANA time zone for periods")] = "UTC",
     min_n: Annotated[int | None, Query(ge=1)] = None,
 ) -> dict[str, Any]:
-    """NPS, CSAT, CES, CXi and the operational metrics, sliced and trended."""
+    """NPS, CSAT, CES, CXi and the operational metrics, sliced and trended.
+
+    A request estimated to make more than ``CXLENS_METRICS_MAX_GROUPS`` groups (dimension
+    values × periods) is refused at once (422 ``query_too_costly``); one running longer than
+    ``CXLENS_METRICS_TIMEOUT_S`` is stopped (503 ``query_timeout``), and one whose client
+    disconnected is stopped too.
+    """
     effective_min_n = min_n or settings.min_n
     options: dict[str, Any] = {
         "by": tuple(by or ()),
@@ -101,12 +110,24 @@ def get_metrics(
         "tz": tz,
         "min_n": effective_min_n,
     }
-    values = store_metrics(session, **options) + operational_metrics(session, **options)
-    return {
-        "metrics": [v.to_json() for v in values],
-        "no_data": values.no_data_json(),
-        "partial_responses": partial_responses(session),
-        "min_n": effective_min_n,
-        "by": list(by or ()),
-        "period": period,
-    }
+
+    def compute(session: Session) -> dict[str, Any]:
+        check_query_cost(
+            session, by=options["by"], period=period, max_groups=settings.metrics_max_groups
+        )
+        values = store_metrics(session, **options) + operational_metrics(session, **options)
+        return {
+            "metrics": [v.to_json() for v in values],
+            "no_data": values.no_data_json(),
+            "partial_responses": partial_responses(session),
+            "min_n": effective_min_n,
+            "by": list(by or ()),
+            "period": period,
+        }
+
+    return await cancellable_read(
+        request.app.state.engine,
+        compute,
+        is_disconnected=request.is_disconnected,
+        timeout_s=settings.metrics_timeout_s,
+    )

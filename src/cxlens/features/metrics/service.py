@@ -31,6 +31,7 @@ from cxlens.analytics.periods import check_period, period_label, zone
 from cxlens.analytics.results import MetricValue, MetricValues, NoData
 from cxlens.analytics.scales import Scale
 from cxlens.core.clock import as_utc
+from cxlens.core.errors import InputError, Location
 from cxlens.core.vocabulary import CXI_TYPES
 from cxlens.features.metrics import repository as repo
 from cxlens.features.metrics.folding import (
@@ -495,6 +496,67 @@ def _referral_values(
 
 def _dt(timestamp: float) -> datetime:
     return datetime.fromtimestamp(timestamp, UTC)
+
+
+#: Days in each period, for the estimate of how many periods a time span holds.
+_PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 30.44, "quarter": 91.31, "year": 365.25}
+
+
+class QueryTooCostlyError(InputError):
+    """A metrics request that would split the data into more groups than allowed (422)."""
+
+
+def estimated_groups(
+    session: Session,
+    *,
+    by: Sequence[str] = (),
+    period: str | None = None,
+    filters: Filters | None = None,
+) -> int:
+    """An upper bound of the groups a request makes: the values of each ``by`` dimension
+    (those of its filter when it has one) times the periods the responses span."""
+    groups = 1
+    for name in by:
+        wanted = (filters or {}).get(name)
+        if wanted is not None:
+            count = 1 if isinstance(wanted, str) else len(wanted)
+        else:
+            count = repo.dimension_cardinality(session, name)
+        groups *= max(1, count)
+    if period is not None:
+        first, last = repo.response_time_span(session)
+        if first is not None and last is not None:
+            days = (as_utc(last) - as_utc(first)).total_seconds() / 86400
+            groups *= int(days / _PERIOD_DAYS[period]) + 2
+    return groups
+
+
+def check_query_cost(
+    session: Session,
+    *,
+    by: Sequence[str] = (),
+    period: str | None = None,
+    filters: Filters | None = None,
+    max_groups: int,
+) -> None:
+    """Refuse (``query_too_costly``, 422) a request estimated above ``max_groups`` groups.
+
+    Checked before the metrics query runs, so a request that would group 10 M responses by
+    three dimensions and by day is answered at once instead of running for minutes.
+    """
+    check_dimensions(session, (*by, *(filters or {})))
+    if period is not None:
+        check_period(period)
+    groups = estimated_groups(session, by=by, period=period, filters=filters)
+    if groups > max_groups:
+        sliced = " × ".join([*by, *([period] if period else [])]) or "nothing"
+        raise QueryTooCostlyError(
+            f"slicing by {sliced} makes up to {groups:,} groups, more than {max_groups:,}",
+            Location(field="query.by"),
+            expected="fewer dimensions, a filter, or a coarser period",
+            limit=max_groups,
+            error_code="query_too_costly",
+        )
 
 
 def partial_responses(session: Session, *, survey: str | None = None) -> int:

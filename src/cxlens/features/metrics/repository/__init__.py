@@ -23,6 +23,8 @@ from cxlens.features.collection.counting_repository import (
 from cxlens.features.metrics.repository.dimensions import Dimensions, Filters, filter_conditions
 from cxlens.features.metrics.repository.timebuckets import utc_bucket
 from cxlens.models import (
+    CUSTOMER_ATTRIBUTES,
+    Account,
     Answer,
     Customer,
     Invitation,
@@ -233,3 +235,36 @@ def partial_count(session: Session, *, survey: str | None) -> int:
         stmt = stmt.join(SurveyVersion, Response.survey_version_id == SurveyVersion.id)
         stmt = stmt.join(Survey, SurveyVersion.survey_id == Survey.id).where(Survey.name == survey)
     return int(session.scalar(stmt) or 0)
+
+
+def dimension_cardinality(session: Session, name: str) -> int:
+    """How many values dimension ``name`` has, counted on the smallest table that holds it.
+
+    An upper bound of the groups it splits a metric into (customer attributes are counted
+    on the customers, surveys on the surveys ...), for the query-cost estimate.
+    """
+    column: ColumnElement[Any]
+    if name in CUSTOMER_ATTRIBUTES:
+        column = getattr(Customer, name).expression
+    elif name == "account":
+        return int(session.scalar(select(func.count(Account.id))) or 0) + 1
+    elif name == "survey":
+        return int(session.scalar(select(func.count(Survey.id))) or 0)
+    elif name == "touchpoint":
+        return int(session.scalar(select(func.count(Touchpoint.id))) or 0) + 1
+    elif name == "question":
+        return int(session.scalar(select(func.count(func.distinct(Question.key)))) or 0)
+    else:
+        column = Dimensions("responses").expr(name)
+        distinct = select(column).select_from(Response).distinct().subquery()
+        return int(session.scalar(select(func.count()).select_from(distinct)) or 0)
+    distinct = select(column).distinct().subquery()
+    return int(session.scalar(select(func.count()).select_from(distinct)) or 0)
+
+
+def response_time_span(session: Session) -> tuple[datetime | None, datetime | None]:
+    """The first and the last moment a counted response counts at."""
+    row = session.execute(
+        select(func.min(response_time()), func.max(response_time())).where(counted_response())
+    ).one()
+    return row[0], row[1]
