@@ -36,6 +36,8 @@ class AuditAction(StrEnum):
     USER_SIGNED_IN = "user.signed_in"
     TOKEN_CREATED = "token.created"
     TOKEN_REVOKED = "token.revoked"
+    CUSTOMER_EXPORTED = "customer.exported"
+    CUSTOMER_ERASED = "customer.erased"
 
 
 def normalise_email(email: str) -> str:
