@@ -260,8 +260,6 @@ def add_customer_everywhere(
     examples = {k: list(v) for k, v in (theme.examples or {}).items()}
     examples["learned"] = [*examples.get("learned", []), text]
     theme.examples = examples
-    theme.details = {
-        "answer_ids": [*(theme.details or {}).get("answer_ids", []), said.id]
-    }
+    theme.details = {"answer_ids": [*(theme.details or {}).get("answer_ids", []), said.id]}
     session.flush()
     return customer

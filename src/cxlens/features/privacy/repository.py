@@ -160,9 +160,7 @@ def reclaim(engine: Engine, tables: Sequence[str]) -> str:
     """
     if engine.dialect.name == "sqlite":
         with engine.connect() as connection:
-            busy, _log, _done = connection.exec_driver_sql(
-                "PRAGMA wal_checkpoint(TRUNCATE)"
-            ).one()
+            busy, _log, _done = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
         if busy:
             return "WAL checkpoint could not finish (a reader is open): run it again later"
         return "WAL checkpointed and truncated"

@@ -145,9 +145,7 @@ def _find(session: Session, ref: str) -> _Found:
         jobs=repo.send_jobs(session, SEND_KINDS, ids["invitations"]),
         deliveries=repo.deliveries_of_invitations(session, ids["invitations"]),
         themes=_theme_changes(session, _texts(session, ids), ids["answers"]),
-        audit=[
-            e for e in repo.audit_entries_mentioning(session, needles) if _mentions(e, needles)
-        ],
+        audit=[e for e in repo.audit_entries_mentioning(session, needles) if _mentions(e, needles)],
         needles=needles,
     )
 
@@ -238,7 +236,8 @@ def export_customer(
         "customer": _orm_row(found.customer),
         "tables": tables,
         "theme_examples": [
-            {"theme": theme.key, "text": text} for theme, _, _, removed in found.themes
+            {"theme": theme.key, "text": text}
+            for theme, _, _, removed in found.themes
             for text in removed
         ],
         "audit_log": [_orm_row(e) for e in found.audit],
@@ -281,10 +280,9 @@ def _scrub(value: Any, needles: list[str]) -> Any:
 
 
 def _mentions(entry: AuditEntry, needles: list[str]) -> bool:
-    return (
-        _scrub(entry.target, needles) != entry.target
-        or _scrub(entry.details, needles) != entry.details
-    )
+    target_changed: bool = _scrub(entry.target, needles) != entry.target
+    details_changed: bool = _scrub(entry.details, needles) != entry.details
+    return target_changed or details_changed
 
 
 def erase_customer(
