@@ -73,6 +73,7 @@ def test_erase_asks_showing_the_counts_and_stops_on_no(database_url: str, tmp_pa
     code, said, err = _run(env, "customers", "erase", "C1", stdin="n\n")
     assert code == 1
     assert "Nothing erased" in err
+    assert "opted out of or bounced on email" in " ".join(err.split())
     for name in ("responses", "answers", "invitations", "support_cases", "text_themes"):
         assert name in said
     assert "rows? This cannot be undone" in said

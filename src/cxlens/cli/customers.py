@@ -40,6 +40,13 @@ def _show_plan(title: str, plan: ErasurePlan) -> None:
     for name, count in plan.scrubbed.items():
         out.add_row(name, str(count), "kept, the customer's text taken out")
     show(out)
+    if plan.suppressed_channels:
+        say(
+            f"They had opted out of or bounced on {', '.join(plan.suppressed_channels)}: the "
+            "erasure deletes that too. Remove them from the source you import customers "
+            "from, or a later import brings them back with no opt-out (docs/privacy.md).",
+            err=True,
+        )
 
 
 def _write_private(path: Path, content: str) -> None:

@@ -24,7 +24,7 @@ from cxlens.features.privacy import (
     reclaim_space,
 )
 from cxlens.features.privacy.datamap import tables_in_order
-from cxlens.models import AuditEntry, Base, Customer, IncentiveCode
+from cxlens.models import AuditEntry, Base, Customer, Delivery, IncentiveCode, Job
 from cxlens.models.text import TextTheme
 
 KEY = "k" * 32
@@ -40,6 +40,10 @@ def store(migrated_engine: Engine) -> Engine:
         f.add_customer_everywhere(session, "P1", EMAIL, comment=COMMENT)
         f.add_customer_everywhere(session, "P2", "keep.me@example.org")
     return migrated_engine
+
+
+def _count(session: Session, model: type[Base]) -> int:
+    return int(session.execute(select(func.count()).select_from(model)).scalar_one())
 
 
 def orphans(session: Session) -> list[str]:
@@ -83,9 +87,12 @@ def test_erasing_removes_every_row_and_leaves_the_others_untouched(store: Engine
         other_before = erasure_plan(session, "P2")
         plan = erasure_plan(session, "P1")
         customers_before = session.execute(select(func.count()).select_from(Customer)).scalar()
+        ledger_before = [_count(session, Job), _count(session, Delivery)]
     assert plan.deleted["customers"] == 1 and plan.deleted["answers"] == 2
+    assert plan.deleted["jobs"] == 1 and plan.deleted["deliveries"] == 1
     assert plan.unlinked == {"incentive_codes": 1}
     assert plan.scrubbed == {"text_themes": 1, "audit_log": 1}
+    assert plan.suppressed_channels == ["email"]
     with unit_of_work(store) as session:
         report = erase_customer(session, "P1", key=KEY, source="cli")
     reclaim_space(store)
@@ -101,6 +108,10 @@ def test_erasing_removes_every_row_and_leaves_the_others_untouched(store: Engine
             erasure_plan(session, "P1")
         assert caught.value.error_code == "unknown_customer"
         assert erasure_plan(session, "P2") == other_before
+        assert [_count(session, Job), _count(session, Delivery)] == [
+            ledger_before[0] - 1,
+            ledger_before[1] - 1,
+        ]
         theme = session.execute(select(TextTheme).where(TextTheme.key == "delivery")).scalar_one()
         learned = theme.examples["learned"]
         assert COMMENT not in learned and len(learned) == 1  # P2's comment stays

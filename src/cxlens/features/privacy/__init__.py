@@ -7,9 +7,9 @@ Edges (the CLI's ``cxlens customers``, the admin page) call one of these each.
 """
 
 from cxlens.features.privacy.datamap import CUSTOMER_LINKS, VALUE_REFERENCES, Link, LinkAction
+from cxlens.features.privacy.errors import ErasureCheckError
 from cxlens.features.privacy.schemas import EXPORT_FORMAT, ErasurePlan, ErasureReport
 from cxlens.features.privacy.service import (
-    ErasureCheckError,
     erase_customer,
     erasure_plan,
     export_customer,

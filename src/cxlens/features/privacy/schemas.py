@@ -26,6 +26,10 @@ class ErasurePlan(BaseModel):
     deleted: dict[str, int] = Field(default_factory=dict)
     unlinked: dict[str, int] = Field(default_factory=dict)
     scrubbed: dict[str, int] = Field(default_factory=dict)
+    #: The channels they had opted out of or bounced on (``any`` for all): the erasure
+    #: deletes those suppressions with the rest, so a later import of the same person from
+    #: a source that still holds them starts with none (docs/privacy.md).
+    suppressed_channels: list[str] = Field(default_factory=list)
 
     @property
     def total(self) -> int:

@@ -20,13 +20,14 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from cxlens.core.errors import CxlensError, NotFoundError
+from cxlens.core.errors import NotFoundError
 from cxlens.features.accounts import AuditAction, Principal, record_audit
 from cxlens.features.customers.repository import customer_by_ref
 from cxlens.features.distribution.reminders import SEND_KINDS
 from cxlens.features.privacy import repository as repo
 from cxlens.features.privacy.analytics_store import erase_from_analytics_store
 from cxlens.features.privacy.datamap import CUSTOMER_LINKS, ROOT, LinkAction, tables_in_order
+from cxlens.features.privacy.errors import ErasureCheckError
 from cxlens.features.privacy.schemas import EXPORT_FORMAT, ErasurePlan, ErasureReport
 
 if TYPE_CHECKING:
@@ -44,13 +45,6 @@ ERASED = "[erased]"
 _MIN_SUBSTRING = 6
 
 
-class ErasureCheckError(CxlensError):
-    """An erasure would leave rows pointing at deleted ones (the transaction is rolled back)."""
-
-    http_status = 500
-    error_code = "erasure_incomplete"
-
-
 @dataclass
 class _Found:
     """Everything about one customer, collected before anything changes."""
@@ -63,6 +57,7 @@ class _Found:
     themes: list[tuple[TextTheme, dict[str, list[str]], dict[str, Any], list[str]]]
     audit: list[AuditEntry]
     needles: list[str] = field(default_factory=list)
+    suppressed: list[str] = field(default_factory=list)
 
 
 def _customer(session: Session, ref: str) -> Customer:
@@ -147,6 +142,14 @@ def _find(session: Session, ref: str) -> _Found:
         themes=_theme_changes(session, _texts(session, ids), ids["answers"]),
         audit=[e for e in repo.audit_entries_mentioning(session, needles) if _mentions(e, needles)],
         needles=needles,
+        suppressed=sorted(
+            {
+                str(row["channel"] or "any")
+                for row in repo.rows_by_id(
+                    session, "contact_suppressions", ids["contact_suppressions"]
+                )
+            }
+        ),
     )
 
 
@@ -166,6 +169,7 @@ def _plan(found: _Found) -> ErasurePlan:
         deleted=deleted,
         unlinked=dict(found.unlinked),
         scrubbed=scrubbed,
+        suppressed_channels=found.suppressed,
     )
 
 
@@ -346,6 +350,7 @@ def erase_customer(
                 "deleted": plan.deleted,
                 "unlinked": plan.unlinked,
                 "scrubbed": plan.scrubbed,
+                "suppressed_channels": plan.suppressed_channels,
             },
             clock=clock,
         )
