@@ -39,6 +39,9 @@ def store(migrated_engine: Engine) -> Engine:
         load_demo(session, generate(seed=3, customers=100))
         f.add_customer_everywhere(session, "P1", EMAIL, comment=COMMENT)
         f.add_customer_everywhere(session, "P2", "keep.me@example.org")
+        session.add(
+            AuditEntry(source="web", action="note", details={"note": f"{EMAIL.upper()} rang"})
+        )
     return migrated_engine
 
 
@@ -71,7 +74,7 @@ def test_the_export_holds_the_customer_in_every_table(store: Engine) -> None:
         assert document["tables"][name], f"nothing exported from {name}"
     assert {a["text"] for a in document["tables"]["answers"]} >= {COMMENT}
     assert document["theme_examples"] == [{"theme": "delivery", "text": COMMENT}]
-    assert [e["action"] for e in document["audit_log"]] == ["customer.updated"]
+    assert [e["action"] for e in document["audit_log"]] == ["customer.updated", "note"]
     assert "keep.me@example.org" not in dumped  # nothing of the other customer
     with unit_of_work(store) as session:
         entry = session.execute(
@@ -91,7 +94,7 @@ def test_erasing_removes_every_row_and_leaves_the_others_untouched(store: Engine
     assert plan.deleted["customers"] == 1 and plan.deleted["answers"] == 2
     assert plan.deleted["jobs"] == 1 and plan.deleted["deliveries"] == 1
     assert plan.unlinked == {"incentive_codes": 1}
-    assert plan.scrubbed == {"text_themes": 1, "audit_log": 1}
+    assert plan.scrubbed == {"text_themes": 1, "audit_log": 2}
     assert plan.suppressed_channels == ["email"]
     with unit_of_work(store) as session:
         report = erase_customer(session, "P1", key=KEY, source="cli")
@@ -126,7 +129,8 @@ def test_erasing_removes_every_row_and_leaves_the_others_untouched(store: Engine
         assert erased[0].details["deleted"] == plan.deleted
         assert erased[0].details["marker"] == marker("P1", KEY)
         everything = json.dumps([(e.target, e.details) for e in entries])
-        assert EMAIL not in everything and '"P1"' not in everything
+        assert EMAIL not in everything.lower() and '"P1"' not in everything
+        assert "[erased] rang" in everything
         assert "keep.me@example.org" in everything  # P2's entry is untouched
 
 
@@ -174,3 +178,18 @@ def test_an_unknown_customer_is_not_found(session: Session) -> None:
     with pytest.raises(NotFoundError) as caught:
         erase_customer(session, "nobody", key=KEY)
     assert caught.value.error_code == "unknown_customer"
+
+
+def test_a_demo_customer_is_erased_and_nobody_else(store: Engine) -> None:
+    with unit_of_work(store) as session:
+        plan = erasure_plan(session, "C000001")
+        others = [erasure_plan(session, ref) for ref in ("C000002", "C000050", "P2")]
+        customers = _count(session, Customer)
+    assert plan.deleted["customers"] == 1 and plan.deleted.get("responses")
+    with unit_of_work(store) as session:
+        report = erase_customer(session, "C000001", key=KEY)
+    assert report.deleted == plan.deleted
+    with unit_of_work(store) as session:
+        assert orphans(session) == []
+        assert [erasure_plan(session, ref) for ref in ("C000002", "C000050", "P2")] == others
+        assert _count(session, Customer) == customers - 1

@@ -11,7 +11,19 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Column, Engine, String, Table, cast, delete, or_, select, text, update
+from sqlalchemy import (
+    Column,
+    Engine,
+    String,
+    Table,
+    cast,
+    delete,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from cxlens.models import AuditEntry, Base, Delivery, Job
@@ -115,15 +127,16 @@ def _like(needle: str) -> str:
 
 
 def audit_entries_mentioning(session: Session, needles: Sequence[str]) -> list[AuditEntry]:
-    """Audit entries whose target or details contain one of ``needles`` (case as given)."""
+    """Audit entries whose target or details contain one of ``needles`` (in any case)."""
     wanted = [n for n in needles if n]
     if not wanted:
         return []
-    details = cast(AuditEntry.details, String)
+    details = func.lower(cast(AuditEntry.details, String))
+    target = func.lower(AuditEntry.target)
     clauses = []
     for needle in wanted:
-        pattern = _like(needle)
-        clauses.append(AuditEntry.target.like(pattern, escape="\\"))
+        pattern = _like(needle.lower())
+        clauses.append(target.like(pattern, escape="\\"))
         clauses.append(details.like(pattern, escape="\\"))
     query = select(AuditEntry).where(or_(*clauses)).order_by(AuditEntry.id)
     return list(session.execute(query).scalars())

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -265,11 +266,13 @@ def export_customer(
 
 
 def _scrub_text(value: str, needles: list[str]) -> str:
+    """``value`` with each needle (any case) replaced by :data:`ERASED`: a short needle only
+    where it is the whole value."""
     for needle in needles:
-        if value == needle:
+        if value.casefold() == needle.casefold():
             return ERASED
         if len(needle) >= _MIN_SUBSTRING:
-            value = value.replace(needle, ERASED)
+            value = re.sub(re.escape(needle), ERASED, value, flags=re.IGNORECASE)
     return value
 
 
