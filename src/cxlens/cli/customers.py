@@ -74,15 +74,13 @@ def customers_export(
             document = export_customer(
                 session, ref, key=settings.resolved_signing_keys()[0], source="cli"
             )
-    except CxlensError as error:
+            if out is not None:  # written before the audit entry commits: no entry if it fails
+                _write_private(out, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    except (CxlensError, OSError) as error:
         raise fail(error) from None
     if out is None:
         print_json(document)
         return
-    try:
-        _write_private(out, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-    except OSError as error:
-        raise fail(error) from None
     rows = sum(len(r) for r in document["tables"].values())
     say(f"Exported customer {document['customer']['id']} ({rows} rows) to ", (str(out), "bold"))
 

@@ -16,10 +16,13 @@ import hashlib
 import hmac
 import re
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from cxlens.core.errors import NotFoundError
 from cxlens.features.accounts import AuditAction, Principal, record_audit
@@ -360,7 +363,9 @@ def erase_customer(
         session.flush()
     finally:
         if before is not None and not before:
-            repo.set_secure_delete(session, False)
+            # after a failed statement the connection waits for the rollback: leave it on
+            with suppress(SQLAlchemyError):
+                repo.set_secure_delete(session, False)
     return ErasureReport(
         **plan.model_dump(), marker=tag, audit_id=entry.id, analytics_store=analytics
     )
