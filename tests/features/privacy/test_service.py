@@ -17,6 +17,7 @@ from cxlens.demo import generate
 from cxlens.features.demo.service import load_demo
 from cxlens.features.privacy import (
     EXPORT_FORMAT,
+    ErasureCheckError,
     erase_customer,
     erasure_plan,
     export_customer,
@@ -193,3 +194,23 @@ def test_a_demo_customer_is_erased_and_nobody_else(store: Engine) -> None:
         assert orphans(session) == []
         assert [erasure_plan(session, ref) for ref in ("C000002", "C000050", "P2")] == others
         assert _count(session, Customer) == customers - 1
+
+
+def test_a_table_missing_from_the_map_stops_the_erasure(store: Engine) -> None:
+    with unit_of_work(store) as session:
+        session.execute(
+            text(
+                "CREATE TABLE unmapped_notes (id INTEGER PRIMARY KEY, "
+                "customer_id INTEGER REFERENCES customers (id))"
+            )
+        )
+        customer_id = session.execute(
+            select(Customer.id).where(Customer.customer_ref == "P1")
+        ).scalar_one()
+        session.execute(text(f"INSERT INTO unmapped_notes VALUES (1, {customer_id})"))
+        before = erasure_plan(session, "P1")
+    with pytest.raises(ErasureCheckError) as caught, unit_of_work(store) as session:
+        erase_customer(session, "P1", key=KEY)
+    assert caught.value.error_code == "erasure_incomplete"
+    with unit_of_work(store) as session:
+        assert erasure_plan(session, "P1") == before

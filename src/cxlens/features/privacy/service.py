@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from cxlens.core.errors import NotFoundError
 from cxlens.features.accounts import AuditAction, Principal, record_audit
@@ -335,7 +335,13 @@ def erase_customer(
             if link.action is LinkAction.UNLINK and found.ids[link.parent]:
                 repo.clear_pointer(session, link.table, link.column, found.ids[link.parent])
         for name in reversed(tables_in_order()):
-            repo.delete_by_id(session, name, found.ids[name])
+            try:
+                repo.delete_by_id(session, name, found.ids[name])
+            except IntegrityError as error:  # a table that points here is not in the map
+                raise ErasureCheckError(
+                    f"erasing customer {customer_id}: rows still point at {name}, from a "
+                    "table missing from the privacy map: nothing was erased"
+                ) from error
         violations = repo.foreign_key_violations(session)
         if violations:
             tables = sorted({str(v[0]) for v in violations})
