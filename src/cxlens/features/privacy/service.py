@@ -309,9 +309,10 @@ def erase_customer(
     Every row the map reaches is deleted, children before parents; rows that are not the
     customer's (an incentive code they were given) lose only their pointer; their comments
     leave the theme examples and their reference and addresses leave earlier audit entries.
-    On SQLite the erasure runs with ``PRAGMA secure_delete`` (freed bytes are zeroed) and
-    ``PRAGMA foreign_key_check`` must be empty before it returns, else it raises
-    :class:`ErasureCheckError` and the caller's transaction rolls back. Writes a
+    On SQLite the erasure runs with ``PRAGMA secure_delete`` (freed bytes are zeroed). A
+    delete refused by a foreign key the map does not know, or (SQLite) a non-empty
+    ``PRAGMA foreign_key_check``, raises :class:`ErasureCheckError`: the caller's
+    transaction rolls back and nothing is erased. Writes a
     ``customer.erased`` audit entry: counts per table and the marker of ``ref`` under
     ``key`` (the first signing key). Call :func:`reclaim_space` after the commit.
     """
