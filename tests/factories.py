@@ -146,3 +146,120 @@ PERSON_AGENT = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0.0.0 Mobile Safari/537.36"
 )
+
+
+def add_customer_everywhere(
+    session: Session, ref: str, email: str, *, comment: str | None = None, survey: str = "P"
+) -> Customer:
+    """A customer with a row in every table that can hold one (tests of privacy).
+
+    Responses with a score and a comment (analysed, themed, embedded, labelled, changed),
+    an invitation with its dispatch, event, vote click, send job and ledger entry, an
+    opt-out, a suppression-log row, a flag, lifecycle rows, a referral, a support case, an
+    incentive code, a theme example copied from the comment and an audit entry naming them.
+    """
+    from cxlens.models import (
+        AnswerChange,
+        AuditEntry,
+        Delivery,
+        IncentiveCode,
+        Invitation,
+        Job,
+        LifecycleEvent,
+        Referral,
+        SupportCase,
+        VoteClick,
+    )
+    from cxlens.models.distribution import (
+        ContactSuppression,
+        CustomerEvent,
+        CustomerFlag,
+        InvitationDispatch,
+        SuppressionLogEntry,
+    )
+    from cxlens.models.feedback import Answer
+    from cxlens.models.text import TextAnalysis, TextEmbedding, TextLabel, TextTheme, TextThemeHit
+
+    text = comment or f"The parcel for {email} arrived late and damaged"
+    version = session.query(SurveyVersion).join(Survey).filter(Survey.name == survey).first()
+    if version is None:
+        version = add_survey_version(session, name=survey)
+        session.add(Question(survey_version_id=version.id, key="comment", type="text"))
+        session.flush()
+    questions = {q.key: q for q in session.query(Question).filter_by(survey_version_id=version.id)}
+    customer = add_customer(session, ref, email=email, phone="+31612345678", name=f"Name {ref}")
+    other = add_customer(session, f"{ref}-friend")
+    event = CustomerEvent(
+        idempotency_key=f"evt-{ref}", event="order.delivered", customer_id=customer.id,
+        occurred_at=NOW, properties={"email": email},
+    )  # fmt: skip
+    session.add(event)
+    session.flush()
+    invitation = Invitation(
+        survey_version_id=version.id, customer_id=customer.id, channel="email",
+        token=f"tok-{ref}", sent_at=NOW,
+    )  # fmt: skip
+    session.add(invitation)
+    session.flush()
+    session.add(
+        InvitationDispatch(
+            invitation_id=invitation.id, customer_id=customer.id, survey_id=version.survey_id,
+            kind="hot", status="sent", prefill={"email": email}, event_id=event.id,
+        )
+    )  # fmt: skip
+    response = add_response(
+        session, version, f"resp-{ref}", customer_id=customer.id, invitation_id=invitation.id
+    )
+    score = Answer(response_id=response.id, question_id=questions["nps"].id, value=3)
+    said = Answer(response_id=response.id, question_id=questions["comment"].id, text=text)
+    session.add_all([score, said])
+    session.flush()
+    analysis = TextAnalysis(
+        answer_id=said.id, model="fast@1", language="en", language_confidence=0.9,
+        sentiment="negative", sentiment_score=-0.8,
+    )  # fmt: skip
+    session.add(analysis)
+    session.flush()
+    session.add_all(
+        [
+            TextThemeHit(analysis_id=analysis.id, theme_key="delivery", score=0.9),
+            TextEmbedding(answer_id=said.id, model="e@1", dim=2, scale=0.1, vector=b"\x01\x02"),
+            TextLabel(answer_id=said.id, sentiment="negative", themes=["delivery"]),
+            AnswerChange(
+                response_id=response.id, question_id=questions["nps"].id, old_value=5,
+                new_value=3, via="page",
+            ),
+            VoteClick(invitation_id=invitation.id, score=3, outcome="counted"),
+            IncentiveCode(pool="thanks", code=f"CODE-{ref}", response_id=response.id,
+                          assigned_at=NOW),
+            ContactSuppression(
+                customer_id=customer.id, channel="email", address=email, reason="opt_out",
+                invitation_id=invitation.id, method="link",
+            ),
+            SuppressionLogEntry(
+                customer_id=customer.id, invitation_id=invitation.id, channel="email",
+                rule="opt_out", reason=f"{email} opted out",
+            ),
+            CustomerFlag(customer_id=customer.id, flag="silent"),
+            LifecycleEvent(customer_id=customer.id, kind="acquired", at=NOW),
+            Referral(referrer_id=other.id, referred_id=customer.id, at=NOW),
+            SupportCase(case_ref=f"case-{ref}", customer_id=customer.id, opened_at=NOW),
+            Job(kind="email.send", payload={"invitation_id": invitation.id,
+                                            "attempt": "initial"},
+                idempotency_key=f"invitation:{invitation.id}:initial", status="done"),
+            Delivery(key=f"email:invitation:{invitation.id}:initial", message_id="<m@x>"),
+            AuditEntry(source="api", action="customer.updated", target=ref,
+                       details={"email": email}),
+        ]
+    )  # fmt: skip
+    theme = session.query(TextTheme).filter_by(key="delivery").one_or_none()
+    if theme is None:
+        theme = TextTheme(key="delivery", name="Delivery", examples={"en": ["late parcel"]})
+        session.add(theme)
+        session.flush()
+    examples = {k: list(v) for k, v in (theme.examples or {}).items()}
+    examples["learned"] = [*examples.get("learned", []), text]
+    theme.examples = examples
+    theme.details = {"answer_ids": [*(theme.details or {}).get("answer_ids", []), said.id]}
+    session.flush()
+    return customer

@@ -43,6 +43,8 @@ class AuditAction(StrEnum):
     THEME_DELETED = "theme.deleted"
     THEMES_DISCOVERED = "themes.discovered"
     COMMENT_LABELLED = "comment.labelled"
+    CUSTOMER_EXPORTED = "customer.exported"
+    CUSTOMER_ERASED = "customer.erased"
 
 
 def normalise_email(email: str) -> str:
