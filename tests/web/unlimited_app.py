@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from cxlens.core.ratelimit import RateLimiter
 from cxlens.core.settings import Settings
-from cxlens.features.collection.ratelimit import RateLimiter
 from cxlens.web.app import create_app
 from cxlens.web.pages.ratelimit import STATE_KEY
 

@@ -76,6 +76,18 @@ DESCRIPTIONS: dict[int, str] = {
 }
 
 
+class BodyTooLarge(StarletteHTTPException):
+    """A request body that grew past its limit while it was read (413 ``too_large``).
+
+    Raised by the body-limit middleware's ``receive`` (see :mod:`cxlens.web.edge.limits`);
+    an ``HTTPException``, so that FastAPI's body parsing passes it on unchanged.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body is larger than the limit of {limit:,} bytes")
+        self.limit = limit
+
+
 class FieldProblem(BaseModel):
     """One invalid part of a request."""
 
@@ -246,6 +258,8 @@ async def http_error_handler(request: Request, exc: Exception) -> Response:
         headers["Allow"] = ", ".join(_allowed_methods(request, headers.get("Allow", "")))
     detail = exc.detail if isinstance(exc.detail, str) else _phrase(status)
     body = problem(status, HTTP_CODES.get(status, f"http_{status}"), detail)
+    if isinstance(exc, BodyTooLarge) and not wants_page(request):
+        body["limit"] = exc.limit  # in bytes: the page speaks of an answer's characters
     return respond(request, body, headers)
 
 
@@ -389,6 +403,7 @@ def _document_problems(app: FastAPI) -> None:
 
 __all__ = [
     "PROBLEM_MEDIA_TYPE",
+    "BodyTooLarge",
     "FieldProblem",
     "Problem",
     "error_page",
