@@ -16,7 +16,9 @@ from cxlens.web.pages.ratelimit import STATE_KEY
 
 
 def app() -> FastAPI:
-    """The app of ``Settings()``, with a rate limiter that never refuses."""
+    """The app of ``Settings()``, with rate limiters that never refuse."""
     built = create_app(Settings())
     setattr(built.state, STATE_KEY, RateLimiter(rate=1e12, burst=10**12))
+    built.state.api_limits.per_token = RateLimiter(rate=1e12, burst=10**12)
+    built.state.api_limits.per_client = RateLimiter(rate=1e12, burst=10**12)
     return built

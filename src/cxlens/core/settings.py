@@ -2,8 +2,9 @@
 
 The settings are grouped by concern: each group is a class below (storage, analytics, web,
 links, collection, security, sender, e-mail, DKIM, SMS, Twilio, HTTP gateway) and
-:class:`Settings` is all of them together. Every setting is read from one ``CXLENS_<NAME>`` environment variable
-(``data_dir`` from ``CXLENS_DATA_DIR``); the groups do not change the names.
+:class:`Settings` is all of them together. Every setting is read from one
+``CXLENS_<NAME>`` environment variable (``data_dir`` from ``CXLENS_DATA_DIR``); the groups
+do not change the names.
 ``docs/settings.md`` lists every setting with its variable, default and meaning (a test
 keeps it complete).
 

@@ -373,7 +373,8 @@ def _forbid_nul(node: Any) -> None:
 
 def _document_problems(app: FastAPI) -> None:
     """Wrap ``app.openapi``: the ``Problem`` schema, a problem 422 on every operation (every
-    request passes the NUL check) and 400 on every operation that takes a JSON body."""
+    request passes the NUL check), 400 on every operation that takes a JSON body, 413 on
+    every one that takes a body and 429 on every ``/api/`` one (the edge's limits)."""
 
     build = app.openapi
 
@@ -384,13 +385,17 @@ def _document_problems(app: FastAPI) -> None:
             [(Problem, "serialization")], ref_template="#/components/schemas/{model}"
         )
         components.update(defs["$defs"])
-        for path in schema.get("paths", {}).values():
+        for route, path in schema.get("paths", {}).items():
             for operation in path.values():
                 responses = operation.setdefault("responses", {})
                 responses["422"] = _problem_response_doc(422)
                 body = operation.get("requestBody", {}).get("content", {})
                 if "application/json" in body:
                     responses.setdefault("400", _problem_response_doc(400))
+                if "requestBody" in operation:  # the edge's body limit (web/edge/limits.py)
+                    responses.setdefault("413", _problem_response_doc(413))
+                if route.startswith("/api/"):  # the edge's rate limits
+                    responses.setdefault("429", _problem_response_doc(429))
         for name in ("HTTPValidationError", "ValidationError"):
             components.pop(name, None)
         _forbid_nul(schema.get("paths", {}))
