@@ -1,7 +1,8 @@
 """Security headers on every response: API, docs, widget script, 404s and errors.
 
 The documentation pages get a CSP that names their inline script by its hash; Chromium
-renders Swagger UI and ReDoc under it, with no CSP violation.
+renders Swagger UI and ReDoc under it, with no CSP violation but the one it is there for
+(ReDoc's logo on a CDN).
 """
 
 from __future__ import annotations
@@ -130,10 +131,14 @@ def test_chromium_renders_the_docs_under_their_csp(sqlite_url: str, browser: Bro
                 ),
             )
             page.goto(f"{base}/docs")
-            page.wait_for_selector(".opblock-summary-path >> text=/api/v1/metrics", timeout=15000)
+            path = page.locator(".opblock-summary-path", has_text="/api/v1/metrics").first
+            path.wait_for(timeout=15000)  # Swagger UI ran and read /openapi.json
             page.goto(f"{base}/redoc")
-            page.wait_for_selector("text=/api/v1/metrics", timeout=15000)
+            page.locator("[data-section-id^='tag/']").first.wait_for(timeout=15000)  # ReDoc
+            assert page.locator("[data-section-id^='operation/']").count() > 5
     finally:
         context.close()
         app.state.engine.dispose()
-    assert violations == []
+    # nothing of cxlens is blocked; what is, is elsewhere (ReDoc's "powered by" logo on its
+    # CDN: cxlens loads nothing from outside, and the CSP makes sure of it)
+    assert [v for v in violations if not re.search(r"'https?://(?!127\.0\.0\.1)", v)] == []
