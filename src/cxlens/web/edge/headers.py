@@ -51,23 +51,27 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, app: ASGIApp, *, https: bool) -> None:
         self.app = app
-        self.common: list[tuple[bytes, bytes]] = [
+        common = [
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"no-referrer"),
             (b"x-frame-options", b"DENY"),
         ]
         if https:
-            self.common.append((b"strict-transport-security", HSTS.encode()))
+            common.append((b"strict-transport-security", HSTS.encode()))
+        csp = (b"content-security-policy", DEFAULT_CSP.encode())
+        self.same = (*common, csp, (b"cross-origin-resource-policy", b"same-origin"))
+        self.cross = (*common, csp, (b"cross-origin-resource-policy", b"cross-origin"))
 
-    def _complete(self, path: str, headers: list[tuple[bytes, bytes]], csp: bytes) -> None:
+    def _complete(
+        self, path: str, headers: list[tuple[bytes, bytes]], csp: bytes | None = None
+    ) -> None:
+        """Append to ``headers`` what they lack (``csp``: the page's, else the default)."""
         present = {key.lower() for key, _ in headers}
-        corp = b"cross-origin" if path.startswith(CROSS_ORIGIN) else b"same-origin"
-        for key, value in (
-            *self.common,
-            (b"content-security-policy", csp),
-            (b"cross-origin-resource-policy", corp),
-        ):
+        wanted = self.cross if path.startswith(CROSS_ORIGIN) else self.same
+        for key, value in wanted:
             if key not in present:
+                if csp is not None and key == b"content-security-policy":
+                    value = csp
                 headers.append((key, value))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -84,7 +88,7 @@ class SecurityHeadersMiddleware:
         async def completed(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", ()))
-                self._complete(path, headers, DEFAULT_CSP.encode())
+                self._complete(path, headers)
                 message = {**message, "headers": headers}
             await send(message)
 

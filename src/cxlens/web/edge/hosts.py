@@ -19,6 +19,8 @@ from cxlens.web.edge.answer import answer
 from cxlens.web.errors import problem
 
 CODE = "invalid_host"
+#: How many distinct ``Host`` headers the check remembers its answer for.
+SEEN = 256
 
 
 def host_name(header: str) -> str:
@@ -40,6 +42,7 @@ class HostCheckMiddleware:
         self.any = "*" in names
         self.exact = frozenset(n.strip("[]") for n in names if not n.startswith("*"))
         self.suffixes = tuple(n[1:] for n in names if n.startswith("*."))
+        self._seen: dict[bytes, bool] = {}  # Host header → allowed, the first SEEN of them
 
     def allows(self, host: str) -> bool:
         """Whether a request may name ``host`` (a host name without port)."""
@@ -50,8 +53,17 @@ class HostCheckMiddleware:
         if scope["type"] not in ("http", "websocket") or self.any:
             await self.app(scope, receive, send)
             return
-        header = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "")
-        if self.allows(host_name(header)):
+        header = b""
+        for key, value in scope["headers"]:
+            if key == b"host":
+                header = value
+                break
+        allowed = self._seen.get(header)
+        if allowed is None:
+            allowed = self.allows(host_name(header.decode("latin-1")))
+            if len(self._seen) < SEEN:
+                self._seen[header] = allowed
+        if allowed:
             await self.app(scope, receive, send)
             return
         if scope["type"] == "websocket":

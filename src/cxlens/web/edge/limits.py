@@ -66,8 +66,11 @@ class BodyLimitMiddleware:
             return
         limit = self.larger.get((scope["method"], scope["path"]), self.default)
         declared = _content_length(scope)
-        if declared is not None and declared > limit:
-            await _too_large(scope, receive, send, limit)
+        if declared is not None:
+            if declared > limit:
+                await _too_large(scope, receive, send, limit)
+            else:  # the server delivers exactly the declared length: nothing to count
+                await self.app(scope, receive, send)
             return
         received = 0
         started = False
