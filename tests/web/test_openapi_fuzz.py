@@ -66,6 +66,8 @@ def fuzzed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, 
         # every call gets its answer, not a 429 (documented, but it would hide the route)
         api_client_burst=10**9,
         api_client_requests_per_second=1e9,
+        api_token_burst=10**9,
+        api_token_requests_per_second=1e9,
     )
     app = create_app(settings)
     app.state.text_models = text

@@ -54,7 +54,7 @@ def _common(headers: object) -> None:
         ("GET", "/api/v1/nowhere", 404),
         ("GET", "/nowhere", 404),
         ("DELETE", "/api/v1/metrics", 405),
-        ("POST", "/api/v1/events", 422),
+        ("POST", "/api/v1/events", 401),  # no token
         ("GET", "/api/v1/test-boom", 500),
         ("GET", "/", 307),
     ],

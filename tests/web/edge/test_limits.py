@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from cxlens.core.settings import Settings
 from cxlens.web.app import create_app
 from web.edge.serving import free_port, served
+from web.tokens import authorise
 
 MB = 1024 * 1024
 FORGED = "/s/AAAAAAAAAAAAAAAAAAAAAAAA"
@@ -69,6 +70,7 @@ def test_a_chunked_event_body_is_refused_once_it_passes_the_limit(client: TestCl
 def test_a_body_under_the_limit_passes_the_edge(migrated_engine: Engine, database_url: str) -> None:
     app = create_app(Settings(database_url=database_url, signing_keys=["k" * 32]))
     with TestClient(app) as client:
+        authorise(client)
         r = client.post(
             "/api/v1/events", content=_event(MB - 10), headers={"Content-Type": "application/json"}
         )
