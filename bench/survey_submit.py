@@ -63,7 +63,7 @@ from cxlens.core.settings import Settings
 from cxlens.core.signing import Purpose
 from cxlens.db import engine_for_url, unit_of_work, upgrade
 from cxlens.features.collection.links import signer_for
-from cxlens.features.collection.ratelimit import RateLimiter
+from cxlens.core.ratelimit import RateLimiter
 from cxlens.features.collection.security import csrf_token
 from cxlens.features.surveys import create_survey
 from cxlens.models import Answer, Customer, Invitation, Response, SurveyVersion
@@ -277,7 +277,7 @@ class Server:
                 raise RuntimeError(f"uvicorn exited with {self.process.returncode}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
-                    s.sendall(b"GET /health HTTP/1.1\r\nHost: bench\r\n\r\n")
+                    s.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
                     if s.recv(100).startswith(b"HTTP/1.1 200"):
                         time.sleep(1.0 if workers > 1 else 0.2)  # let every worker start
                         return

@@ -25,6 +25,10 @@ from cxlens.db import engine_for_url, unit_of_work, upgrade
 
 POSTGRES_ENV = "CXLENS_TEST_POSTGRES_URL"
 
+#: Starlette's test client names the host ``testserver``: every app the tests build allows
+#: it beside the loopback names (tests/web/edge/test_hosts.py checks the real default list).
+os.environ.setdefault("CXLENS_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1,::1")
+
 
 def _postgres_admin_url() -> str | None:
     url = os.environ.get(POSTGRES_ENV)

@@ -99,7 +99,7 @@ def test_the_openapi_documents_problems_and_every_status(client: TestClient) -> 
     assert "Problem" in schema["components"]["schemas"]
     assert "HTTPValidationError" not in schema["components"]["schemas"]
     label = schema["paths"]["/api/v1/comments/{comment_id}/labels"]["post"]["responses"]
-    assert set(label) == {"201", "400", "401", "403", "404", "422"}
+    assert set(label) == {"201", "400", "401", "403", "404", "413", "422", "429"}  # 413/429: edge
     assert PROBLEM_MEDIA_TYPE in label["404"]["content"]
     hook = schema["paths"]["/webhooks/twilio/status"]["post"]["responses"]
     assert {"403", "413", "422"} <= set(hook)

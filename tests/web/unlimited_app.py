@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from cxlens.core.ratelimit import RateLimiter
 from cxlens.core.settings import Settings
-from cxlens.features.collection.ratelimit import RateLimiter
 from cxlens.web.app import create_app
 from cxlens.web.pages.ratelimit import STATE_KEY
 
 
 def app() -> FastAPI:
-    """The app of ``Settings()``, with a rate limiter that never refuses."""
+    """The app of ``Settings()``, with rate limiters that never refuse."""
     built = create_app(Settings())
     setattr(built.state, STATE_KEY, RateLimiter(rate=1e12, burst=10**12))
+    built.state.api_limits.per_token = RateLimiter(rate=1e12, burst=10**12)
+    built.state.api_limits.per_client = RateLimiter(rate=1e12, burst=10**12)
     return built

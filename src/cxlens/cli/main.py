@@ -415,7 +415,7 @@ def serve(
 
     import uvicorn
 
-    from cxlens.web.app import create_app
+    from cxlens.web.app import create_app, serve_options
 
     settings = _settings()
     if host is not None:
@@ -441,7 +441,7 @@ def serve(
         + (", with a worker" if worker else "")
     )
     try:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+        uvicorn.run(create_app(settings), **serve_options(settings))
     finally:
         stop.set()
         if thread is not None:

@@ -1,9 +1,10 @@
 """The one settings object. Built by an entry point (CLI, web, worker) and passed down.
 
 The settings are grouped by concern: each group is a class below (storage, analytics, web,
-links, collection, sender, e-mail, DKIM, SMS, Twilio, HTTP gateway) and :class:`Settings` is
-all of them together. Every setting is read from one ``CXLENS_<NAME>`` environment variable
-(``data_dir`` from ``CXLENS_DATA_DIR``); the groups do not change the names.
+links, collection, security, sender, e-mail, DKIM, SMS, Twilio, HTTP gateway) and
+:class:`Settings` is all of them together. Every setting is read from one
+``CXLENS_<NAME>`` environment variable (``data_dir`` from ``CXLENS_DATA_DIR``); the groups
+do not change the names.
 ``docs/settings.md`` lists every setting with its variable, default and meaning (a test
 keeps it complete).
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -136,6 +138,51 @@ class CollectionSettings(BaseModel):
     anonymous_form_hours: float = Field(
         default=6.0, gt=0, description="how long an anonymous survey's form token is accepted"
     )
+
+
+class SecuritySettings(BaseModel):
+    """The HTTP edge: client addresses, allowed hosts, rate and body limits (docs/security.md)."""
+
+    section: ClassVar[str] = "Security"
+
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="comma-separated addresses or CIDR ranges of the reverse proxies in front "
+        "of cxlens; only a request from one of them has its client taken from "
+        "`X-Forwarded-For` (and its scheme from `X-Forwarded-Proto`)",
+    )
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="comma-separated host names a request's `Host` may name (`*.example.com` "
+        "for subdomains, `*` for any); others are refused with 400 `invalid_host`",
+    )
+    api_token_requests_per_second: float = Field(
+        default=20.0, gt=0, description="`/api/v1` calls per second per API token (refill rate)"
+    )
+    api_token_burst: int = Field(
+        default=200, ge=1, description="`/api/v1` calls one API token may make at once"
+    )
+    api_client_requests_per_second: float = Field(
+        default=5.0,
+        gt=0,
+        description="`/api/v1` calls per second per client address without a token",
+    )
+    api_client_burst: int = Field(
+        default=100, ge=1, description="`/api/v1` calls one client without a token may make at once"
+    )
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1, description="the largest request body of any route, in bytes"
+    )
+    max_bounce_bytes: int = Field(
+        default=10_485_760,
+        ge=1,
+        description="the largest body of `POST /api/v1/inbound/bounces` (a returned email)",
+    )
+
+    @field_validator("trusted_proxies", "allowed_hosts", mode="before")
+    @classmethod
+    def _split_lists(cls, value: object) -> object:
+        return _split(value)
 
 
 class SenderSettings(BaseModel):
@@ -302,6 +349,7 @@ GROUPS: tuple[type[BaseModel], ...] = (
     WebSettings,
     LinkSettings,
     CollectionSettings,
+    SecuritySettings,
     SenderSettings,
     EmailSettings,
     DkimSettings,
@@ -318,6 +366,7 @@ class Settings(
     WebSettings,
     LinkSettings,
     CollectionSettings,
+    SecuritySettings,
     SenderSettings,
     EmailSettings,
     DkimSettings,
@@ -348,6 +397,15 @@ class Settings(
             path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
             path.chmod(0o600)
         return [path.read_text(encoding="utf-8").strip()]
+
+    def resolved_allowed_hosts(self) -> list[str]:
+        """The host names a request may name: ``allowed_hosts``, or by default the host of
+        ``public_base_url``, ``localhost``, ``127.0.0.1``, ``::1`` and the bind ``host``."""
+        if self.allowed_hosts:
+            return [host.lower() for host in self.allowed_hosts]
+        public = urlsplit(self.public_base_url).hostname
+        found = [public or "", "localhost", "127.0.0.1", "::1", self.host.strip("[]").lower()]
+        return list(dict.fromkeys(host for host in found if host))
 
     def resolved_database_url(self) -> str:
         """The SQLAlchemy URL to use: ``database_url`` or the SQLite file in ``data_dir``."""

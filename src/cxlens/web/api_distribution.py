@@ -19,20 +19,19 @@ from cxlens.web.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1", tags=["distribution"])
 
-#: The largest returned email taken (the original message comes back inside it).
-MAX_BOUNCE_BYTES = 10 * 1024 * 1024
 
-
-async def raw_message(request: Request) -> bytes:
-    """The request body: one RFC 822 message, at most :data:`MAX_BOUNCE_BYTES`."""
+async def raw_message(request: Request, settings: SettingsDep) -> bytes:
+    """The request body: one RFC 822 message, at most ``max_bounce_bytes`` (the edge's body
+    limit of this route refuses a larger one as it streams in; this is the same check)."""
     body = await request.body()
     if not body.strip():
         raise InputError("the body is empty", expected="the raw message", error_code="empty_body")
-    if len(body) > MAX_BOUNCE_BYTES:
+    limit = settings.max_bounce_bytes
+    if len(body) > limit:
         raise TooLargeError(
-            "the message is larger than 10 MB",
-            expected=f"at most {MAX_BOUNCE_BYTES:,} bytes",
-            limit=MAX_BOUNCE_BYTES,
+            f"the message is larger than {limit:,} bytes",
+            expected=f"at most {limit:,} bytes",
+            limit=limit,
         )
     return body
 

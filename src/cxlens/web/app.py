@@ -18,6 +18,7 @@ from cxlens.core.settings import Settings
 from cxlens.db import current_revision, make_engine
 from cxlens.features.distribution.pressure import widget_pressure
 from cxlens.web import api, api_distribution, api_text, pages, webhooks
+from cxlens.web.edge import ApiLimits, inner_edge, outer_edge
 from cxlens.web.errors import install_error_handlers
 from cxlens.web.guards import reject_nul_bytes
 from cxlens.web.heap import frozen_start_up_heap
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.widget_pressure = widget_pressure
+    app.state.api_limits = ApiLimits(settings)
 
     @app.get("/health", tags=["ops"], summary="Liveness and database check")
     def health() -> dict[str, Any]:
@@ -79,18 +81,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_distribution.router)
     app.include_router(api_text.router)
     app.include_router(webhooks.router)
-    _serve_submit_directly(app)
+    _serve_submit_directly(app, settings)
     return app
 
 
-def _serve_submit_directly(app: FastAPI) -> None:
-    """Put :class:`SubmitShortcut` just inside the error middleware when the stack is built."""
+def _serve_submit_directly(app: FastAPI, settings: Settings) -> None:
+    """Put :class:`SubmitShortcut` just inside the error middleware when the stack is built,
+    and the edge checks (:mod:`cxlens.web.edge`) around both, so the fast path has them too."""
     build = app.build_middleware_stack
 
     def build_with_fast_path() -> ASGIApp:
         stack = build()
         if isinstance(stack, ServerErrorMiddleware):
-            stack.app = SubmitShortcut(stack.app)
-        return stack
+            stack.app = inner_edge(SubmitShortcut(stack.app), settings)
+        return outer_edge(stack, settings, app.state.api_limits)
 
     app.build_middleware_stack = build_with_fast_path  # type: ignore[method-assign]
+
+
+def serve_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options for ``cxlens serve``: where to listen, and its own proxy-header
+    handling off — it would take ``X-Forwarded-For`` from any ``127.0.0.1`` peer;
+    :mod:`cxlens.web.edge.client` does it, for the ``trusted_proxies`` only."""
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "proxy_headers": False,
+        "forwarded_allow_ips": "",
+        "server_header": False,
+        "log_level": "info",
+    }

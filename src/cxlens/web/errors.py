@@ -76,6 +76,18 @@ DESCRIPTIONS: dict[int, str] = {
 }
 
 
+class BodyTooLarge(StarletteHTTPException):
+    """A request body that grew past its limit while it was read (413 ``too_large``).
+
+    Raised by the body-limit middleware's ``receive`` (see :mod:`cxlens.web.edge.limits`);
+    an ``HTTPException``, so that FastAPI's body parsing passes it on unchanged.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body is larger than the limit of {limit:,} bytes")
+        self.limit = limit
+
+
 class FieldProblem(BaseModel):
     """One invalid part of a request."""
 
@@ -246,6 +258,8 @@ async def http_error_handler(request: Request, exc: Exception) -> Response:
         headers["Allow"] = ", ".join(_allowed_methods(request, headers.get("Allow", "")))
     detail = exc.detail if isinstance(exc.detail, str) else _phrase(status)
     body = problem(status, HTTP_CODES.get(status, f"http_{status}"), detail)
+    if isinstance(exc, BodyTooLarge) and not wants_page(request):
+        body["limit"] = exc.limit  # in bytes: the page speaks of an answer's characters
     return respond(request, body, headers)
 
 
@@ -359,7 +373,8 @@ def _forbid_nul(node: Any) -> None:
 
 def _document_problems(app: FastAPI) -> None:
     """Wrap ``app.openapi``: the ``Problem`` schema, a problem 422 on every operation (every
-    request passes the NUL check) and 400 on every operation that takes a JSON body."""
+    request passes the NUL check), 400 on every operation that takes a JSON body, 413 on
+    every one that takes a body and 429 on every ``/api/`` one (the edge's limits)."""
 
     build = app.openapi
 
@@ -370,13 +385,17 @@ def _document_problems(app: FastAPI) -> None:
             [(Problem, "serialization")], ref_template="#/components/schemas/{model}"
         )
         components.update(defs["$defs"])
-        for path in schema.get("paths", {}).values():
+        for route, path in schema.get("paths", {}).items():
             for operation in path.values():
                 responses = operation.setdefault("responses", {})
                 responses["422"] = _problem_response_doc(422)
                 body = operation.get("requestBody", {}).get("content", {})
                 if "application/json" in body:
                     responses.setdefault("400", _problem_response_doc(400))
+                if "requestBody" in operation:  # the edge's body limit (web/edge/limits.py)
+                    responses.setdefault("413", _problem_response_doc(413))
+                if route.startswith("/api/"):  # the edge's rate limits
+                    responses.setdefault("429", _problem_response_doc(429))
         for name in ("HTTPValidationError", "ValidationError"):
             components.pop(name, None)
         _forbid_nul(schema.get("paths", {}))
@@ -389,6 +408,7 @@ def _document_problems(app: FastAPI) -> None:
 
 __all__ = [
     "PROBLEM_MEDIA_TYPE",
+    "BodyTooLarge",
     "FieldProblem",
     "Problem",
     "error_page",

@@ -19,11 +19,11 @@ import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page
 from sqlalchemy import Engine, select
 
+from cxlens.core.ratelimit import RateLimiter
 from cxlens.core.settings import Settings
 from cxlens.db import engine_for_url, unit_of_work, upgrade
 from cxlens.features.collection.incentives import add_incentive_codes
 from cxlens.features.collection.links import survey_url, unsubscribe_url, vote_url
-from cxlens.features.collection.ratelimit import RateLimiter
 from cxlens.features.surveys import create_from_template, create_survey
 from cxlens.features.surveys.templates import load_template
 from cxlens.models import Answer, Customer, Invitation, Question, Survey, SurveyVersion

@@ -18,10 +18,10 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from cxlens.core.ratelimit import RateLimiter
 from cxlens.core.signing import Purpose
 from cxlens.db import engine_for_url, unit_of_work
 from cxlens.features.collection.links import signer_for, survey_url, vote_url
-from cxlens.features.collection.ratelimit import RateLimiter
 from cxlens.features.collection.security import csrf_token
 from cxlens.features.metrics import store_metrics
 from cxlens.features.surveys import create_survey

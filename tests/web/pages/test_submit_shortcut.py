@@ -7,6 +7,10 @@ from typing import Any
 
 from starlette.middleware.errors import ServerErrorMiddleware
 
+from cxlens.web.edge.client import ClientAddressMiddleware
+from cxlens.web.edge.headers import SecurityHeadersMiddleware
+from cxlens.web.edge.hosts import HostCheckMiddleware
+from cxlens.web.edge.limits import ApiRateLimitMiddleware, BodyLimitMiddleware
 from cxlens.web.pages.submit_shortcut import SubmitShortcut
 
 
@@ -16,11 +20,23 @@ def _csrf(html: str) -> str:
     return found.group(1)
 
 
-def test_the_submit_route_sits_just_inside_the_error_middleware(site: Any) -> None:
+def test_the_submit_route_sits_inside_the_edge_checks_and_the_error_middleware(
+    site: Any,
+) -> None:
     site.client.get("/health")
-    stack = site.client.app.middleware_stack
-    assert isinstance(stack, ServerErrorMiddleware)
-    assert isinstance(stack.app, SubmitShortcut)
+    layers: list[type] = []
+    app = site.client.app.middleware_stack
+    while not isinstance(app, SubmitShortcut):
+        layers.append(type(app))
+        app = app.app
+    assert layers == [
+        SecurityHeadersMiddleware,
+        HostCheckMiddleware,
+        ClientAddressMiddleware,
+        ApiRateLimitMiddleware,
+        ServerErrorMiddleware,
+        BodyLimitMiddleware,
+    ]
 
 
 def test_a_submission_through_the_fast_path_saves_and_redirects(site: Any) -> None:

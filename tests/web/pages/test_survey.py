@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from cxlens.core.ratelimit import RateLimiter
 from cxlens.db import engine_for_url, unit_of_work
-from cxlens.features.collection.ratelimit import RateLimiter
 from cxlens.models import Answer, Invitation, Response
 from cxlens.models.distribution import ContactSuppression
 

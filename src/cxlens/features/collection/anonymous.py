@@ -24,10 +24,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from cxlens.core.ratelimit import RateLimiter
 from cxlens.core.settings import Settings
 from cxlens.features.collection.counting_repository import LINK_SOURCE
 from cxlens.features.collection.forms import SurveyForm
-from cxlens.features.collection.ratelimit import RateLimiter
 from cxlens.features.collection.repository import link_response_id
 from cxlens.features.collection.responses import hidden_dimensions
 from cxlens.features.collection.state import ResponseState

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from cxlens.features.collection.ratelimit import RateLimiter
+from cxlens.core.ratelimit import RateLimiter
+from cxlens.web.edge.client import client_address
 
 STATE_KEY = "cxlens_rate_limiter"
 
@@ -20,5 +21,4 @@ def limiter(request: Request) -> RateLimiter:
 
 def allowed(request: Request, route: str) -> bool:
     """Whether this client (IP address) may make one more request on ``route``."""
-    client = request.client.host if request.client else "unknown"
-    return limiter(request).allow(f"{client}|{route}")
+    return limiter(request).allow(f"{client_address(request)}|{route}")

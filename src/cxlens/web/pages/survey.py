@@ -66,6 +66,7 @@ from cxlens.features.surveys.schemas import SCORE_TYPES
 from cxlens.models import Invitation, Question
 from cxlens.models import Response as ResponseRow
 from cxlens.web.deps import ReadSession, SettingsDep, WriterDep, get_settings, get_writer
+from cxlens.web.edge.client import client_address
 from cxlens.web.errors import error_page, problem_of
 from cxlens.web.guards import check_form_fields
 from cxlens.web.pages.i18n import UI_LANGUAGES, choose_language, gettext_for, language_name
@@ -774,7 +775,7 @@ async def anonymous_submit(survey_key: str, request: Request, settings: Settings
         None if response_id is not None else anonymous.read_form_token(settings, survey_key, token)
     )
     hidden_given = {k: v[0] for k, v in fields.items() if k.startswith("h.") and v}
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request)
     path = f"/a/{survey_key}"
     window = edits.edit_window(settings)
 

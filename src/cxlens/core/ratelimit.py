@@ -1,6 +1,8 @@
-"""A small in-process token-bucket rate limiter (per client and route).
+"""A small in-process token-bucket rate limiter, keyed by any string.
 
-Good for the embedded single-process default; behind several workers each process keeps
+The one limiter of cxlens: the public pages (per client address and route), new anonymous
+responses (per client and survey) and the REST API (per token, per client address) all
+use it. Good for the embedded single-process default; behind several workers each process keeps
 its own buckets, so the effective limit is per process.
 """
 
@@ -36,14 +38,21 @@ class RateLimiter:
 
     def allow(self, key: str) -> bool:
         """Take one token from ``key``'s bucket; ``False`` when it is empty."""
+        return self.take(key) == 0.0
+
+    def take(self, key: str) -> float:
+        """Take one token from ``key``'s bucket: ``0.0`` when taken, else the seconds until
+        the bucket holds one again (what ``Retry-After`` says)."""
         now = self._clock()
         with self._lock:
             tokens, last = self._buckets.pop(key, (float(self.burst), now))
             tokens = min(float(self.burst), tokens + (now - last) * self.rate)
-            allowed = tokens >= 1.0
-            if allowed:
+            wait = 0.0
+            if tokens >= 1.0:
                 tokens -= 1.0
+            else:
+                wait = (1.0 - tokens) / self.rate if self.rate > 0 else float("inf")
             self._buckets[key] = (tokens, now)
             while len(self._buckets) > self._max_keys:
                 self._buckets.popitem(last=False)
-            return allowed
+            return wait
