@@ -36,6 +36,9 @@ class AuditAction(StrEnum):
     USER_SIGNED_IN = "user.signed_in"
     TOKEN_CREATED = "token.created"
     TOKEN_REVOKED = "token.revoked"
+    CUSTOMER_CONTACT_CHANGED = "customer.contact_changed"
+    """A customer's e-mail, phone, name, locale or time zone changed (details: the field
+    names only, never the values: the audit log is no second copy of personal data)."""
 
 
 def normalise_email(email: str) -> str:
