@@ -214,3 +214,32 @@ def test_round_trip_property(
 def test_signed_link_appends_the_token_as_a_path_segment() -> None:
     assert signed_link("https://cx.example/s/", "AbC-_1") == "https://cx.example/s/AbC-_1"
     assert signed_link("https://cx.example/s", "AbC-_1") == "https://cx.example/s/AbC-_1"
+
+
+def test_customer_signatures_verify_and_say_why_not() -> None:
+    from cxlens.core.signing import (
+        CustomerSignatureError,
+        customer_signature,
+        derived_secret,
+        verify_customer_signature,
+    )
+
+    secret = derived_secret("k" * 32, "widget")
+    assert secret != derived_secret("k" * 32, "other") and len(secret) == 64
+    now = datetime(2030, 1, 1, tzinfo=UTC)
+    issued = int(now.timestamp())
+    good = customer_signature(secret, "c-1", issued)
+    day = timedelta(hours=24)
+    verify_customer_signature(secret, "c-1", str(issued), good.upper(), max_age=day, now=now)
+    cases = {
+        "missing": ("c-1", issued, None, now),
+        "malformed": ("c-1", "-1", good, now),
+        "mismatch": ("c-2", issued, good, now),
+        "expired": ("c-1", issued, good, now + day + timedelta(seconds=1)),
+        "future": ("c-1", issued, good, now - timedelta(minutes=6)),
+    }
+    for reason, (ref, at, signature, when) in cases.items():
+        with pytest.raises(CustomerSignatureError) as caught:
+            verify_customer_signature(secret, ref, at, signature, max_age=day, now=when)
+        assert caught.value.reason == reason
+        assert (caught.value.http_status, caught.value.error_code) == (403, "invalid_signature")

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from cxlens.core.settings import Settings
 from cxlens.core.vocabulary import Role
 from cxlens.db import unit_of_work
+from cxlens.features.customers.repository import customer_by_ref
 from cxlens.features.distribution.service import add_trigger_rule
 from cxlens.features.surveys import create_from_template
 from cxlens.web.api_distribution import router
@@ -43,15 +44,25 @@ def test_events_are_idempotent_and_the_funnel_counts_them(
         authorise(client, Role.ANALYST)
         first = client.post("/api/v1/events", json=body)
         second = client.post("/api/v1/events", json=body)
+        redirected = {
+            **body,
+            "customer": {"ref": "c-9", "email": "someone-else@example.net"},
+            "idempotency_key": "ticket-10",
+        }
+        third = client.post("/api/v1/events", json=redirected)
         funnel = client.get("/api/v1/funnel", params={"by": ["survey", "channel"]})
         bad = client.get("/api/v1/funnel", params={"by": ["colour"]})
     assert first.status_code == 200, first.text
     assert first.json()["duplicate"] is False and len(first.json()["invitation_ids"]) == 1
     assert second.json()["duplicate"] is True
     assert second.json()["invitation_ids"] == first.json()["invitation_ids"]
+    assert first.json()["contact_ignored"] == []
+    assert third.status_code == 200 and third.json()["contact_ignored"] == ["email"]
+    with unit_of_work(migrated_engine) as session:
+        assert customer_by_ref(session, "c-9").email == "c9@example.com"  # type: ignore[union-attr]
     [row] = funnel.json()
     assert row["group"] == {"survey": "relationship-nps", "channel": "web"}
-    assert (row["sent"], row["delivered"], row["completed"]) == (1, 1, 0)
+    assert (row["sent"], row["delivered"], row["completed"]) == (2, 2, 0)
     assert row["response_rate"] == 0.0 and row["low_confidence"] is True
     assert bad.status_code == 422
 

@@ -1,6 +1,10 @@
-"""``cxlens customers``: export or erase everything cxlens holds about one customer.
+"""``cxlens customers``: change a customer's contact details; export or erase everything
+cxlens holds about one customer (privacy requests).
 
-Both are audited (``customer.exported``, ``customer.erased``: counts and a salted hash of
+An event (``POST /api/v1/events``) may create a customer but never changes a known one's
+e-mail, phone or name: ``update`` (and ``cxlens import FILE --kind customers``) is the
+operator's way to change them, audited with the fields changed, never their values.
+Export and erase are audited (``customer.exported``, ``customer.erased``: counts and a salted hash of
 the reference, never an address). ``erase`` shows what it will delete, per table, and asks
 before deleting unless ``--yes``; docs/privacy.md says what is kept and why.
 """
@@ -14,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cxlens.cli.common import JsonOpt, fail, load_settings, store, table
+from cxlens.cli.common import JsonOpt, fail, load_settings, store, store_session, table, validated
 from cxlens.cli.output import print_json, say, show
 from cxlens.core.errors import CxlensError
 
@@ -23,7 +27,8 @@ if TYPE_CHECKING:
 
 customers_app = typer.Typer(
     rich_markup_mode=None,
-    help="One customer's data: export it (JSON) or erase it everywhere (privacy requests).",
+    help="One customer: change their contact details (audited), export their data (JSON) "
+    "or erase it everywhere (privacy requests).",
     no_args_is_help=True,
 )
 
@@ -125,3 +130,37 @@ def customers_erase(
         f"Erased customer {report.customer_id}: {report.total} rows deleted "
         f"(audit entry {report.audit_id}; {reclaimed})."
     )
+
+
+@customers_app.command("update")
+def customers_update(
+    ref: Annotated[str, typer.Argument(help="The customer's reference (customer_ref).")],
+    email: Annotated[str | None, typer.Option("--email", help="New e-mail ('' clears).")] = None,
+    phone: Annotated[
+        str | None, typer.Option("--phone", help="New phone, international or national.")
+    ] = None,
+    name: Annotated[str | None, typer.Option("--name", help="New name ('' clears).")] = None,
+    locale: Annotated[str | None, typer.Option("--locale", help="New locale (nl-NL).")] = None,
+    time_zone: Annotated[
+        str | None, typer.Option("--time-zone", help="New time zone (Europe/Amsterdam).")
+    ] = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Change the contact details of customer REF; fields not given are kept."""
+    try:
+        from cxlens.features.customers import ContactChanges, update_customer_contact
+
+        changes = validated(
+            ContactChanges, email=email, phone=phone, name=name, locale=locale, time_zone=time_zone
+        )
+        with store_session() as session:
+            changed = update_customer_contact(session, ref, changes, source="cli")
+    except CxlensError as error:
+        raise fail(error) from None
+    if json_output:
+        print_json({"customer": ref, "changed": changed})
+        return
+    if changed:
+        say("Changed ", (", ".join(changed), "bold"), " of ", (ref, "bold"))
+    else:
+        say("Nothing to change for ", (ref, "bold"))

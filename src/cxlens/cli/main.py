@@ -37,6 +37,7 @@ from cxlens.cli.distribution import distribution_app  # noqa: E402
 from cxlens.cli.insights import register_commands as register_insights  # noqa: E402
 from cxlens.cli.surveys import survey_app  # noqa: E402
 from cxlens.cli.text import text_app  # noqa: E402
+from cxlens.cli.widget import widget_app  # noqa: E402
 
 register_insights(text_app)
 app.add_typer(survey_app, name="survey")
@@ -46,6 +47,7 @@ app.add_typer(text_app, name="text")
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(customers_app, name="customers")
+app.add_typer(widget_app, name="widget")
 
 
 class Period(StrEnum):

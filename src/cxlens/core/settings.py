@@ -8,9 +8,9 @@ do not change the names.
 ``docs/settings.md`` lists every setting with its variable, default and meaning (a test
 keeps it complete).
 
-Secrets (signing keys, SMTP password, Twilio token, gateway credential and callback secret)
-are :class:`~pydantic.SecretStr`: they print as ``**********`` in ``repr``, logs and
-tracebacks; :func:`reveal` gives the value to the one place that needs it.
+Secrets (signing keys, widget secret, SMTP password, Twilio token, gateway credential and
+callback secret) are :class:`~pydantic.SecretStr`: they print as ``**********`` in ``repr``,
+logs and tracebacks; :func:`reveal` gives the value to the one place that needs it.
 """
 
 from __future__ import annotations
@@ -107,6 +107,13 @@ class LinkSettings(BaseModel):
         "any verifies; default one random key kept in `signing.key` in the data directory",
     )
 
+    widget_secret: SecretStr | None = Field(
+        default=None,
+        description="secret the site embedding the widget signs customer references with "
+        "(secret; 16 bytes or more); default derived from the first signing key "
+        "(`cxlens widget secret` prints it)",
+    )
+
     @field_validator("signing_keys", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
@@ -137,6 +144,12 @@ class CollectionSettings(BaseModel):
     )
     anonymous_form_hours: float = Field(
         default=6.0, gt=0, description="how long an anonymous survey's form token is accepted"
+    )
+    widget_signature_hours: float = Field(
+        default=24.0,
+        gt=0,
+        description="how long a customer reference signed for the widget is accepted after "
+        "its issue time",
     )
 
 
@@ -406,6 +419,16 @@ class Settings(
         public = urlsplit(self.public_base_url).hostname
         found = [public or "", "localhost", "127.0.0.1", "::1", self.host.strip("[]").lower()]
         return list(dict.fromkeys(host for host in found if host))
+
+    def resolved_widget_secret(self) -> str:
+        """The widget secret: ``CXLENS_WIDGET_SECRET``, or one derived from the first
+        signing key (so the embedded default needs no set-up; rotating that key changes it)."""
+        given = reveal(self.widget_secret)
+        if given:
+            return given
+        from cxlens.core.signing import derived_secret
+
+        return derived_secret(self.resolved_signing_keys()[0], "widget")
 
     def resolved_database_url(self) -> str:
         """The SQLAlchemy URL to use: ``database_url`` or the SQLite file in ``data_dir``."""

@@ -19,6 +19,12 @@ limited on top of that.
 
 Keys rotate: a :class:`Signer` signs with the first of its keys and accepts a token signed
 with any of them, so a new key goes first and the old one stays until its tokens expire.
+
+The on-site widget's customer references are signed by the customer's own site, which
+knows nothing of this token format: :func:`customer_signature` is a plain HMAC-SHA256 (hex)
+over ``"<issued_at>.<customer_ref>"`` with the widget secret (:func:`derived_secret` of the
+signing key unless one is set), so a few lines of any language compute it
+(docs/collection.md); :func:`verify_customer_signature` checks it and its age.
 """
 
 from __future__ import annotations
@@ -32,9 +38,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
 
-from cxlens.core.errors import ConfigurationError, CxlensError
+from cxlens.core.errors import ConfigurationError, CxlensError, ForbiddenError
 
 __all__ = [
+    "CustomerSignatureError",
     "ExpiredTokenError",
     "InvalidTokenError",
     "Purpose",
@@ -42,7 +49,10 @@ __all__ = [
     "TokenClaims",
     "TokenError",
     "WrongPurposeError",
+    "customer_signature",
+    "derived_secret",
     "signed_link",
+    "verify_customer_signature",
 ]
 
 VERSION = 0
@@ -295,3 +305,76 @@ class Signer:
 def signed_link(base_url: str, token: str) -> str:
     """``base_url`` with ``token`` as its last path segment (``https://x/s`` → ``https://x/s/T``)."""
     return f"{base_url.rstrip('/')}/{token}"
+
+
+# --------------------------------------------------------------- signed customer references
+
+#: The longest signature text taken (a SHA-256 HMAC is 64 hex digits).
+_SIGNATURE_HEX = 64
+#: How far in the future an issue time may lie (clocks of two machines differ a little).
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+class CustomerSignatureError(ForbiddenError):
+    """A customer reference whose signature is missing, does not match, or is too old.
+
+    ``reason`` says which (``missing``, ``malformed``, ``mismatch``, ``expired``,
+    ``future``), for logs and tests; callers never show it to the visitor.
+    """
+
+    error_code = "invalid_signature"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"the customer signature is not valid ({reason})")
+        self.reason = reason
+
+
+def derived_secret(key: str | bytes, label: str) -> str:
+    """A secret for one use (``label``) derived from a signing key: HMAC-SHA256, hex.
+
+    Knowing the derived secret tells nothing about the key, and secrets of two labels are
+    unrelated, so a secret handed to another system cannot sign cxlens tokens.
+    """
+    message = b"cxlens.derived.v0\x00" + label.encode()
+    return hmac.new(_key_bytes(key), message, hashlib.sha256).hexdigest()
+
+
+def customer_signature(secret: str | bytes, customer_ref: str, issued_at: int) -> str:
+    """HMAC-SHA256 (hex, lower case) of ``"<issued_at>.<customer_ref>"`` with ``secret``.
+
+    ``issued_at`` is Unix seconds (UTC). The site that embeds the widget computes the same
+    value on its server (docs/collection.md has the recipe).
+    """
+    message = f"{int(issued_at)}.{customer_ref}".encode()
+    return hmac.new(_key_bytes(secret), message, hashlib.sha256).hexdigest()
+
+
+def verify_customer_signature(
+    secret: str | bytes,
+    customer_ref: str,
+    issued_at: int | str | None,
+    signature: str | None,
+    *,
+    max_age: timedelta,
+    now: datetime,
+) -> None:
+    """Check that ``signature`` signs ``customer_ref`` at ``issued_at`` and is at most
+    ``max_age`` old at ``now`` (and at most :data:`CLOCK_SKEW` in the future).
+
+    Raises :class:`CustomerSignatureError` otherwise.
+    """
+    if not signature or issued_at is None or issued_at == "":
+        raise CustomerSignatureError("missing")
+    text = str(issued_at)
+    if not (text.isascii() and text.isdigit() and len(text) <= 12):
+        raise CustomerSignatureError("malformed")
+    if len(signature) != _SIGNATURE_HEX:
+        raise CustomerSignatureError("malformed")
+    expected = customer_signature(secret, customer_ref, int(text))
+    if not hmac.compare_digest(expected, signature.lower()):
+        raise CustomerSignatureError("mismatch")
+    issued = datetime.fromtimestamp(int(text), UTC)
+    if issued > now + CLOCK_SKEW:
+        raise CustomerSignatureError("future")
+    if now - issued > max_age:
+        raise CustomerSignatureError("expired")

@@ -222,6 +222,31 @@ def test_customer_update_keeps_values_the_file_leaves_empty(migrated_engine: Eng
         assert (u1.region, u1.plan) == ("north", "pro")
 
 
+def test_a_reimport_that_changes_contact_details_is_audited_by_field_name(
+    migrated_engine: Engine,
+) -> None:
+    from cxlens.features.accounts import recent_audit
+
+    first = [{"customer_ref": "u1", "email": "a@example.com", "name": "Ann"}]
+    with unit_of_work(migrated_engine) as s:
+        import_customers(s, f.customers([*first, {"customer_ref": "u2", "plan": "pro"}]))
+        assert recent_audit(s) == []  # new customers: nothing changed
+    changed = [
+        {"customer_ref": "u1", "email": "b@example.com", "name": "Ann", "plan": "pro"},
+        {"customer_ref": "u2", "plan": "basic"},  # no contact column changes
+    ]
+    with unit_of_work(migrated_engine) as s:
+        import_customers(s, f.customers(changed))
+        import_customers(s, f.customers(changed))  # again: the same values, no entry
+    with unit_of_work(migrated_engine) as s:
+        [entry] = recent_audit(s)
+        assert s.scalars(select(Customer.email).where(Customer.customer_ref == "u1")).one() == (
+            "b@example.com"
+        )
+    assert (entry.action, entry.source, entry.target) == ("customer.contact_changed", "cli", "u1")
+    assert entry.details == {"fields": ["email"], "via": "import"}
+
+
 def test_import_referrals_skips_stored_pairs(migrated_engine: Engine) -> None:
     table = f.referrals(
         [

@@ -156,6 +156,19 @@ class Live:
         with unit_of_work(self.engine) as session:
             session.add(Customer(customer_ref=ref))
 
+    def signed(self, ref: str) -> dict[str, Any]:
+        """What the shop's server hands the widget for customer ``ref``: the reference, its
+        issue time and the signature (docs/collection.md)."""
+        from cxlens.core.signing import customer_signature
+
+        issued = int(time.time())
+        secret = self.settings.resolved_widget_secret()
+        return {
+            "customer": ref,
+            "issued_at": issued,
+            "signature": customer_signature(secret, ref, issued),
+        }
+
 
 def _free_port() -> int:
     with socket.socket() as s:

@@ -21,8 +21,9 @@ def _show(page: Page, live: Live, customer: str) -> None:
     page.goto(f"{live.shop}/order")
     page.evaluate(
         "c => cxlens('show', {survey: 'ces-support', event: 'order.confirmation',"
-        " customer: c, hidden: {touchpoint: 'checkout'}})",
-        customer,
+        " customer: c.customer, issued_at: c.issued_at, signature: c.signature,"
+        " hidden: {touchpoint: 'checkout'}})",
+        live.signed(customer),
     )
 
 
@@ -82,7 +83,9 @@ def test_article_helpful_and_effort_are_stored(page: Page, live: Live) -> None:
     live.add_customer("reader-1")
     page.goto(f"{live.shop}/article")
     page.evaluate(
-        "() => cxlens('article', {survey: 'kb-article', target: '#feedback', customer: 'reader-1'})"
+        "c => cxlens('article', {survey: 'kb-article', target: '#feedback', customer: c.customer,"
+        " issued_at: String(c.issued_at), signature: c.signature})",  # a data attribute's text
+        live.signed("reader-1"),
     )
     section = page.locator("#feedback").get_by_role("region", name="Was this article helpful?")
     expect(section).to_be_visible()
@@ -101,3 +104,14 @@ def test_async_snippet_queues_calls_until_the_script_loads(page: Page, live: Liv
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
     expect(dialog).to_have_accessible_name(QUESTION)
+
+
+def test_an_unsigned_customer_reference_shows_nothing(page: Page, live: Live) -> None:
+    live.add_customer("shopper-unsigned")
+    page.goto(f"{live.shop}/order")
+    reply = page.evaluate(
+        "() => cxlens('show', {survey: 'ces-support', event: 'order.confirmation',"
+        " customer: 'shopper-unsigned'})"
+    )
+    assert reply == {"show": False}
+    expect(page.get_by_role("dialog")).to_have_count(0)

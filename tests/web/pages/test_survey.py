@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
+import time
 from typing import Any
 
 from sqlalchemy import func, select
 
 from cxlens.core.ratelimit import RateLimiter
+from cxlens.core.signing import customer_signature
 from cxlens.db import engine_for_url, unit_of_work
 from cxlens.models import Answer, Invitation, Response
 from cxlens.models.distribution import ContactSuppression
@@ -178,10 +181,11 @@ def test_anonymous_link_one_response_per_browser(site: Any) -> None:
 
 def test_widget_decide_and_answer(site: Any) -> None:
     c = site.client
-    d = c.post(
-        "/api/v1/widget/decide",
-        content='{"survey":"after-order","event":"order.done","customer":"c1","lang":"en"}',
-    ).json()
+    issued = int(time.time())
+    signature = customer_signature(site.settings.resolved_widget_secret(), "c1", issued)
+    body = {"survey": "after-order", "event": "order.done", "customer": "c1", "lang": "en"}
+    signed = json.dumps({**body, "issued_at": issued, "signature": signature})
+    d = c.post("/api/v1/widget/decide", content=signed).json()
     assert d["show"] and d["questions"][0]["key"] == "nps" and d["questions"][0]["max"] == 10
     a = c.post("/api/v1/widget/answer", json={"token": d["token"], "answers": {"nps": 8}}).json()
     assert a["ok"] and a["thank_you"] == "Thanks, see you soon."

@@ -45,6 +45,9 @@ class AuditAction(StrEnum):
     COMMENT_LABELLED = "comment.labelled"
     CUSTOMER_EXPORTED = "customer.exported"
     CUSTOMER_ERASED = "customer.erased"
+    CUSTOMER_CONTACT_CHANGED = "customer.contact_changed"
+    """A customer's e-mail, phone, name, locale or time zone changed (details: the field
+    names only, never the values: the audit log is no second copy of personal data)."""
 
 
 def normalise_email(email: str) -> str:

@@ -3,6 +3,14 @@
 Sampling is decided here (deterministic per customer, event and day). Contact pressure is
 a hook: :data:`PressureCheck` returns a reason to stay silent, or ``None``. The default
 only honours opt-outs; the integrator connects distribution's pressure rules.
+
+The widget runs on public pages, so a customer reference is believed only when the
+customer's site signed it (:class:`SignedCustomer`, checked with
+:func:`~cxlens.core.signing.verify_customer_signature`): without a valid, unexpired
+signature nothing is shown and nothing is written. A visitor who names no customer is
+anonymous. One impression per customer, survey and UTC day: a second decision that day
+gives the same invitation (and token) again, so repeated calls do not grow the funnel.
+The :class:`Decision`'s ``reason`` is for logs and tests; the reply never says why.
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cxlens.core.errors import InputError, Location, NotFoundError
-from cxlens.core.signing import Purpose, Signer
+from cxlens.core.signing import CustomerSignatureError, Purpose, Signer, verify_customer_signature
 from cxlens.features.collection import repository
 from cxlens.features.collection import responses as saving
 from cxlens.features.collection.edits import VIA_WIDGET
@@ -52,6 +60,24 @@ def sampled(rate: float, *parts: str) -> bool:
         return False
     digest = hashlib.sha256("\x00".join(parts).encode()).digest()
     return int.from_bytes(digest[:8], "big") / 2**64 < rate
+
+
+@dataclass(frozen=True, slots=True)
+class SignedCustomer:
+    """A customer reference as the embedding site passed it: the reference, its issue time
+    (Unix seconds) and the site's signature (:func:`~cxlens.core.signing.customer_signature`)."""
+
+    ref: str
+    issued_at: int | str | None = None
+    signature: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WidgetTrust:
+    """What a customer signature is checked with: the widget secret and the longest age."""
+
+    secret: str
+    max_age: timedelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,34 +119,57 @@ def decide(
     *,
     survey_key: str,
     event: str,
-    customer_ref: str | None,
+    customer: SignedCustomer | None,
+    trust: WidgetTrust,
     language: str,
     hidden: Mapping[str, str],
     mode: str = "show",
     sample_rate: float = 1.0,
     pressure: PressureCheck = opt_out_only,
+    now: datetime | None = None,
 ) -> Decision:
     """Decide whether to show survey ``survey_key`` now; if so create a widget invitation.
 
-    ``mode`` ``show`` returns the first question (a dialog); ``article`` the first two
-    (helpful? + effort, under a knowledge-base article).
+    ``customer`` must carry a valid signature of at most ``trust.max_age`` (else: not shown,
+    ``reason`` ``invalid_signature``, nothing written). A customer's second decision for
+    the survey on one UTC day returns the first one's invitation, unless its response was
+    submitted (``answered``) or the customer opted out since. ``mode`` ``show`` returns the
+    first question (a dialog); ``article`` the first two (helpful? + effort, under a
+    knowledge-base article).
     """
+    now = now or datetime.now(UTC)
     try:
         form = latest_form(session, survey_key)
     except NotFoundError:
         return Decision(False, "unknown_survey")
     customer_id: int | None = None
-    if customer_ref:
+    customer_ref = customer.ref if customer is not None and customer.ref else None
+    if customer is not None and customer_ref is not None:
+        try:
+            verify_customer_signature(
+                trust.secret,
+                customer_ref,
+                customer.issued_at,
+                customer.signature,
+                max_age=trust.max_age,
+                now=now,
+            )
+        except CustomerSignatureError:
+            return Decision(False, "invalid_signature")
         customer_id = customers_repository.customer_ids(session, [customer_ref]).get(customer_ref)
-    day = datetime.now(UTC).date().isoformat()
-    if not sampled(sample_rate, customer_ref or secrets.token_hex(8), event, day):
+    day = now.astimezone(UTC).date()
+    if not sampled(sample_rate, customer_ref or secrets.token_hex(8), event, day.isoformat()):
         return Decision(False, "not_sampled")
+    if language not in form.languages:
+        language = form.default_language
+    if customer_id is not None:
+        start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        earlier = repository.latest_widget_invitation(session, customer_id, form.survey.id, start)
+        if earlier is not None:
+            return _again(session, form, earlier, customer_id, mode)
     reason = pressure(session, customer_id, form.survey.id, event)
     if reason is not None:
         return Decision(False, reason)
-    if language not in form.languages:
-        language = form.default_language
-    now = datetime.now(UTC)
     invitation = Invitation(
         survey_version_id=form.version.id,
         customer_id=customer_id,
@@ -138,6 +187,10 @@ def decide(
     response = saving.response_for_invitation(session, invitation, create=True, language=language)
     assert response is not None
     response.dimensions = saving.hidden_dimensions(hidden, keys)
+    return _shown(form, token, language, mode)
+
+
+def _shown(form: SurveyForm, token: str, language: str, mode: str) -> Decision:
     shown = [
         q
         for q in visible_questions(form.questions, {})
@@ -151,6 +204,28 @@ def decide(
         survey=form.survey.key,
         questions=[question_data(form, q, language) for q in shown[:count]],
     )
+
+
+def _again(
+    session: Session,
+    form: SurveyForm,
+    earlier: tuple[Invitation, datetime | None],
+    customer_id: int,
+    mode: str,
+) -> Decision:
+    """Today's earlier impression again: its token, in the language it was shown in."""
+    invitation, submitted_at = earlier
+    if submitted_at is not None:
+        return Decision(False, "answered")
+    if is_opted_out(session, customer_id):
+        return Decision(False, "opted_out")
+    state = load_state(session, invitation.id)
+    language = (
+        repository.response_language(session, state.response_id) if state is not None else None
+    )
+    if invitation.survey_version_id != form.version.id:  # a new version since: not today
+        return Decision(False, "survey_changed")
+    return _shown(form, invitation.token, language or form.default_language, mode)
 
 
 def save_widget_answers(

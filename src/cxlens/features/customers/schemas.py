@@ -25,3 +25,16 @@ class CustomerIn(BaseModel):
     name: str | None = Field(default=None, max_length=300)
     locale: str | None = Field(default=None, max_length=35)
     time_zone: str | None = Field(default=None, max_length=64)
+
+
+class ContactChanges(BaseModel):
+    """New contact details of a stored customer; a field not given (``None``) is kept.
+
+    An empty string clears a field. ``phone`` is checked and stored as in :class:`CustomerIn`.
+    """
+
+    email: str | None = Field(default=None, max_length=320)
+    phone: str | None = Field(default=None, max_length=64)
+    name: str | None = Field(default=None, max_length=300)
+    locale: str | None = Field(default=None, max_length=35)
+    time_zone: str | None = Field(default=None, max_length=64)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from cxlens.core.errors import InputError, Location
 from cxlens.core.settings import Settings
 from cxlens.features.collection.links import survey_url
-from cxlens.features.customers import CustomerIn, upsert_customer
+from cxlens.features.customers import CustomerIn, save_customer
 from cxlens.features.customers.repository import customer_by_ref
 from cxlens.features.distribution.schemas import InvitationRow
 from cxlens.features.distribution.service import SENT_CHANNELS, create_invitation
@@ -24,7 +24,8 @@ def resolve_customers(
     contact: CustomerIn | None = None,
 ) -> list[Customer]:
     """The stored customers of the references ``given`` (each with where it was read), once
-    each; ``contact`` creates or updates the one customer given instead."""
+    each; ``contact`` creates or updates the one customer given instead (the operator's
+    authenticated path: a change of a stored customer's contact details is audited)."""
     if not given:
         raise InputError(
             "no customers to invite",
@@ -38,7 +39,7 @@ def resolve_customers(
                 Location(field="email"),
                 expected="exactly one --customer with them",
             )
-        return [upsert_customer(session, contact.model_copy(update={"ref": given[0][0]}))]
+        return [save_customer(session, contact.model_copy(update={"ref": given[0][0]}))]
     out: list[Customer] = []
     seen: set[str] = set()
     for ref, where in given:

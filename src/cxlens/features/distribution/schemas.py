@@ -40,6 +40,13 @@ class EventResult(BaseModel):
     duplicate: bool
     invitation_ids: list[int]
     send_at: list[UtcDateTime]
+    contact_ignored: list[str] = Field(
+        default_factory=list,
+        description="contact fields of the request (email, phone, name) that differ from the "
+        "stored customer's and were not taken: an event never changes a known customer's "
+        "contact details (empty for a new customer and on a replay)",
+        examples=[["email"]],
+    )
 
 
 class FunnelRow(BaseModel):

@@ -232,13 +232,19 @@ def add_trigger_rule(
     return rule
 
 
-def _result(session: Session, event: CustomerEvent, duplicate: bool) -> EventResult:
+def _result(
+    session: Session,
+    event: CustomerEvent,
+    duplicate: bool,
+    contact_ignored: tuple[str, ...] = (),
+) -> EventResult:
     dispatches = repo.dispatches_of_event(session, event.id)
     return EventResult(
         event_id=event.id,
         duplicate=duplicate,
         invitation_ids=[d.invitation_id for d in dispatches],
         send_at=[d.scheduled_for for d in dispatches if d.scheduled_for is not None],
+        contact_ignored=list(contact_ignored),
     )
 
 
@@ -249,6 +255,11 @@ def record_event(
 
     The same ``idempotency_key`` twice gives the first result and schedules nothing more.
     Each invitation's send job runs at ``occurred_at`` + the rule's delay.
+
+    An event creates its customer with the contact details it carries, but never changes a
+    known customer's e-mail, phone or name (anyone who can post an event could otherwise
+    redirect that customer's signed survey links): the fields that differ are named in the
+    result's ``contact_ignored`` and the invitations go to the stored addresses.
     """
     now = (clock or SystemClock()).now()
     key = data.idempotency_key or f"event:{uuid.uuid4().hex}"
@@ -256,7 +267,8 @@ def record_event(
     if existing is not None:
         return _result(session, existing, True)
     occurred = _aware(data.occurred_at, "occurred_at") if data.occurred_at else now
-    customer = upsert_customer(session, data.customer)
+    upserted = upsert_customer(session, data.customer)
+    customer = upserted.customer
     event = CustomerEvent(
         idempotency_key=key,
         event=data.event,
@@ -291,7 +303,7 @@ def record_event(
             event_id=event.id,
             clock=clock,
         )
-    return _result(session, event, False)
+    return _result(session, event, False, upserted.contact_ignored)
 
 
 def record_opt_out(

@@ -391,6 +391,22 @@ def insert_customers(session: Session, rows: Sequence[Mapping[str, Any]]) -> Non
         session.execute(insert(_table(Customer)), list(rows))
 
 
+def customer_contacts(
+    session: Session, refs: Sequence[str], fields: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """Customer ref → its stored ``fields`` (contact columns), for the refs that exist."""
+    table = _table(Customer)
+    columns = [table.c[f] for f in fields]
+    out: dict[str, dict[str, Any]] = {}
+    for part in chunks(sorted(set(refs)), LOOKUP_CHUNK):
+        rows = session.execute(
+            select(table.c.customer_ref, *columns).where(table.c.customer_ref.in_(part))
+        )
+        for ref, *values in rows:
+            out[ref] = dict(zip(fields, values, strict=True))
+    return out
+
+
 def update_customers(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     """Update customers by ``customer_ref`` (executemany); a null never overwrites a value."""
     if not rows:

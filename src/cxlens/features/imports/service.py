@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from cxlens.core.errors import InputError, Location
 from cxlens.core.tables import CASES, CUSTOMERS, REFERRALS, RESPONSES, TS, NormalizedResponses
+from cxlens.features.accounts import AuditAction, record_audit
 from cxlens.features.imports import repository as repo
 from cxlens.features.imports.questions import is_score, question_row, signature
 from cxlens.features.imports.schemas import ImportResult, ProgressCallback
@@ -510,11 +511,20 @@ def import_cases(session: Session, table: pa.Table) -> ImportResult:
 _CUSTOMER_FIELDS = tuple(n for n in CUSTOMERS.names if n not in ("customer_ref", "account_ref"))
 
 
-def import_customers(session: Session, table: pa.Table) -> ImportResult:
+#: The contact columns whose change for a stored customer is written to the audit log.
+_AUDITED_CONTACT = ("email", "phone", "name", "locale", "time_zone")
+
+
+def import_customers(session: Session, table: pa.Table, *, source: str = "cli") -> ImportResult:
     """Load customers (CUSTOMERS schema), upserting by ``customer_ref``.
 
     Null values never overwrite stored ones; extra columns go into ``attributes``. Writes
     ``acquired``/``churned`` lifecycle events for the dates given (once each).
+
+    An import is the operator's authenticated path: it may change the contact details of
+    stored customers, and each customer whose e-mail, phone, name, locale or time zone it
+    changes gets a ``customer.contact_changed`` audit entry naming the fields (at
+    ``source``), never the values.
     """
     table = conform(table, CUSTOMERS, "customers")
     require_values(table, ["customer_ref"], "customers")
@@ -538,6 +548,7 @@ def import_customers(session: Session, table: pa.Table) -> ImportResult:
         if ref not in existing
     ]
     old = [row for ref, row in last.items() if ref in existing]
+    _audit_contact_changes(session, old, source)
     for part in repo.chunks(new, BATCH_SIZE):
         repo.insert_customers(session, part)
     for part in repo.chunks(old, BATCH_SIZE):
@@ -547,6 +558,30 @@ def import_customers(session: Session, table: pa.Table) -> ImportResult:
     result.events_added = _lifecycle_events(session, last)
     session.flush()
     return result
+
+
+def _audit_contact_changes(
+    session: Session, rows: Sequence[Mapping[str, Any]], source: str
+) -> None:
+    """One audit entry per stored customer whose contact details ``rows`` change."""
+    if not rows:
+        return
+    stored = repo.customer_contacts(session, [r["customer_ref"] for r in rows], _AUDITED_CONTACT)
+    for row in rows:
+        before = stored.get(row["customer_ref"], {})
+        changed = [
+            f
+            for f in _AUDITED_CONTACT
+            if row.get(f) is not None and row[f] != before.get(f)  # a null keeps the value
+        ]
+        if changed:
+            record_audit(
+                session,
+                AuditAction.CUSTOMER_CONTACT_CHANGED,
+                source=source,
+                target=row["customer_ref"],
+                details={"fields": changed, "via": "import"},
+            )
 
 
 def _lifecycle_events(session: Session, customers: Mapping[str, Mapping[str, Any]]) -> int:

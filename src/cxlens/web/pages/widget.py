@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,6 +18,8 @@ from cxlens.features.collection.edits import edit_window
 from cxlens.features.collection.links import signer_for
 from cxlens.features.collection.widget import (
     PressureCheck,
+    SignedCustomer,
+    WidgetTrust,
     decide,
     opt_out_only,
     save_widget_answers,
@@ -25,6 +29,7 @@ from cxlens.web.errors import problem, problem_of, problem_response, problem_res
 from cxlens.web.pages.i18n import UI_LANGUAGES, choose_language, gettext_for
 from cxlens.web.pages.ratelimit import allowed
 
+log = logging.getLogger("cxlens.web")
 widget_router = APIRouter(tags=["widget"])
 SCRIPT = Path(__file__).resolve().parents[1] / "static" / "cxlens-widget.js"
 CORS = {
@@ -38,6 +43,8 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 MAX_BODY_BYTES = 20_000
 #: The longest event name and customer reference the widget takes (characters).
 MAX_EVENT, MAX_CUSTOMER_REF = 100, 200
+#: The longest signature taken (a SHA-256 HMAC is 64 hex digits).
+MAX_SIGNATURE = 128
 
 
 def _json_body(schema: dict[str, Any]) -> dict[str, Any]:
@@ -90,7 +97,13 @@ def _check(body: dict[str, Any], schema: dict[str, Any]) -> None:
         value = body[name]
         if value is None:  # every optional member may be null: absent
             continue
-        kind = {"string": str, "object": dict, "boolean": bool}[rule["type"][0]]
+        kinds: dict[str, type | tuple[type, ...]] = {
+            "string": str,
+            "object": dict,
+            "boolean": bool,
+            "integer": int,
+        }
+        kind = kinds[rule["type"][0]]
         if not isinstance(value, kind):
             expected = rule["type"][0]
             raise InputError(f"not a {expected}", Location(field=name), expected=expected)
@@ -145,6 +158,8 @@ _DECIDE_BODY: dict[str, Any] = {
         "survey": {"type": ["string", "null"]},
         "event": {"type": ["string", "null"], "maxLength": MAX_EVENT},
         "customer": {"type": ["string", "null"], "maxLength": MAX_CUSTOMER_REF},
+        "issued_at": {"type": ["integer", "null"], "description": "Unix seconds (UTC)"},
+        "signature": {"type": ["string", "null"], "maxLength": MAX_SIGNATURE},
         "lang": {"type": ["string", "null"]},
         "hidden": {"type": ["object", "null"], "additionalProperties": {"type": "string"}},
         "mode": {"type": ["string", "null"], "enum": ["show", "article", None]},
@@ -168,9 +183,13 @@ _ANSWER_BODY: dict[str, Any] = {
     openapi_extra=_json_body(_DECIDE_BODY),
 )
 async def widget_decide(request: Request, settings: SettingsDep) -> JSONResponse:
-    """``{survey, event, customer?, lang?, hidden?, mode?}`` → ``{show, token, questions, labels}``.
+    """``{survey, event, customer?, issued_at?, signature?, lang?, hidden?, mode?}`` →
+    ``{show, token, questions, labels}``, or ``{show: false}``.
 
-    Sampling (``app.state.widget_sample_rate``, default 1) and contact pressure
+    A ``customer`` counts only with the site's ``signature`` of it and ``issued_at``
+    (docs/collection.md); without a valid, unexpired one the answer is ``{show: false}``.
+    The reply never says why a survey is not shown. Sampling
+    (``app.state.widget_sample_rate``, default 1) and contact pressure
     (``app.state.widget_pressure``, default: opt-outs only) are decided here.
     """
     try:
@@ -196,12 +215,27 @@ def _widget_decide(
     language = choose_language(
         UI_LANGUAGES, requested=requested, accept_language=request.headers.get("accept-language")
     )
+    ref = _limited(body, "customer", MAX_CUSTOMER_REF)
+    customer = (
+        SignedCustomer(
+            ref,
+            issued_at=body.get("issued_at"),
+            signature=_limited(body, "signature", MAX_SIGNATURE),
+        )
+        if ref
+        else None
+    )
+    trust = WidgetTrust(
+        settings.resolved_widget_secret(),
+        timedelta(hours=settings.widget_signature_hours),
+    )
     decision = decide(
         session,
         signer_for(settings),
         survey_key=str(body.get("survey") or ""),
         event=_limited(body, "event", MAX_EVENT) or "",
-        customer_ref=_limited(body, "customer", MAX_CUSTOMER_REF),
+        customer=customer,
+        trust=trust,
         language=language,
         hidden={str(k): str(v) for k, v in (hidden or {}).items()},
         mode="article" if body.get("mode") == "article" else "show",
@@ -209,7 +243,9 @@ def _widget_decide(
         pressure=pressure,
     )
     if not decision.show:
-        return _reply({"show": False, "reason": decision.reason})
+        if decision.reason == "invalid_signature":
+            log.warning("widget decide: a customer reference without a valid signature")
+        return _reply({"show": False})  # never why: not who opted out, nor when contacted
     _ = gettext_for(decision.language or "en")
     labels = {
         "close": _("Close"),

@@ -130,7 +130,9 @@
   }
   function call(cmd, opts) {
     opts = opts || {};
+    /* customer counts only with the site's signature of it (issued_at: Unix seconds). */
     var req = {survey: opts.survey, event: opts.event || (cmd === "article" ? "article.view" : ""), customer: opts.customer,
+      issued_at: opts.issued_at != null ? Number(opts.issued_at) : null, signature: opts.signature,
       lang: opts.lang || d.documentElement.lang, hidden: opts.hidden || {}, mode: cmd === "article" ? "article" : "show"};
     return post("/api/v1/widget/decide", req).then(function (res) {
       if (!res.show) return res;

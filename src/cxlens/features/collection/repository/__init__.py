@@ -29,6 +29,7 @@ from cxlens.models import (
     Invitation,
     Question,
     Response,
+    SurveyVersion,
     VoteClick,
 )
 
@@ -272,3 +273,24 @@ def link_response_id(session: Session, response_ref: str) -> int | None:
             Response.source == LINK_SOURCE, Response.response_ref == response_ref
         )
     )
+
+
+def latest_widget_invitation(
+    session: Session, customer_id: int, survey_id: int, since: datetime
+) -> tuple[Invitation, datetime | None] | None:
+    """The customer's newest widget invitation to the survey shown since ``since``, with the
+    ``submitted_at`` of its response (``None``: not submitted)."""
+    row = session.execute(
+        select(Invitation, Response.submitted_at)
+        .join(SurveyVersion, SurveyVersion.id == Invitation.survey_version_id)
+        .outerjoin(Response, Response.invitation_id == Invitation.id)
+        .where(
+            Invitation.customer_id == customer_id,
+            Invitation.channel == "widget",
+            SurveyVersion.survey_id == survey_id,
+            Invitation.sent_at >= since,
+        )
+        .order_by(Invitation.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else (row[0], row[1])
