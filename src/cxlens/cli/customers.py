@@ -4,9 +4,9 @@ cxlens holds about one customer (privacy requests).
 An event (``POST /api/v1/events``) may create a customer but never changes a known one's
 e-mail, phone or name: ``update`` (and ``cxlens import FILE --kind customers``) is the
 operator's way to change them, audited with the fields changed, never their values.
-Export and erase are audited (``customer.exported``, ``customer.erased``: counts and a salted hash of
-the reference, never an address). ``erase`` shows what it will delete, per table, and asks
-before deleting unless ``--yes``; docs/privacy.md says what is kept and why.
+Export and erase are audited (``customer.exported``, ``customer.erased``: counts and a
+salted hash of the reference, never an address). ``erase`` shows what it will delete, per
+table, and asks before deleting unless ``--yes``; docs/privacy.md says what is kept and why.
 """
 
 from __future__ import annotations
