@@ -13,11 +13,14 @@ from cxlens.db import unit_of_work
 from cxlens.features.accounts import TokenIn, UserIn, create_token, create_user
 
 
-def issue_token(engine: Engine, role: Role = Role.ADMIN) -> str:
-    """The secret of a new token with ``role``, owned by a new user with that role."""
+def issue_token(
+    engine: Engine, role: Role = Role.ADMIN, scope: dict[str, list[str]] | None = None
+) -> str:
+    """The secret of a new token with ``role``, owned by a new user with that role (and
+    the data ``scope`` given)."""
     email = f"{role.value}-{uuid.uuid4().hex[:8]}@example.com"
     with unit_of_work(engine) as session:
-        create_user(session, UserIn(email=email, role=role), None)
+        create_user(session, UserIn(email=email, role=role, data_scope=scope), None)
         created = create_token(session, TokenIn(user_email=email, role=role, name="tests"))
     return created.secret
 

@@ -8,14 +8,13 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from cxlens.features.accounts.permissions import Permission
 from cxlens.features.metrics.service import (
     check_query_cost,
     operational_metrics,
     partial_responses,
     store_metrics,
 )
-from cxlens.web.auth import requires
+from cxlens.web.auth import Reader
 from cxlens.web.cancellation import cancellable_read
 from cxlens.web.deps import SettingsDep
 from cxlens.web.errors import problem_responses
@@ -80,11 +79,11 @@ class MetricsOut(BaseModel):
     response_model=MetricsOut,
     summary="Metrics with 95% intervals",
     responses=problem_responses(401, 403, 422, 503),
-    dependencies=[requires(Permission.READ)],
 )
 async def get_metrics(
     request: Request,
     settings: SettingsDep,
+    caller: Reader,
     by: Annotated[
         list[str] | None,
         Query(
@@ -101,7 +100,8 @@ async def get_metrics(
     A request estimated to make more than ``CXLENS_METRICS_MAX_GROUPS`` groups (dimension
     values × periods) is refused at once (422 ``query_too_costly``); one running longer than
     ``CXLENS_METRICS_TIMEOUT_S`` is stopped (503 ``query_timeout``), and one whose client
-    disconnected is stopped too.
+    disconnected is stopped too. A caller with a data scope (``region=NL``) gets the metrics
+    of the customers within it; a metric that cannot be limited to customers is "no data".
     """
     effective_min_n = min_n or settings.min_n
     options: dict[str, Any] = {
@@ -109,11 +109,16 @@ async def get_metrics(
         "period": period,
         "tz": tz,
         "min_n": effective_min_n,
+        "filters": caller.data_scope,
     }
 
     def compute(session: Session) -> dict[str, Any]:
         check_query_cost(
-            session, by=options["by"], period=period, max_groups=settings.metrics_max_groups
+            session,
+            by=options["by"],
+            period=period,
+            filters=caller.data_scope,
+            max_groups=settings.metrics_max_groups,
         )
         values = store_metrics(session, **options) + operational_metrics(session, **options)
         return {

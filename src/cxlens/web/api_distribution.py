@@ -13,7 +13,7 @@ from cxlens.features.distribution.bounces import process_dsn
 from cxlens.features.distribution.funnel import DIMENSIONS, funnel
 from cxlens.features.distribution.schemas import BounceReply, EventIn, EventResult, FunnelRow
 from cxlens.features.distribution.service import record_event
-from cxlens.web.auth import requires
+from cxlens.web.auth import Reader, requires
 from cxlens.web.deps import ReadSession, SettingsDep, WriterDep
 from cxlens.web.errors import problem_responses
 
@@ -55,16 +55,22 @@ def post_event(body: EventIn, writer: WriterDep, settings: SettingsDep) -> Event
     response_model=list[FunnelRow],
     summary="Response funnel",
     responses=problem_responses(401, 403, 422),
-    dependencies=[requires(Permission.READ)],
 )
 def get_funnel(
     session: ReadSession,
     settings: SettingsDep,
+    caller: Reader,
     by: Annotated[list[str] | None, Query(description=f"any of {', '.join(DIMENSIONS)}")] = None,
 ) -> list[FunnelRow]:
     """sent → delivered → opened → started → completed per group, with the response rate
-    (completed ÷ delivered) and its 95% Wilson interval."""
-    return funnel(session, by=tuple(by) if by else DIMENSIONS, min_n=settings.min_n)
+    (completed ÷ delivered) and its 95% Wilson interval. A caller with a data scope sees
+    only the invitations of customers within it."""
+    return funnel(
+        session,
+        by=tuple(by) if by else DIMENSIONS,
+        min_n=settings.min_n,
+        scope=caller.data_scope,
+    )
 
 
 @router.post(

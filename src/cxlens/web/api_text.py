@@ -28,7 +28,7 @@ from cxlens.features.insights.schemas import (
 from cxlens.features.insights.tasks import enqueue_rescore
 from cxlens.features.insights.text_models import TextModels, load_text_models
 from cxlens.models.text import TextTheme
-from cxlens.web.auth import requires
+from cxlens.web.auth import Reader, requires
 from cxlens.web.deps import WriterDep
 from cxlens.web.errors import problem_responses
 
@@ -68,18 +68,19 @@ def _theme(row: TextTheme) -> ThemeOut:
     response_model=list[CommentOut],
     summary="Comments and analyses",
     responses=problem_responses(401, 403, 404, 422),
-    dependencies=[requires(Permission.READ)],
 )
 def get_comments(
     request: Request,
     writer: WriterDep,
+    caller: Reader,
     language: str | None = None,
     theme: str | None = None,
     sentiment: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[CommentOut]:
-    """Comments, newest first, with language, sentiment and themes of their latest analysis."""
+    """Comments, newest first, with language, sentiment and themes of their latest analysis
+    (a caller with a data scope sees only the comments of customers within it)."""
     engine = _seeded(request, writer) if theme is not None else request.app.state.engine
     with read_only(engine) as session:
         rows = service.comments_with_analyses(
@@ -89,6 +90,7 @@ def get_comments(
             sentiment=sentiment,
             limit=limit,
             offset=offset,
+            scope=caller.data_scope,
         )
     return [
         CommentOut(

@@ -130,10 +130,15 @@ def requires(permission: Permission) -> DependsParam:
     return dependency
 
 
+#: The caller of a route that reads analytics (its ``data_scope`` limits what it is shown).
+Reader = Annotated[Principal, requires(Permission.READ)]
+
+
 __all__ = [
     "PRINCIPAL_STATE",
     "TOKEN_USE_INTERVAL_S",
     "MissingCredentialsError",
+    "Reader",
     "api_caller",
     "bearer_scheme",
     "requires",

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
 
-from cxlens.models import Customer
+from cxlens.models import CUSTOMER_ATTRIBUTES, Customer
 
 #: Refs per ``IN (...)`` query (well under every backend's parameter limit).
 CHUNK = 500
+
+
+def ids_in_scope(scope: Mapping[str, Sequence[str]]) -> Select[Any]:
+    """SQL: the ids of the customers a data scope lets its user see.
+
+    Every attribute of ``scope`` must hold one of its values (``{"region": ["NL", "BE"]}``).
+    An attribute that is not a customer column matches nobody: a scope never widens.
+    """
+    query = select(Customer.id)
+    for attribute, values in scope.items():
+        if attribute not in CUSTOMER_ATTRIBUTES:
+            return query.where(false())
+        query = query.where(getattr(Customer, attribute).in_(list(values)))
+    return query
 
 
 def customer_by_ref(session: Session, ref: str) -> Customer | None:

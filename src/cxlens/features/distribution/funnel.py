@@ -7,7 +7,7 @@ be measured (the email open pixel, web and widget page views): for SMS they are 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -31,8 +31,10 @@ def funnel(
     since: datetime | None = None,
     until: datetime | None = None,
     min_n: int = 30,
+    scope: Mapping[str, Sequence[str]] | None = None,
 ) -> list[FunnelRow]:
-    """The funnel of invitations (made in ``[since, until)`` by sent time, if given) per group."""
+    """The funnel of invitations (made in ``[since, until)`` by sent time, if given) per group
+    (only of customers within ``scope``, a user's data scope, when given)."""
     unknown = [d for d in by if d not in DIMENSIONS]
     if unknown:
         raise InputError(
@@ -40,7 +42,7 @@ def funnel(
             Location(field="by"),
             expected=", ".join(DIMENSIONS),
         )
-    rows = repo.funnel_counts(session, by, OPEN_MEASURED, since=since, until=until)
+    rows = repo.funnel_counts(session, by, OPEN_MEASURED, since=since, until=until, scope=scope)
     out: list[FunnelRow] = []
     for row in rows:
         group = {d: (None if row[d] is None else str(row[d])) for d in by}

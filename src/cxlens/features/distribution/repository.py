@@ -3,7 +3,7 @@ queries behind the lists the CLI and the API show)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from cxlens.core.errors import NotFoundError
 from cxlens.core.vocabulary import SCORE_TYPES
+from cxlens.features.customers.repository import ids_in_scope
 from cxlens.models import (
     Customer,
     Invitation,
@@ -227,9 +228,11 @@ def funnel_counts(
     *,
     since: datetime | None = None,
     until: datetime | None = None,
+    scope: Mapping[str, Sequence[str]] | None = None,
 ) -> list[RowMapping]:
     """The funnel's counts of invitations per group of ``by`` (``survey``, ``channel``,
-    ``touchpoint``), sent in ``[since, until)`` if given, ordered by group.
+    ``touchpoint``), sent in ``[since, until)`` if given, ordered by group; with a data
+    ``scope``, only invitations of the customers it lets its user see.
 
     Each row maps the dimensions of ``by`` and ``invited``, ``sent``, ``delivered``,
     ``opened``, ``measured`` (invitations on an ``open_measured`` channel), ``started``
@@ -263,6 +266,8 @@ def funnel_counts(
         query = query.where(Invitation.sent_at >= since)
     if until is not None:
         query = query.where(Invitation.sent_at < until)
+    if scope:
+        query = query.where(Invitation.customer_id.in_(ids_in_scope(scope)))
     if keys:
         query = query.group_by(*keys).order_by(*keys)
     return list(session.execute(query).mappings())

@@ -3,7 +3,7 @@ and the lookups of its analysis chain in the job queue."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,6 +12,7 @@ from sqlalchemy import and_, delete, exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from cxlens.features.customers.repository import ids_in_scope
 from cxlens.models import Answer, Job, JobStatus, Question, Response, Schedule
 from cxlens.models.text import (
     TextAnalysis,
@@ -240,8 +241,10 @@ def list_comments(
     sentiment: str | None,
     limit: int,
     offset: int,
+    scope: Mapping[str, Sequence[str]] | None = None,
 ) -> list[tuple[Comment, TextAnalysis | None]]:
-    """Comments (newest answer first) with their latest analysis, filtered."""
+    """Comments (newest answer first) with their latest analysis, filtered; with a data
+    ``scope``, only comments of the customers it lets its user see."""
     latest = latest_analysis_ids().subquery()
     query = (
         _comments()
@@ -253,6 +256,8 @@ def list_comments(
         query = query.where(TextAnalysis.language == language)
     if sentiment is not None:
         query = query.where(TextAnalysis.sentiment == sentiment)
+    if scope:
+        query = query.where(Response.customer_id.in_(ids_in_scope(scope)))
     if theme is not None:
         hit = select(TextThemeHit.id).where(
             and_(TextThemeHit.analysis_id == TextAnalysis.id, TextThemeHit.theme_key == theme)

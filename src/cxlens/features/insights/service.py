@@ -6,7 +6,7 @@ edits, discovery, training — works from the cache. Functions flush, never comm
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -509,11 +509,19 @@ def comments_with_analyses(
     sentiment: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    scope: Mapping[str, Sequence[str]] | None = None,
 ) -> list[tuple[repo.Comment, TextAnalysis | None, list[tuple[str, float, str | None]]]]:
-    """Comments (newest first) with their latest analysis and its theme hits."""
+    """Comments (newest first) with their latest analysis and its theme hits (only those of
+    customers within ``scope``, a user's data scope, when given)."""
     key = get_theme(session, theme).key if theme is not None else None
     rows = repo.list_comments(
-        session, language=language, theme=key, sentiment=sentiment, limit=limit, offset=offset
+        session,
+        language=language,
+        theme=key,
+        sentiment=sentiment,
+        limit=limit,
+        offset=offset,
+        scope=scope,
     )
     hits = repo.hits_of(session, [a.id for _, a in rows if a is not None])
     return [
