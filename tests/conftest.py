@@ -1,9 +1,22 @@
 """Shared fixtures: a real database on SQLite (a file) and on PostgreSQL.
 
-``database_url`` is parametrised over both backends. PostgreSQL needs
-``CXLENS_TEST_POSTGRES_URL`` (``make test`` starts a throwaway server and sets it); without
-it the PostgreSQL cases are skipped, unless ``CXLENS_REQUIRE_POSTGRES=1`` says they must run.
-Each PostgreSQL test gets a fresh database, dropped afterwards.
+Every database fixture is parametrised over both backends (through ``backend``).
+PostgreSQL needs ``CXLENS_TEST_POSTGRES_URL`` (``make test`` starts a throwaway server and
+sets it); without it the PostgreSQL cases are skipped, unless ``CXLENS_REQUIRE_POSTGRES=1``
+says they must run.
+
+Two kinds of database, never both in one test:
+
+- ``database_url`` (and ``engine`` on it): an *empty* database, never migrated. For the
+  migration tests and anything that runs ``upgrade`` (or a command that migrates) itself.
+- ``migrated_database_url`` (and ``migrated_engine``, ``session`` on it): a database at the
+  head revision. The migrations run once per test session and backend, lazily, into a
+  template (an SQLite file; a PostgreSQL database), built from the migrations of the code
+  under test; each test gets its own copy (``shutil.copyfile``; ``CREATE DATABASE ...
+  TEMPLATE``), so it starts as a freshly migrated database does. The PostgreSQL template
+  is dropped at the end of the session.
+
+Each PostgreSQL test gets a database of its own, dropped afterwards.
 """
 
 from __future__ import annotations
@@ -24,6 +37,8 @@ from sqlalchemy.orm import Session
 from cxlens.db import engine_for_url, unit_of_work, upgrade
 
 POSTGRES_ENV = "CXLENS_TEST_POSTGRES_URL"
+#: The file name of a test's SQLite database in its tmp_path.
+SQLITE_FILE = "cxlens.db"
 
 
 def _postgres_admin_url() -> str | None:
@@ -37,13 +52,49 @@ def _postgres_admin_url() -> str | None:
     return url
 
 
+def _require_postgres_admin_url() -> str:
+    admin_url = _postgres_admin_url()
+    if admin_url is None:
+        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (make test sets it)")
+    return admin_url
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def backend(request: pytest.FixtureRequest) -> str:
+    """``"sqlite"`` or ``"postgresql"``: the backend of this test's database fixtures."""
+    if "database_url" in request.fixturenames and "migrated_database_url" in request.fixturenames:
+        pytest.fail(
+            "a test gets an empty database (database_url, engine) or a migrated one "
+            "(migrated_database_url, migrated_engine, session), not both"
+        )
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
     """A URL of an empty database: an SQLite file in tmp_path, or a fresh PostgreSQL DB."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'cxlens.db'}"
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / SQLITE_FILE}"
         return
     with _fresh_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+def migrated_database_url(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """A URL of a database at the head revision, a copy of the session's migrated template.
+
+    SQLite: a copy of the template file in tmp_path. PostgreSQL: a database of its own
+    created from the template database, dropped afterwards.
+    """
+    if backend == "sqlite":
+        target = tmp_path / SQLITE_FILE
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), target)
+        yield f"sqlite:///{target}"
+        return
+    with _fresh_postgres_database(template=request.getfixturevalue("postgres_template")) as url:
         yield url
 
 
@@ -54,21 +105,71 @@ def postgres_url() -> Iterator[str]:
         yield url
 
 
-@contextmanager
-def _fresh_postgres_database() -> Iterator[str]:
-    admin_url = _postgres_admin_url()
-    if admin_url is None:
-        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (make test sets it)")
-    name = f"cxlens_test_{uuid.uuid4().hex[:12]}"
+@pytest.fixture
+def migrated_postgres_url(postgres_template: str) -> Iterator[str]:
+    """Like ``postgres_url``, but at the head revision (a copy of the migrated template)."""
+    with _fresh_postgres_database(template=postgres_template) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file migrated to head, once per session (copy it, never open it)."""
+    path = tmp_path_factory.mktemp("template") / SQLITE_FILE
+    engine = engine_for_url(f"sqlite:///{path}")
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()  # the last connection closed: the WAL is checkpointed and removed
+    assert not Path(f"{path}-wal").exists(), "the template's WAL was not folded into the file"
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """The name of a PostgreSQL database migrated to head, once per session; dropped at the end.
+
+    Nothing may stay connected to it: ``CREATE DATABASE ... TEMPLATE`` refuses a template
+    with open connections.
+    """
+    admin_url = _require_postgres_admin_url()
+    name = f"cxlens_template_{uuid.uuid4().hex[:12]}"
+    _run_admin(admin_url, f'CREATE DATABASE "{name}"')
+    try:
+        engine = engine_for_url(_url_of(admin_url, name))
+        try:
+            upgrade(engine)
+        finally:
+            engine.dispose()
+        yield name
+    finally:
+        _run_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _url_of(admin_url: str, name: str) -> str:
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def _run_admin(admin_url: str, statement: str) -> None:
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(statement))
     finally:
         admin.dispose()
+
+
+@contextmanager
+def _fresh_postgres_database(template: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database (a copy of ``template`` when given), dropped afterwards."""
+    admin_url = _require_postgres_admin_url()
+    name = f"cxlens_test_{uuid.uuid4().hex[:12]}"
+    copy_of = f' TEMPLATE "{template}"' if template else ""
+    _run_admin(admin_url, f'CREATE DATABASE "{name}"{copy_of}')
+    try:
+        yield _url_of(admin_url, name)
+    finally:
+        _run_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
@@ -80,10 +181,11 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def migrated_engine(engine: Engine) -> Engine:
-    """An engine on a database migrated to head."""
-    upgrade(engine)
-    return engine
+def migrated_engine(migrated_database_url: str) -> Iterator[Engine]:
+    """An engine on a database at the head revision (``migrated_database_url``)."""
+    eng = engine_for_url(migrated_database_url)
+    yield eng
+    eng.dispose()
 
 
 @pytest.fixture

@@ -7,20 +7,19 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cxlens.cli import insights
-from cxlens.db import engine_for_url, unit_of_work, upgrade
+from cxlens.db import engine_for_url, unit_of_work
 from features.insights.helpers import OTHER, PARKING, add_comments, text_models
 
 runner = CliRunner()
 
 
-def test_backfill_themes_label_and_train(database_url: str, tmp_path: Path) -> None:
-    db = engine_for_url(database_url)
-    upgrade(db)
+def test_backfill_themes_label_and_train(migrated_database_url: str, tmp_path: Path) -> None:
+    db = engine_for_url(migrated_database_url)
     with unit_of_work(db) as session:
         ids = add_comments(session, OTHER + PARKING)
     db.dispose()
     insights.TEXT_MODELS[:] = [text_models()]
-    env = {"CXLENS_DATABASE_URL": database_url, "CXLENS_DATA_DIR": str(tmp_path)}
+    env = {"CXLENS_DATABASE_URL": migrated_database_url, "CXLENS_DATA_DIR": str(tmp_path)}
 
     def run(*args: str) -> str:
         result = runner.invoke(insights.insights_app, list(args), env=env, catch_exceptions=False)
