@@ -1,6 +1,8 @@
 """Shared fixtures: a real database on SQLite (a file) and on PostgreSQL.
 
-Every database fixture is parametrised over both backends (through ``backend``).
+``database_url`` and ``migrated_database_url`` are parametrised over both backends (through
+``backend``); ``postgres_url`` and ``migrated_postgres_url`` are PostgreSQL only (for tests
+that compare the backends).
 PostgreSQL needs ``CXLENS_TEST_POSTGRES_URL`` (``make test`` starts a throwaway server and
 sets it); without it the PostgreSQL cases are skipped, unless ``CXLENS_REQUIRE_POSTGRES=1``
 says they must run.
@@ -13,8 +15,8 @@ Two kinds of database, never both in one test:
   head revision. The migrations run once per test session and backend, lazily, into a
   template (an SQLite file; a PostgreSQL database), built from the migrations of the code
   under test; each test gets its own copy (``shutil.copyfile``; ``CREATE DATABASE ...
-  TEMPLATE``), so it starts as a freshly migrated database does. The PostgreSQL template
-  is dropped at the end of the session.
+  TEMPLATE``, the next copy made in a thread while a test runs), so it starts as a freshly
+  migrated database does. The PostgreSQL template is dropped at the end of the session.
 
 Each PostgreSQL test gets a database of its own, dropped afterwards.
 """
@@ -25,6 +27,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -94,7 +97,8 @@ def migrated_database_url(
         shutil.copyfile(request.getfixturevalue("sqlite_template"), target)
         yield f"sqlite:///{target}"
         return
-    with _fresh_postgres_database(template=request.getfixturevalue("postgres_template")) as url:
+    copies: _PostgresCopies = request.getfixturevalue("postgres_copies")
+    with copies.take() as url:
         yield url
 
 
@@ -106,9 +110,9 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def migrated_postgres_url(postgres_template: str) -> Iterator[str]:
+def migrated_postgres_url(postgres_copies: _PostgresCopies) -> Iterator[str]:
     """Like ``postgres_url``, but at the head revision (a copy of the migrated template)."""
-    with _fresh_postgres_database(template=postgres_template) as url:
+    with postgres_copies.take() as url:
         yield url
 
 
@@ -146,6 +150,55 @@ def postgres_template() -> Iterator[str]:
         _run_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+class _PostgresCopies:
+    """Copies of the template, each made while the test before it runs (it takes ~1 s).
+
+    One thread makes them with ``CREATE DATABASE ... TEMPLATE``; a copy that no test took
+    is dropped at the end of the session.
+    """
+
+    def __init__(self, admin_url: str, template: str) -> None:
+        self._admin_url = admin_url
+        self._template = template
+        self._maker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pg-template-copy")
+        self._next: Future[str] | None = None
+
+    def _make(self) -> str:
+        name = f"cxlens_test_{uuid.uuid4().hex[:12]}"
+        _run_admin(self._admin_url, f'CREATE DATABASE "{name}" TEMPLATE "{self._template}"')
+        return name
+
+    @contextmanager
+    def take(self) -> Iterator[str]:
+        """A URL of a database of its own at head, dropped afterwards; the next one begun."""
+        ready, self._next = self._next, self._maker.submit(self._make)
+        name = ready.result() if ready is not None else self._make()
+        try:
+            yield _url_of(self._admin_url, name)
+        finally:
+            _run_admin(self._admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def close(self) -> None:
+        """Wait for the copy in the making and drop it; stop the thread."""
+        pending, self._next = self._next, None
+        try:
+            if pending is not None:
+                name = pending.result()
+                _run_admin(self._admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            self._maker.shutdown(wait=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_copies(postgres_template: str) -> Iterator[_PostgresCopies]:
+    """Where the PostgreSQL tests get their copies of the template (one made ahead)."""
+    copies = _PostgresCopies(_require_postgres_admin_url(), postgres_template)
+    try:
+        yield copies
+    finally:
+        copies.close()
+
+
 def _url_of(admin_url: str, name: str) -> str:
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
@@ -160,12 +213,11 @@ def _run_admin(admin_url: str, statement: str) -> None:
 
 
 @contextmanager
-def _fresh_postgres_database(template: str | None = None) -> Iterator[str]:
-    """A new PostgreSQL database (a copy of ``template`` when given), dropped afterwards."""
+def _fresh_postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database, dropped afterwards."""
     admin_url = _require_postgres_admin_url()
     name = f"cxlens_test_{uuid.uuid4().hex[:12]}"
-    copy_of = f' TEMPLATE "{template}"' if template else ""
-    _run_admin(admin_url, f'CREATE DATABASE "{name}"{copy_of}')
+    _run_admin(admin_url, f'CREATE DATABASE "{name}"')
     try:
         yield _url_of(admin_url, name)
     finally:
