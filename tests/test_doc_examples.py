@@ -29,7 +29,7 @@ import factories as f
 from churn_files import write_telco
 from cxlens.cli.main import app
 from cxlens.core.settings import Settings
-from cxlens.db import engine_for_url, unit_of_work, upgrade
+from cxlens.db import engine_for_url, unit_of_work
 from cxlens.features.imports import import_customers
 from cxlens.features.surveys import create_from_template
 from cxlens.jobs import registry
@@ -128,11 +128,13 @@ def example_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
 
 
 @pytest.fixture
-def namespace(example_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+def namespace(
+    example_dir: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, Any]]:
     """What the python examples take as given, real: a store session, settings, a frame."""
+    shutil.copyfile(sqlite_template, example_dir / "store.db")  # migrated to head
     url = f"sqlite:///{example_dir / 'store.db'}"
     engine = engine_for_url(url)
-    upgrade(engine)
     with unit_of_work(engine) as session:
         create_from_template(session, "relationship_nps", company_name="Acme")
         create_from_template(session, "post_purchase", company_name="Acme")

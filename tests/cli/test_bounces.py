@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from channels.email.dsn_samples import ORIGINAL, dsn
 from cxlens.cli.main import app
 from cxlens.core.settings import Settings
-from cxlens.db import engine_for_url, unit_of_work, upgrade
+from cxlens.db import engine_for_url, unit_of_work
 from cxlens.features.distribution.messages import bounce_reference
 from cxlens.features.distribution.service import create_invitation
 from cxlens.features.surveys import create_from_template
@@ -37,7 +37,6 @@ def _setup(database_url: str, tmp_path: Path) -> tuple[dict[str, str], int, byte
     )
     engine = engine_for_url(settings.resolved_database_url())
     try:
-        upgrade(engine)
         with unit_of_work(engine) as session:
             survey = create_from_template(session, "relationship_nps", company_name="Acme")
             customer = Customer(customer_ref="c1", email="giulia@example.com")
@@ -54,8 +53,10 @@ def _setup(database_url: str, tmp_path: Path) -> tuple[dict[str, str], int, byte
     return env, invitation_id, dsn("exchange", original=original)
 
 
-def test_import_eml_mbox_and_maildir_is_idempotent(database_url: str, tmp_path: Path) -> None:
-    env, invitation_id, bounce = _setup(database_url, tmp_path)
+def test_import_eml_mbox_and_maildir_is_idempotent(
+    migrated_database_url: str, tmp_path: Path
+) -> None:
+    env, invitation_id, bounce = _setup(migrated_database_url, tmp_path)
     box_path = tmp_path / "bounces.mbox"
     box = mailbox.mbox(box_path)
     box.add(bounce)
@@ -81,7 +82,7 @@ def test_import_eml_mbox_and_maildir_is_idempotent(database_url: str, tmp_path: 
     assert again.exit_code == 0, again.output
     assert "0 bounced (suppressed), 2 already recorded" in " ".join(again.output.split())
 
-    engine = engine_for_url(Settings(database_url=database_url).resolved_database_url())
+    engine = engine_for_url(Settings(database_url=migrated_database_url).resolved_database_url())
     try:
         with unit_of_work(engine) as session:
             [row] = session.execute(select(ContactSuppression)).scalars()

@@ -29,10 +29,10 @@ CUSTOMERS = (
 
 
 @pytest.fixture
-def env(database_url: str, tmp_path: Path) -> dict[str, str]:
-    """The CLI's settings: the test database, a survey and four customers in it."""
+def env(migrated_database_url: str, tmp_path: Path) -> dict[str, str]:
+    """The CLI's settings: a migrated test database, a survey and four customers in it."""
     values = {
-        "CXLENS_DATABASE_URL": database_url,
+        "CXLENS_DATABASE_URL": migrated_database_url,
         "CXLENS_DATA_DIR": str(tmp_path / "data"),
         "CXLENS_SIGNING_KEYS": "cli-distribution-test-key-012345",
         "CXLENS_PUBLIC_BASE_URL": "https://feedback.acme.example",

@@ -7,21 +7,20 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cxlens.cli import insights
-from cxlens.db import engine_for_url, read_only, unit_of_work, upgrade
+from cxlens.db import engine_for_url, read_only, unit_of_work
 from cxlens.features.accounts import recent_audit
 from features.insights.helpers import OTHER, PARKING, add_comments, text_models
 
 runner = CliRunner()
 
 
-def test_backfill_themes_label_and_train(database_url: str, tmp_path: Path) -> None:
-    db = engine_for_url(database_url)
-    upgrade(db)
+def test_backfill_themes_label_and_train(migrated_database_url: str, tmp_path: Path) -> None:
+    db = engine_for_url(migrated_database_url)
     with unit_of_work(db) as session:
         ids = add_comments(session, OTHER + PARKING)
     db.dispose()
     insights.TEXT_MODELS[:] = [text_models()]
-    env = {"CXLENS_DATABASE_URL": database_url, "CXLENS_DATA_DIR": str(tmp_path)}
+    env = {"CXLENS_DATABASE_URL": migrated_database_url, "CXLENS_DATA_DIR": str(tmp_path)}
 
     def run(*args: str) -> str:
         result = runner.invoke(insights.insights_app, list(args), env=env, catch_exceptions=False)
@@ -43,7 +42,7 @@ def test_backfill_themes_label_and_train(database_url: str, tmp_path: Path) -> N
         assert "labels: 1" in run("train")
         run("themes", "delete", "parking")
         assert "parking" not in run("themes", "list")
-        db = engine_for_url(database_url)
+        db = engine_for_url(migrated_database_url)
         with read_only(db) as session:
             audited = [(e.action, e.target, e.source) for e in recent_audit(session)]
         db.dispose()

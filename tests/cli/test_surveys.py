@@ -15,10 +15,10 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def env(database_url: str, tmp_path: Path) -> dict[str, str]:
-    """The CLI's settings: the test database."""
+def env(migrated_database_url: str, tmp_path: Path) -> dict[str, str]:
+    """The CLI's settings: a migrated test database."""
     return {
-        "CXLENS_DATABASE_URL": database_url,
+        "CXLENS_DATABASE_URL": migrated_database_url,
         "CXLENS_DATA_DIR": str(tmp_path / "data"),
         "CXLENS_SIGNING_KEYS": "cli-survey-test-key-0123456789ab",
     }

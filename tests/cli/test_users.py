@@ -25,8 +25,10 @@ def _run(env: dict[str, str], *args: str, stdin: str | None = None) -> tuple[int
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_create_list_set_role_and_reset_password(database_url: str, tmp_path: Path) -> None:
-    env = _env(database_url, tmp_path)
+def test_create_list_set_role_and_reset_password(
+    migrated_database_url: str, tmp_path: Path
+) -> None:
+    env = _env(migrated_database_url, tmp_path)
     code, out, err = _run(
         env, "users", "create", "Ann@Example.com", "--admin", "--name", "Ann", "--password-stdin",
         stdin=PASSWORD + "\n",
@@ -56,7 +58,7 @@ def test_create_list_set_role_and_reset_password(database_url: str, tmp_path: Pa
         stdin="a brand new passphrase\n",
     )  # fmt: skip
     assert code == 0, err
-    engine = engine_for_url(database_url)
+    engine = engine_for_url(migrated_database_url)
     try:
         with unit_of_work(engine) as session:
             assert accounts.authenticate(session, "bob@example.com", "a brand new passphrase")
@@ -68,8 +70,8 @@ def test_create_list_set_role_and_reset_password(database_url: str, tmp_path: Pa
     assert AuditAction.USER_PASSWORD_RESET in actions
 
 
-def test_bad_input_is_refused_with_the_field(database_url: str, tmp_path: Path) -> None:
-    env = _env(database_url, tmp_path)
+def test_bad_input_is_refused_with_the_field(migrated_database_url: str, tmp_path: Path) -> None:
+    env = _env(migrated_database_url, tmp_path)
     code, _, err = _run(env, "users", "create", "a@example.com", "--password-stdin", stdin="x\n")
     assert code == 2 and "--role" in err
     code, _, err = _run(
@@ -101,9 +103,9 @@ def test_bad_input_is_refused_with_the_field(database_url: str, tmp_path: Path) 
 
 
 def test_a_token_secret_is_printed_once_and_revoked_by_prefix(
-    database_url: str, tmp_path: Path
+    migrated_database_url: str, tmp_path: Path
 ) -> None:
-    env = _env(database_url, tmp_path)
+    env = _env(migrated_database_url, tmp_path)
     _run(env, "users", "create", "ann@example.com", "--admin", "--password-stdin",
          stdin=PASSWORD + "\n")  # fmt: skip
     code, out, err = _run(
@@ -122,7 +124,7 @@ def test_a_token_secret_is_printed_once_and_revoked_by_prefix(
     code, out, _ = _run(env, "tokens", "list")
     assert code == 0 and secret not in out and "API tokens" in out  # (cells: width-dependent)
 
-    engine = engine_for_url(database_url)
+    engine = engine_for_url(migrated_database_url)
     try:
         with unit_of_work(engine) as session:
             assert accounts.verify_token(session, secret).role == "analyst"

@@ -19,7 +19,7 @@ from web.tokens import authorise
 
 
 def test_events_are_idempotent_and_the_funnel_counts_them(
-    migrated_engine: Engine, database_url: str, tmp_path: Path
+    migrated_engine: Engine, migrated_database_url: str, tmp_path: Path
 ) -> None:
     with unit_of_work(migrated_engine) as session:
         create_from_template(session, "relationship_nps", company_name="Acme")
@@ -28,7 +28,7 @@ def test_events_are_idempotent_and_the_funnel_counts_them(
         )
     settings = Settings(
         data_dir=tmp_path,
-        database_url=database_url,
+        database_url=migrated_database_url,
         signing_keys=["api-test-signing-key-0123456789"],
     )
     app = create_app(settings)
@@ -68,7 +68,7 @@ def test_events_are_idempotent_and_the_funnel_counts_them(
 
 
 def test_inbound_bounce_takes_a_raw_dsn_once(
-    migrated_engine: Engine, database_url: str, tmp_path: Path
+    migrated_engine: Engine, migrated_database_url: str, tmp_path: Path
 ) -> None:
     from channels.email.dsn_samples import ORIGINAL, dsn
     from cxlens.features.distribution.messages import bounce_reference
@@ -77,7 +77,7 @@ def test_inbound_bounce_takes_a_raw_dsn_once(
 
     settings = Settings(
         data_dir=tmp_path,
-        database_url=database_url,
+        database_url=migrated_database_url,
         signing_keys=["api-test-signing-key-0123456789"],
     )
     with unit_of_work(migrated_engine) as session:

@@ -22,13 +22,13 @@ from web.tokens import authorise
 
 
 def test_a_theme_added_over_the_api_shows_in_the_comments(
-    migrated_engine: Engine, database_url: str, tmp_path: Path
+    migrated_engine: Engine, migrated_database_url: str, tmp_path: Path
 ) -> None:
     text = text_models()
     with unit_of_work(migrated_engine) as session:
         ids = add_comments(session, OTHER + PARKING)
         analyse_pending(session, text, batch=100)
-    app = create_app(Settings(data_dir=tmp_path, database_url=database_url))
+    app = create_app(Settings(data_dir=tmp_path, database_url=migrated_database_url))
     app.include_router(router)
     app.state.text_models = text
     with TestClient(app) as client:
@@ -66,7 +66,7 @@ def test_a_theme_added_over_the_api_shows_in_the_comments(
 
 
 def test_discovery_over_the_api_stores_proposals_and_replaces_them(
-    migrated_engine: Engine, database_url: str, tmp_path: Path
+    migrated_engine: Engine, migrated_database_url: str, tmp_path: Path
 ) -> None:
     text = text_models()
     queue = [f"queue at the bakery counter took forever {i}" for i in range(6)]
@@ -78,7 +78,7 @@ def test_discovery_over_the_api_stores_proposals_and_replaces_them(
                 delete_theme(session, theme.key)
         add_comments(session, queue + wifi)
         analyse_pending(session, text, batch=100)
-    app = create_app(Settings(data_dir=tmp_path, database_url=database_url))
+    app = create_app(Settings(data_dir=tmp_path, database_url=migrated_database_url))
     app.include_router(router)
     app.state.text_models = text
     with TestClient(app) as client:

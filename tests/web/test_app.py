@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from cxlens.core.settings import Settings
 from cxlens.core.vocabulary import Role
-from cxlens.db import engine_for_url, unit_of_work, upgrade
+from cxlens.db import engine_for_url, unit_of_work
 from cxlens.features.file_import.service import import_file
 from cxlens.web.app import create_app
 from web.tokens import authorise, bearer, issue_token
@@ -25,14 +25,13 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @pytest.fixture
-def client(database_url: str) -> Iterator[TestClient]:
-    engine = engine_for_url(database_url)
-    upgrade(engine)
+def client(migrated_database_url: str) -> Iterator[TestClient]:
+    engine = engine_for_url(migrated_database_url)
     with unit_of_work(engine) as session:
         import_file(session, DATA / "surveys" / "qualtrics.csv")
         import_file(session, DATA / "kinds" / "zendesk_history.csv", kind="cases")
     engine.dispose()
-    app = create_app(Settings(database_url=database_url))
+    app = create_app(Settings(database_url=migrated_database_url))
     with TestClient(app) as test_client:
         yield authorise(test_client, Role.VIEWER)
     app.state.engine.dispose()

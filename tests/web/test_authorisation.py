@@ -23,7 +23,7 @@ from starlette.routing import Mount
 
 from cxlens.core.settings import Settings
 from cxlens.core.vocabulary import Role
-from cxlens.db import engine_for_url, read_only, unit_of_work, upgrade
+from cxlens.db import read_only, unit_of_work
 from cxlens.features.accounts import recent_audit, revoke_token
 from cxlens.features.accounts.permissions import Permission, allows
 from cxlens.models import ApiToken
@@ -102,11 +102,8 @@ def app_routes(app: FastAPI) -> set[tuple[str, str]]:
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[FastAPI]:
-    engine = engine_for_url(database_url)
-    upgrade(engine)
-    engine.dispose()
-    built = create_app(Settings(database_url=database_url, data_dir=tmp_path))
+def app(migrated_database_url: str, tmp_path: Path) -> Iterator[FastAPI]:
+    built = create_app(Settings(database_url=migrated_database_url, data_dir=tmp_path))
     yield built
     built.state.engine.dispose()
 

@@ -83,8 +83,12 @@ def test_a_quick_read_answers(migrated_engine: Engine) -> None:
 
 
 @pytest.fixture
-def client(migrated_engine: Engine, database_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(database_url=database_url, data_dir=tmp_path, metrics_max_groups=20)
+def client(
+    migrated_engine: Engine, migrated_database_url: str, tmp_path: Path
+) -> Iterator[TestClient]:
+    settings = Settings(
+        database_url=migrated_database_url, data_dir=tmp_path, metrics_max_groups=20
+    )
     app = create_app(settings)
     with TestClient(app) as test_client:
         yield authorise(test_client, Role.VIEWER)

@@ -79,9 +79,9 @@ def _count(engine: Engine, query: Any) -> int:
 
 
 def test_an_event_is_stored_when_its_200_arrives(
-    migrated_engine: Engine, database_url: str, tmp_path: Path
+    migrated_engine: Engine, migrated_database_url: str, tmp_path: Path
 ) -> None:
-    app = _slow_app(database_url, tmp_path)
+    app = _slow_app(migrated_database_url, tmp_path)
     token = bearer(issue_token(migrated_engine, Role.ANALYST))
     with (
         serving(app) as base,
@@ -103,11 +103,11 @@ def test_an_event_is_stored_when_its_200_arrives(
 
 
 def test_widget_answers_are_stored_when_their_200_arrives(
-    migrated_engine: Engine, database_url: str, tmp_path: Path
+    migrated_engine: Engine, migrated_database_url: str, tmp_path: Path
 ) -> None:
     with unit_of_work(migrated_engine) as session:
         create_from_template(session, "relationship_nps", company_name="Acme")
-    app = _slow_app(database_url, tmp_path)
+    app = _slow_app(migrated_database_url, tmp_path)
     with serving(app) as base, httpx.Client(base_url=base, timeout=30) as client:
         decided = client.post(
             "/api/v1/widget/decide", content=b'{"survey": "relationship-nps", "event": "page"}'

@@ -22,7 +22,9 @@ STORE = {"NL": ([0, 1, 2, 3], "late parcel again"), "BE": ([10, 10, 9], "great s
 
 
 @pytest.fixture
-def client(migrated_engine: Engine, database_url: str, tmp_path: Path) -> Iterator[TestClient]:
+def client(
+    migrated_engine: Engine, migrated_database_url: str, tmp_path: Path
+) -> Iterator[TestClient]:
     with unit_of_work(migrated_engine) as session:
         version = f.add_survey_version(session)
         text = Question(survey_version_id=version.id, key="comment", type="text")
@@ -47,7 +49,7 @@ def client(migrated_engine: Engine, database_url: str, tmp_path: Path) -> Iterat
                         delivered_at=f.NOW,
                     )
                 )
-    app = create_app(Settings(database_url=database_url, data_dir=tmp_path))
+    app = create_app(Settings(database_url=migrated_database_url, data_dir=tmp_path))
     with TestClient(app) as test_client:
         yield test_client
     app.state.engine.dispose()

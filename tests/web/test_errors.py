@@ -11,18 +11,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cxlens.core.settings import Settings
-from cxlens.db import engine_for_url, upgrade
 from cxlens.web.app import create_app
 from cxlens.web.errors import PROBLEM_MEDIA_TYPE
 from web.tokens import authorise
 
 
 @pytest.fixture
-def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    engine = engine_for_url(database_url)
-    upgrade(engine)
-    engine.dispose()
-    app = create_app(Settings(database_url=database_url, data_dir=tmp_path))
+def client(migrated_database_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    app = create_app(Settings(database_url=migrated_database_url, data_dir=tmp_path))
     with TestClient(app) as test_client:
         yield authorise(test_client)
     app.state.engine.dispose()

@@ -95,7 +95,9 @@ def test_run_worker_refuses_an_unmigrated_database(tmp_path: Path) -> None:
         run_worker(settings, stop=threading.Event())
 
 
-def test_run_worker_returns_when_stopped(migrated_engine: Engine, database_url: str) -> None:
+def test_run_worker_returns_when_stopped(
+    migrated_engine: Engine, migrated_database_url: str
+) -> None:
     registry = HandlerRegistry()
     done = threading.Event()
 
@@ -108,7 +110,7 @@ def test_run_worker_returns_when_stopped(migrated_engine: Engine, database_url: 
     stop = threading.Event()
     thread = threading.Thread(
         target=run_worker,
-        args=(Settings(database_url=database_url),),
+        args=(Settings(database_url=migrated_database_url),),
         kwargs={"stop": stop, "registry": registry, "poll_interval": 0.02},
     )
     thread.start()

@@ -60,17 +60,17 @@ def _lines(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("window", ["before_send", "after_send"])
 def test_a_worker_killed_mid_send_is_rerun_and_the_mail_arrives_once(
-    migrated_engine: Engine, database_url: str, tmp_path: Path, window: str
+    migrated_engine: Engine, migrated_database_url: str, tmp_path: Path, window: str
 ) -> None:
     outbox = tmp_path / "smtp.txt"
     with unit_of_work(migrated_engine) as session:
         enqueue(session, "mail.send", {"to": "ana@example.org"})
-    with _worker(database_url, outbox, window, lease_s=0.5) as first:
+    with _worker(migrated_database_url, outbox, window, lease_s=0.5) as first:
         _wait_for(lambda: outbox.with_name("smtp.txt.hung").exists(), "the first attempt")
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=TIMEOUT_S)
     assert _statuses(migrated_engine) == ["running"]
-    with _worker(database_url, outbox, "none", lease_s=0.5) as second:
+    with _worker(migrated_database_url, outbox, "none", lease_s=0.5) as second:
         _wait_for(lambda: _statuses(migrated_engine) == ["done"], "the re-run after the lease")
         second.send_signal(signal.SIGTERM)
         assert second.wait(timeout=TIMEOUT_S) == 0
@@ -86,13 +86,13 @@ def test_a_worker_killed_mid_send_is_rerun_and_the_mail_arrives_once(
 
 
 def test_sigterm_finishes_the_current_job_then_exits(
-    migrated_engine: Engine, database_url: str, tmp_path: Path
+    migrated_engine: Engine, migrated_database_url: str, tmp_path: Path
 ) -> None:
     outbox = tmp_path / "smtp.txt"
     with unit_of_work(migrated_engine) as session:
         enqueue(session, "mail.send", {"to": "bo@example.org"})
         enqueue(session, "mail.send", {"to": "cy@example.org"})
-    with _worker(database_url, outbox, "slow") as process:
+    with _worker(migrated_database_url, outbox, "slow") as process:
         _wait_for(lambda: outbox.with_name("smtp.txt.hung").exists(), "the first job")
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=TIMEOUT_S) == 0
@@ -101,13 +101,16 @@ def test_sigterm_finishes_the_current_job_then_exits(
 
 
 def test_two_worker_processes_run_every_job_exactly_once(
-    migrated_engine: Engine, database_url: str, tmp_path: Path
+    migrated_engine: Engine, migrated_database_url: str, tmp_path: Path
 ) -> None:
     outbox = tmp_path / "runs.txt"
     with unit_of_work(migrated_engine) as session:
         for i in range(60):
             enqueue(session, "count", {"i": i})
-    with _worker(database_url, outbox, "none") as a, _worker(database_url, outbox, "none") as b:
+    with (
+        _worker(migrated_database_url, outbox, "none") as a,
+        _worker(migrated_database_url, outbox, "none") as b,
+    ):
 
         def all_done() -> bool:
             with unit_of_work(migrated_engine) as session:

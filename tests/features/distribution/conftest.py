@@ -128,11 +128,11 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path, smtp: Smtp, twilio: Twilio) -> Settings:
+def settings(migrated_database_url: str, tmp_path: Path, smtp: Smtp, twilio: Twilio) -> Settings:
     """Settings on the test database, the SMTP server and the fake Twilio."""
     return Settings(
         data_dir=tmp_path,
-        database_url=database_url,
+        database_url=migrated_database_url,
         signing_keys=["distribution-test-key-0123456789"],
         public_base_url="http://127.0.0.1:8000",
         smtp_host="127.0.0.1",

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import random
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import factories as f
-from cxlens.db import engine_for_url, unit_of_work, upgrade
+from cxlens.db import engine_for_url, unit_of_work
 from cxlens.features.imports import import_responses
 from cxlens.features.metrics import store_metrics
 
 
 def metrics_json(url: str, **query: Any) -> list[dict[str, Any]]:
+    """The metrics of ``query`` over the same 400 responses, stored at ``url`` (migrated)."""
     engine = engine_for_url(url)
     try:
-        upgrade(engine)
         rnd = random.Random(7)
         rows = [
             {
@@ -42,10 +43,11 @@ def metrics_json(url: str, **query: Any) -> list[dict[str, Any]]:
     ("period", "tz"), [("week", "Asia/Kolkata"), ("month", "America/New_York"), ("day", "UTC")]
 )
 def test_sqlite_and_postgresql_agree(
-    tmp_path: Path, postgres_url: str, period: str, tz: str
+    tmp_path: Path, sqlite_template: Path, migrated_postgres_url: str, period: str, tz: str
 ) -> None:
     query = {"by": ("touchpoint",), "period": period, "tz": tz}
+    shutil.copyfile(sqlite_template, tmp_path / "a.db")
     on_sqlite = metrics_json(f"sqlite:///{tmp_path / 'a.db'}", **query)
-    on_postgres = metrics_json(postgres_url, **query)
+    on_postgres = metrics_json(migrated_postgres_url, **query)
     assert on_sqlite == on_postgres
     assert len(on_sqlite) > 10

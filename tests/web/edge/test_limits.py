@@ -67,8 +67,10 @@ def test_a_chunked_event_body_is_refused_once_it_passes_the_limit(client: TestCl
     _too_large(r)
 
 
-def test_a_body_under_the_limit_passes_the_edge(migrated_engine: Engine, database_url: str) -> None:
-    app = create_app(Settings(database_url=database_url, signing_keys=["k" * 32]))
+def test_a_body_under_the_limit_passes_the_edge(
+    migrated_engine: Engine, migrated_database_url: str
+) -> None:
+    app = create_app(Settings(database_url=migrated_database_url, signing_keys=["k" * 32]))
     with TestClient(app) as client:
         authorise(client)
         r = client.post(
@@ -107,8 +109,10 @@ def test_through_uvicorn_chunked_bodies_are_refused_too(sqlite_url: str) -> None
     app.state.engine.dispose()
 
 
-def test_a_returned_email_has_the_larger_limit(migrated_engine: Engine, database_url: str) -> None:
-    settings = Settings(database_url=database_url, signing_keys=["k" * 32])
+def test_a_returned_email_has_the_larger_limit(
+    migrated_engine: Engine, migrated_database_url: str
+) -> None:
+    settings = Settings(database_url=migrated_database_url, signing_keys=["k" * 32])
     app = create_app(settings)
     headers = {"Content-Type": "message/rfc822"}
     message = b"From: mailer-daemon@example.com\r\nSubject: hello\r\n\r\n"

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cxlens.core.settings import Settings
-from cxlens.db import engine_for_url, unit_of_work, upgrade
+from cxlens.db import engine_for_url, unit_of_work
 from cxlens.features.collection.incentives import add_incentive_codes
 from cxlens.features.collection.links import survey_url, vote_url
 from cxlens.features.surveys import create_survey
@@ -74,10 +74,9 @@ class Site:
 
 
 @pytest.fixture
-def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
+def site(migrated_database_url: str, tmp_path: Path) -> Iterator[Site]:
     """The app on a migrated database with one survey, one invitation and two codes."""
-    engine = engine_for_url(database_url)
-    upgrade(engine)
+    engine = engine_for_url(migrated_database_url)
     with unit_of_work(engine) as session:
         stored = create_survey(session, DEFINITION)
         version = session.query(SurveyVersion).filter_by(survey_id=stored.id).one()
@@ -92,7 +91,9 @@ def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
         session.flush()
         invitation_id = invitation.id
     engine.dispose()
-    settings = Settings(database_url=database_url, data_dir=tmp_path, signing_keys=["s" * 32])
+    settings = Settings(
+        database_url=migrated_database_url, data_dir=tmp_path, signing_keys=["s" * 32]
+    )
     app = create_app(settings)
     app.include_router(router)
     app.include_router(widget_router)

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from cxlens.core.settings import Settings
-from cxlens.db import engine_for_url, unit_of_work, upgrade
+from cxlens.db import engine_for_url, unit_of_work
 from cxlens.features.collection.links import survey_url
 from cxlens.features.surveys import create_survey
 from cxlens.models import Customer, Invitation, SurveyVersion
@@ -35,10 +35,9 @@ def _definition() -> dict[str, Any]:
 
 
 def test_the_page_in_italian_shows_the_italian_title_and_intro(
-    database_url: str, tmp_path: Path
+    migrated_database_url: str, tmp_path: Path
 ) -> None:
-    engine = engine_for_url(database_url)
-    upgrade(engine)
+    engine = engine_for_url(migrated_database_url)
     with unit_of_work(engine) as session:
         stored = create_survey(session, _definition())
         version = session.query(SurveyVersion).filter_by(survey_id=stored.id).one()
@@ -55,7 +54,9 @@ def test_the_page_in_italian_shows_the_italian_title_and_intro(
         session.flush()
         italian, english = (i.id for i in invitations)
     engine.dispose()
-    settings = Settings(database_url=database_url, data_dir=tmp_path, signing_keys=["t" * 32])
+    settings = Settings(
+        database_url=migrated_database_url, data_dir=tmp_path, signing_keys=["t" * 32]
+    )
     base = settings.public_base_url
     with TestClient(create_app(settings)) as client:
         page = client.get(survey_url(settings, italian).removeprefix(base))
