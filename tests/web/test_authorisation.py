@@ -1,17 +1,21 @@
 """The authorisation matrix: every route × every role (and anonymous) → the expected answer.
 
-:data:`MATRIX` names every route of the app with the permission it needs, or :data:`PUBLIC`
-for what respondents and providers reach (they check their own signatures). A route added
+:data:`MATRIX` names every route of the app with the permission it needs, :data:`PUBLIC`
+for what respondents and providers reach (they check their own signatures), or a
+:class:`Page` for a staff page (a signed-in session, not a token). A route added
 without an entry, or an entry whose route is gone, fails
 :func:`test_every_route_has_an_entry`; :func:`test_every_route_answers_each_role_as_listed`
 calls each route with no token and with a token of each role and checks the answer:
 anonymous → 401 ``unauthenticated``; a role without the permission → 403 ``not_permitted``;
-a role with it → anything but those (the route's own 404 or 422 means it was let in).
+a role with it → anything but those (the route's own 404 or 422 means it was let in). A
+staff page: no session → 303 to ``/login``; a session whose role lacks the permission → 403;
+one with it → 200.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,13 +32,24 @@ from cxlens.features.accounts import recent_audit, revoke_token
 from cxlens.features.accounts.permissions import Permission, allows
 from cxlens.models import ApiToken
 from cxlens.web.app import create_app
-from web.tokens import bearer, issue_token
+from web.tokens import bearer, issue_token, session_cookie
 
 PUBLIC = "public"
 
+
+@dataclass(frozen=True)
+class Page:
+    """A staff page: a signed-in session with ``permission`` (none: any signed-in user)."""
+
+    permission: Permission | None = None
+
+    def lets_in(self, role: Role) -> bool:
+        return self.permission is None or allows(role, self.permission)
+
+
 #: Every route: (method, path template) → the permission it needs, or PUBLIC. HEAD answers
 #: as GET does and is not listed; a mounted folder is listed with the method ``MOUNT``.
-MATRIX: dict[tuple[str, str], Permission | str] = {
+MATRIX: dict[tuple[str, str], Permission | Page | str] = {
     # operations and the offline API documentation
     ("GET", "/health"): PUBLIC,
     ("GET", "/openapi.json"): PUBLIC,
@@ -42,7 +57,13 @@ MATRIX: dict[tuple[str, str], Permission | str] = {
     ("GET", "/docs/oauth2-redirect"): PUBLIC,
     ("GET", "/redoc"): PUBLIC,
     ("MOUNT", "/static-offline-docs"): PUBLIC,
-    ("GET", "/"): PUBLIC,
+    # staff pages: signing in and out (CSRF-checked forms), their stylesheet, then pages
+    ("GET", "/login"): PUBLIC,
+    ("POST", "/login"): PUBLIC,
+    ("POST", "/logout"): PUBLIC,
+    ("GET", "/staff/staff.css"): PUBLIC,
+    ("GET", "/"): Page(),
+    ("GET", "/admin/audit"): Page(Permission.ADMINISTER),
     # respondents: signed survey, vote, opt-out and unsubscribe links; anonymous links
     ("GET", "/s/{token}"): PUBLIC,
     ("POST", "/s/{token}"): PUBLIC,
@@ -139,6 +160,8 @@ def test_every_route_answers_each_role_as_listed(app: FastAPI) -> None:
     with TestClient(app) as client:
         tokens = {role: bearer(issue_token(app.state.engine, role)) for role in Role}
         for (method, path), needs in sorted(MATRIX.items(), key=str):
+            if isinstance(needs, Page):
+                continue  # test_every_staff_page_answers_each_role_as_listed
             callers: list[tuple[str, dict[str, str], bool]] = [("anonymous", {}, False)]
             callers += [
                 (role.value, tokens[role], needs == PUBLIC or allows(role, Permission(needs)))
@@ -161,6 +184,37 @@ def test_every_route_answers_each_role_as_listed(app: FastAPI) -> None:
     assert not failures, "\n".join(failures)
 
 
+def test_every_staff_page_answers_each_role_as_listed(app: FastAPI) -> None:
+    failures: list[str] = []
+    engine, settings = app.state.engine, app.state.settings
+    pages = {key: needs for key, needs in MATRIX.items() if isinstance(needs, Page)}
+    with TestClient(app) as client:
+        cookies = {role: session_cookie(engine, settings, role) for role in Role}
+        token = bearer(issue_token(engine, Role.ADMIN))
+        for (method, path), page in sorted(pages.items(), key=str):
+            for who, cookie, headers in [
+                ("anonymous", {}, {}),
+                ("an admin's API token", {}, token),
+                *((role.value, cookies[role], {}) for role in Role),
+            ]:
+                client.cookies.clear()
+                client.cookies.update(cookie)
+                response = client.request(method, path, headers=headers, follow_redirects=False)
+                where = f"{method} {path} as {who}: {response.status_code}"
+                role = Role(who) if who in set(Role) else None
+                if role is None:
+                    location = response.headers.get("location", "")
+                    if response.status_code != 303 or not location.startswith("/login"):
+                        failures.append(f"{where} (expected 303 to /login)")
+                elif page.lets_in(role):
+                    if response.status_code != 200:
+                        failures.append(f"{where} (expected 200)")
+                elif response.status_code != 403:
+                    failures.append(f"{where} (expected 403)")
+        client.cookies.clear()
+    assert not failures, "\n".join(failures)
+
+
 def test_openapi_declares_the_token_scheme_on_every_protected_operation(app: FastAPI) -> None:
     schema = app.openapi()
     scheme = schema["components"]["securitySchemes"]["apiToken"]
@@ -168,6 +222,7 @@ def test_openapi_declares_the_token_scheme_on_every_protected_operation(app: Fas
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             needs = MATRIX[(method.upper(), path)]
+            assert not isinstance(needs, Page), f"a staff page in the OpenAPI: {path}"
             declared = operation.get("security") == [{"apiToken": []}]
             assert declared == (needs != PUBLIC), f"{method.upper()} {path}"
             if needs != PUBLIC:

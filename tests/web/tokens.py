@@ -8,9 +8,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from cxlens.core.settings import Settings
 from cxlens.core.vocabulary import Role
 from cxlens.db import unit_of_work
-from cxlens.features.accounts import TokenIn, UserIn, create_token, create_user
+from cxlens.features.accounts import Principal, TokenIn, UserIn, create_token, create_user
+from cxlens.features.accounts.sessions import start_session
 
 
 def issue_token(
@@ -35,3 +37,13 @@ def authorise(client: TestClient, role: Role = Role.ADMIN) -> TestClient:
     app: FastAPI = client.app  # type: ignore[assignment]
     client.headers.update(bearer(issue_token(app.state.engine, role)))
     return client
+
+
+def session_cookie(engine: Engine, settings: Settings, role: Role) -> dict[str, str]:
+    """The staff-page session cookie of a new user with ``role``, signed in (plain HTTP)."""
+    email = f"page-{role.value}-{uuid.uuid4().hex[:8]}@example.com"
+    with unit_of_work(engine) as session:
+        user = create_user(session, UserIn(email=email, role=role), None)
+        principal = Principal(user_id=user.id, email=user.email, role=role)
+        started = start_session(session, principal, settings=settings)
+    return {"cxlens_session": started.secret}

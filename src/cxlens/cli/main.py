@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -14,6 +14,9 @@ from cxlens.cli.common import load_settings as _settings
 from cxlens.cli.common import store as _store
 from cxlens.cli.output import print_json, progress, render_metrics, say
 from cxlens.core.errors import CxlensError
+
+if TYPE_CHECKING:
+    from cxlens.core.settings import Settings
 
 app = typer.Typer(
     name="cxlens",
@@ -399,6 +402,36 @@ def demo(
     say(f"demo loaded: {summary}")
 
 
+def _first_admin(settings: Settings) -> None:
+    """On a store with no users, make the first admin and print how to sign in, once."""
+    from sqlalchemy.exc import IntegrityError
+
+    from cxlens.cli.common import store_session
+    from cxlens.features.accounts.service import ensure_first_admin
+
+    try:
+        with store_session(settings) as session:
+            made = ensure_first_admin(session)
+    except IntegrityError:  # another process made it at the same moment
+        return
+    if made is None:
+        return
+    say("")
+    say(("First start: an administrator was created.", "bold"))
+    say(
+        f"Sign in at http://{settings.host}:{settings.port}/login as ",
+        (made.user.email, "bold"),
+        " with password ",
+        (made.password, "bold"),
+    )
+    say(
+        "This password is shown only now. Change it with "
+        f"`cxlens users reset-password {made.user.email}`, and create your own users with "
+        "`cxlens users create`."
+    )
+    say("")
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
@@ -424,6 +457,10 @@ def serve(
         settings = settings.model_copy(update={"host": host})
     if port is not None:
         settings = settings.model_copy(update={"port": port})
+    try:
+        _first_admin(settings)
+    except CxlensError as error:
+        raise _fail(error) from None
     stop = threading.Event()
     thread: threading.Thread | None = None
     if worker:

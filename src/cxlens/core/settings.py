@@ -1,8 +1,8 @@
 """The one settings object. Built by an entry point (CLI, web, worker) and passed down.
 
 The settings are grouped by concern: each group is a class below (storage, analytics, web,
-links, collection, security, sender, e-mail, DKIM, SMS, Twilio, HTTP gateway) and
-:class:`Settings` is all of them together. Every setting is read from one
+links, sign-in and sessions, collection, security, sender, e-mail, DKIM, SMS, Twilio, HTTP
+gateway) and :class:`Settings` is all of them together. Every setting is read from one
 ``CXLENS_<NAME>`` environment variable (``data_dir`` from ``CXLENS_DATA_DIR``); the groups
 do not change the names.
 ``docs/settings.md`` lists every setting with its variable, default and meaning (a test
@@ -118,6 +118,43 @@ class LinkSettings(BaseModel):
     @classmethod
     def _split_keys(cls, value: object) -> object:
         return _split(value)
+
+
+class SessionSettings(BaseModel):
+    """Sign-in and sessions of the staff pages (docs/accounts.md)."""
+
+    section: ClassVar[str] = "Sign-in and sessions"
+
+    session_idle_minutes: int = Field(
+        default=60, ge=1, description="a staff session unused for this long ends"
+    )
+    session_lifetime_hours: float = Field(
+        default=12.0, gt=0, description="a staff session ends this long after sign-in, used or not"
+    )
+    secure_cookies: bool = Field(
+        default=False,
+        description="send the session cookies only over HTTPS (with the `__Host-` prefix) even "
+        "when `public_base_url` is `http://`, e.g. behind a TLS-terminating proxy; they are "
+        "whenever `public_base_url` is `https://`",
+    )
+    sign_in_failures_per_email: int = Field(
+        default=5,
+        ge=1,
+        description="failed sign-ins for one email within the window before it is refused (429)",
+    )
+    sign_in_failures_per_client: int = Field(
+        default=20,
+        ge=1,
+        description="failed sign-ins from one client address within the window before it is "
+        "refused (429)",
+    )
+    sign_in_window_minutes: int = Field(
+        default=15, ge=1, description="the window the failed sign-ins are counted in"
+    )
+
+    def secure_cookies_for(self, public_base_url: str) -> bool:
+        """Whether cookies are ``Secure`` (``__Host-``): forced, or an ``https`` base URL."""
+        return self.secure_cookies or public_base_url.lower().startswith("https://")
 
 
 class CollectionSettings(BaseModel):
@@ -361,6 +398,7 @@ GROUPS: tuple[type[BaseModel], ...] = (
     AnalyticsSettings,
     WebSettings,
     LinkSettings,
+    SessionSettings,
     CollectionSettings,
     SecuritySettings,
     SenderSettings,
@@ -378,6 +416,7 @@ class Settings(
     AnalyticsSettings,
     WebSettings,
     LinkSettings,
+    SessionSettings,
     CollectionSettings,
     SecuritySettings,
     SenderSettings,

@@ -2,7 +2,7 @@
 
 from cxlens.models import distribution as distribution  # distribution tables (issue 3)
 from cxlens.models import text as text  # text analytics tables (issue 4)
-from cxlens.models.accounts import ApiToken, AuditEntry, User
+from cxlens.models.accounts import ApiToken, AuditEntry, SignInFailure, User, WebSession
 from cxlens.models.base import Base, utcnow
 from cxlens.models.collection import AnswerChange, IncentiveCode, VoteClick
 from cxlens.models.customers import (
@@ -42,11 +42,13 @@ __all__ = [
     "Referral",
     "Response",
     "Schedule",
+    "SignInFailure",
     "SupportCase",
     "Survey",
     "SurveyVersion",
     "Touchpoint",
     "User",
     "VoteClick",
+    "WebSession",
     "utcnow",
 ]

@@ -85,3 +85,46 @@ class AuditEntry(Base):
     target: Mapped[str | None] = mapped_column(String(400))
     details: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebSession(Base):
+    """A signed-in browser: the staff pages' server-side session (docs/accounts.md).
+
+    The cookie carries a random secret; only its SHA-256 hash (``secret_hash``) is stored,
+    so a copy of the database signs no one in. ``role`` is the user's role when they signed
+    in: a session whose user has another role now (or is inactive) no longer works.
+    ``last_seen_at`` is refreshed at most once a minute; the session ends when it is idle
+    for longer than the idle timeout, or at ``expires_at`` (its absolute lifetime), or on
+    sign-out (the row is deleted). ``csrf_secret`` is the token every staff form carries.
+    """
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    csrf_secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class SignInFailure(Base):
+    """One failed sign-in, counted against an email and against a client address.
+
+    ``kind`` is ``email`` or ``client``, ``key`` the normalised email or the address. Stored
+    in the database, so every web worker counts the same failures; rows older than the
+    throttling window are purged.
+    """
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (
+        CheckConstraint(check_in("kind", ["email", "client"]), name="kind"),
+        Index(None, "kind", "key", "failed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    key: Mapped[str] = mapped_column(String(320))
+    failed_at: Mapped[datetime] = mapped_column(index=True)

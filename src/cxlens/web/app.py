@@ -7,17 +7,17 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI
-from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import text
 from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.types import ASGIApp
 
 from cxlens import __version__
+from cxlens.core.clock import Clock, SystemClock
 from cxlens.core.settings import Settings
 from cxlens.db import current_revision, make_engine
 from cxlens.features.distribution.pressure import widget_pressure
-from cxlens.web import api, api_distribution, api_text, pages, webhooks
+from cxlens.web import api, api_distribution, api_text, pages, staff, webhooks
 from cxlens.web.edge import ApiLimits, inner_edge, outer_edge
 from cxlens.web.errors import install_error_handlers
 from cxlens.web.guards import reject_nul_bytes
@@ -26,8 +26,11 @@ from cxlens.web.logs import redact_access_log
 from cxlens.web.pages.submit_shortcut import SubmitShortcut
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app: its settings and database engine live on ``app.state``.
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    """Build the app: its settings, database engine and clock live on ``app.state``.
+
+    ``clock`` (tests move it) is the system clock by default. ``/`` is the staff home page
+    (sign-in first: ``/login``).
 
     The OpenAPI page (``/docs``) is served from files shipped in a package, so it works
     with no internet access.
@@ -54,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     redact_access_log()
     app.state.settings = settings
     app.state.engine = engine
+    app.state.clock = clock or SystemClock()
     app.state.widget_pressure = widget_pressure
     app.state.api_limits = ApiLimits(settings)
 
@@ -70,17 +74,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "revision": current_revision(engine),
         }
 
-    @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        """Until the dashboard exists, the front page is the API's documentation."""
-        return RedirectResponse(url="/docs")
-
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(pages.widget_router)
     app.include_router(api_distribution.router)
     app.include_router(api_text.router)
     app.include_router(webhooks.router)
+    app.include_router(staff.router)
     _serve_submit_directly(app, settings)
     return app
 

@@ -17,6 +17,7 @@ from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from cxlens.core.clock import Clock, SystemClock
 from cxlens.core.settings import Settings
 from cxlens.db import Writer, read_only, writer_for
 
@@ -40,7 +41,14 @@ def get_writer(request: Request) -> Writer:
     return writer_for(engine)
 
 
+def get_clock(request: Request) -> Clock:
+    """The app's clock (``create_app(clock=…)``; the system clock by default)."""
+    clock: Clock | None = getattr(request.app.state, "clock", None)
+    return clock or SystemClock()
+
+
 #: The request's read-only session; ``scope="function"``: closed before the response is sent.
 ReadSession = Annotated[Session, Depends(get_read_session, scope="function")]
 WriterDep = Annotated[Writer, Depends(get_writer)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+ClockDep = Annotated[Clock, Depends(get_clock)]

@@ -1,4 +1,5 @@
-"""Accounts' errors: who could not be recognised (401), an email already taken (409).
+"""Accounts' errors: who could not be recognised (401), an email already taken (409), a
+form without its CSRF token (403), too many failed sign-ins (429).
 
 Each is a :class:`~cxlens.core.errors.CxlensError` with a status and a stable code listed in
 ``docs/errors.md``. The 401 messages never say whether an email exists or why a token was
@@ -55,10 +56,37 @@ class UserExistsError(CxlensError):
     error_code = "user_exists"
 
 
+class CsrfError(CxlensError):
+    """A staff form posted without its CSRF token, or with a wrong one (403)."""
+
+    http_status = 403
+    error_code = "csrf_failed"
+
+    def __init__(self) -> None:
+        super().__init__("the form's security token is missing or not valid; reload the page")
+
+
+class SignInThrottledError(CxlensError):
+    """Too many failed sign-ins for this email or from this client (429).
+
+    ``retry_after`` is the number of seconds until the oldest counted failure leaves the
+    window (at least 1). The password of a throttled attempt is not checked.
+    """
+
+    http_status = 429
+    error_code = "sign_in_throttled"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("too many failed sign-ins; wait and try again")
+        self.retry_after = max(1, retry_after)
+
+
 __all__ = [
     "ApiTokenExpiredError",
     "AuthenticationError",
+    "CsrfError",
     "InvalidApiTokenError",
     "InvalidCredentialsError",
+    "SignInThrottledError",
     "UserExistsError",
 ]

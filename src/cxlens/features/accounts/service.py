@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -171,10 +172,14 @@ def reset_password(
     source: str = "cli",
     clock: Clock | None = None,
 ) -> UserOut:
-    """Set a new password for the user (an admin's reset; audited, the password is not)."""
+    """Set a new password for the user (an admin's reset; audited, the password is not).
+
+    The user's web sessions end: they sign in again with the new password.
+    """
     check_password(password)
     user = _user(session, email)
     user.password_hash = passwords.hash_password(password)
+    repo.delete_user_web_sessions(session, user.id)  # signed out of every browser
     session.flush()
     record_audit(
         session,
@@ -197,19 +202,25 @@ def _principal(user: User, role: Role, token_id: int | None = None) -> Principal
     )
 
 
-def authenticate(
-    session: Session,
-    email: str,
-    password: str,
-    *,
-    source: str = "web",
-    clock: Clock | None = None,
-) -> Principal:
-    """The principal of the user with this email and password; else ``invalid_credentials``.
+@dataclass(frozen=True, slots=True)
+class VerifiedCredentials:
+    """An email and password that matched, checked in a read-only session.
+
+    ``seen_hash`` is the stored hash they matched; ``new_hash`` a replacement made with the
+    current argon2 parameters when the stored one is stale. :func:`record_sign_in` writes.
+    """
+
+    user_id: int
+    seen_hash: str
+    new_hash: str | None = None
+
+
+def verify_credentials(session: Session, email: str, password: str) -> VerifiedCredentials:
+    """Check an email and password, writing nothing; else ``invalid_credentials``.
 
     An unknown email, an inactive user and a user without a password cost one argon2
-    verification like a known one, and fail with the same error. A hash made with older
-    parameters is replaced by one with the current ones.
+    verification like a known one, and fail with the same error. The argon2 work happens
+    here, so a web worker does it outside the writer.
     """
     if len(password) > PASSWORD_MAX:
         raise InvalidCredentialsError()
@@ -220,8 +231,30 @@ def authenticate(
     ok, stale = passwords.verify(user.password_hash, password)
     if not ok:
         raise InvalidCredentialsError()
-    if stale:
-        user.password_hash = passwords.hash_password(password)
+    return VerifiedCredentials(
+        user_id=user.id,
+        seen_hash=user.password_hash,
+        new_hash=passwords.hash_password(password) if stale else None,
+    )
+
+
+def record_sign_in(
+    session: Session,
+    verified: VerifiedCredentials,
+    *,
+    source: str = "web",
+    clock: Clock | None = None,
+) -> Principal:
+    """Record a verified sign-in (``last_sign_in_at``, the audit entry); its principal.
+
+    A user deactivated, or whose password changed, since :func:`verify_credentials` is
+    refused with ``invalid_credentials``. A stale hash is replaced.
+    """
+    user = session.get(User, verified.user_id)
+    if user is None or not user.is_active or user.password_hash != verified.seen_hash:
+        raise InvalidCredentialsError()
+    if verified.new_hash is not None:
+        user.password_hash = verified.new_hash
     user.last_sign_in_at = _now(clock)
     principal = _principal(user, Role(user.role))
     record_audit(
@@ -234,6 +267,59 @@ def authenticate(
     )
     session.flush()
     return principal
+
+
+def authenticate(
+    session: Session,
+    email: str,
+    password: str,
+    *,
+    source: str = "web",
+    clock: Clock | None = None,
+) -> Principal:
+    """The principal of the user with this email and password; else ``invalid_credentials``.
+
+    :func:`verify_credentials` then :func:`record_sign_in`, in one session. A hash made
+    with older parameters is replaced by one with the current ones.
+    """
+    return record_sign_in(
+        session, verify_credentials(session, email, password), source=source, clock=clock
+    )
+
+
+#: The first admin's email, made by :func:`ensure_first_admin` (``.localhost`` is reserved).
+FIRST_ADMIN_EMAIL = "admin@cxlens.localhost"
+
+
+@dataclass(frozen=True, slots=True)
+class FirstAdmin:
+    """The admin made on an empty store, with the password to print once."""
+
+    user: UserOut
+    password: str
+
+
+def ensure_first_admin(
+    session: Session, *, source: str = "cli", clock: Clock | None = None
+) -> FirstAdmin | None:
+    """On a store with no users, create one admin with a random password; else nothing.
+
+    The password (``secrets.token_urlsafe(18)``, 24 characters) is in the result and
+    nowhere else: the caller shows it once. Once any user exists this does nothing, ever.
+    """
+    if repo.any_user(session):
+        return None
+    password = secrets.token_urlsafe(18)
+    data = UserIn(email=FIRST_ADMIN_EMAIL, role=Role.ADMIN, display_name="Administrator")
+    user = create_user(session, data, password, source=source, clock=clock)
+    return FirstAdmin(user=user, password=password)
+
+
+def audit_page(session: Session, page: int, per_page: int) -> tuple[list[AuditEntryOut], int]:
+    """Page ``page`` (1-based) of the audit log, newest first, and the number of entries."""
+    offset = (max(page, 1) - 1) * per_page
+    entries = repo.audit_entries_page(session, offset, per_page)
+    return [AuditEntryOut.model_validate(e) for e in entries], repo.audit_entry_count(session)
 
 
 def may_grant(owner_role: Role, role: Role) -> bool:
