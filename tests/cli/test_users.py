@@ -152,3 +152,47 @@ def test_a_token_secret_is_printed_once_and_revoked_by_prefix(
     )
     data = json.loads(out)
     assert data["secret"].startswith("cxl_") and data["prefix"] == data["secret"][:12]
+
+
+def test_deactivate_ends_sign_in_and_tokens_and_keeps_the_last_admin(
+    migrated_database_url: str, tmp_path: Path
+) -> None:
+    env = _env(migrated_database_url, tmp_path)
+    for email, role in (("boss@example.com", "admin"), ("ana@example.com", "analyst")):
+        code, _, err = _run(
+            env, "users", "create", email, "--role", role, "--password-stdin",
+            stdin=PASSWORD + "\n",
+        )  # fmt: skip
+        assert code == 0, err
+    code, secret, err = _run(
+        env, "tokens", "create", "--user", "ana@example.com", "--role", "analyst"
+    )
+    assert code == 0, err
+    code, out, err = _run(env, "users", "deactivate", "ana@example.com", "--json")
+    assert code == 0, err
+    assert json.loads(out)["is_active"] is False
+    engine = engine_for_url(migrated_database_url)
+    try:
+        with unit_of_work(engine) as session:
+            for refused in (
+                lambda: accounts.authenticate(session, "ana@example.com", PASSWORD),
+                lambda: accounts.verify_token(session, secret.strip(), touch=False),
+            ):
+                try:
+                    refused()
+                except accounts.AuthenticationError:
+                    pass
+                else:
+                    raise AssertionError("a deactivated user was let in")
+        code, _, err = _run(env, "users", "deactivate", "boss@example.com")
+        assert code != 0 and "last active admin" in err
+        code, out, _ = _run(env, "users", "reactivate", "ana@example.com")
+        assert code == 0 and "is now active" in out
+        with unit_of_work(engine) as session:
+            assert (
+                accounts.verify_token(session, secret.strip(), touch=False).role.value == "analyst"
+            )
+            actions = [e.action for e in accounts.recent_audit(session)]
+        assert actions[:2] == [AuditAction.USER_REACTIVATED, AuditAction.USER_DEACTIVATED]
+    finally:
+        engine.dispose()

@@ -163,6 +163,32 @@ def users_set_role(
     say((user.email, "bold"), f" is now {user.role.value}")
 
 
+def _set_active(email: str, active: bool, json_output: bool) -> None:
+    from cxlens.features.accounts import set_active
+
+    try:
+        with store_session() as session:
+            user = set_active(session, email, active)
+    except CxlensError as error:
+        raise fail(error) from None
+    if json_output:
+        print_json(_user_row(user))
+        return
+    say((user.email, "bold"), " is now " + ("active" if user.is_active else "deactivated"))
+
+
+@users_app.command("deactivate")
+def users_deactivate(email: EmailArg, json_output: JsonOpt = False) -> None:
+    """Deactivate a user: no sign-in, sessions ended, tokens stop working (audited)."""
+    _set_active(email, False, json_output)
+
+
+@users_app.command("reactivate")
+def users_reactivate(email: EmailArg, json_output: JsonOpt = False) -> None:
+    """Let a deactivated user sign in again (audited)."""
+    _set_active(email, True, json_output)
+
+
 @users_app.command("reset-password")
 def users_reset_password(
     email: EmailArg, password_stdin: PasswordStdinOpt = False, json_output: JsonOpt = False

@@ -34,6 +34,7 @@ from cxlens.features.accounts.service import (
     record_token_use,
     reset_password,
     revoke_token,
+    set_active,
     set_role,
     verify_token,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "record_token_use",
     "reset_password",
     "revoke_token",
+    "set_active",
     "set_role",
     "verify_token",
 ]

@@ -157,3 +157,9 @@ def delete_sign_in_failures(session: Session, kind: str, key: str) -> None:
 def delete_sign_in_failures_before(session: Session, before: datetime) -> None:
     """Forget the failures older than ``before`` (out of every window)."""
     session.execute(delete(SignInFailure).where(SignInFailure.failed_at <= before))
+
+
+def active_admin_count(session: Session) -> int:
+    """How many active users are admins."""
+    query = select(func.count(User.id)).where(User.role == "admin", User.is_active.is_(True))
+    return int(session.execute(query).scalar_one())

@@ -192,6 +192,44 @@ def reset_password(
     return UserOut.model_validate(user)
 
 
+def set_active(
+    session: Session,
+    email: str,
+    active: bool,
+    *,
+    actor: Principal | None = None,
+    source: str = "cli",
+    clock: Clock | None = None,
+) -> UserOut:
+    """Deactivate (``active`` false) or reactivate a user, audited.
+
+    A deactivated user cannot sign in, their web sessions end at once and their API tokens
+    stop working (kept, so reactivating brings them back unless revoked meanwhile).
+    Deactivating the last active admin is refused: nobody could administer cxlens.
+    """
+    user = _user(session, email)
+    if user.is_active == active:
+        return UserOut.model_validate(user)
+    if not active and user.role == Role.ADMIN.value and repo.active_admin_count(session) <= 1:
+        raise ForbiddenError(
+            f"{user.email} is the last active admin: make another admin first",
+            error_code="last_admin",
+        )
+    user.is_active = active
+    if not active:
+        repo.delete_user_web_sessions(session, user.id)
+    session.flush()
+    record_audit(
+        session,
+        AuditAction.USER_REACTIVATED if active else AuditAction.USER_DEACTIVATED,
+        actor=actor,
+        source=source,
+        target=user.email,
+        clock=clock,
+    )
+    return UserOut.model_validate(user)
+
+
 def _principal(user: User, role: Role, token_id: int | None = None) -> Principal:
     return Principal(
         user_id=user.id,
