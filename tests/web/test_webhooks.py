@@ -36,6 +36,7 @@ def public(settings: Settings) -> Settings:
     return settings.model_copy(
         update={
             "public_base_url": "https://cx.example",
+            "allowed_hosts": [*settings.allowed_hosts, "cx.example"],
             "sms_gateway_callback_secret": SecretStr(SECRET),
         }
     )

@@ -104,7 +104,7 @@ def _check(body: dict[str, Any], schema: dict[str, Any]) -> None:
             "integer": int,
         }
         kind = kinds[rule["type"][0]]
-        if not isinstance(value, kind):
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             expected = rule["type"][0]
             raise InputError(f"not a {expected}", Location(field=name), expected=expected)
         if "enum" in rule and value not in rule["enum"]:
