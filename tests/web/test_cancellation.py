@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import anyio
@@ -20,6 +21,13 @@ from cxlens.web.cancellation import ClientDisconnectedError, QueryTimeoutError, 
 from db.test_cancel import SLOW
 from factories import add_customer
 from web.tokens import authorise
+
+
+def _in_a_thread(main: Callable[[], Awaitable[object]]) -> object:
+    """``anyio.run(main)`` on a thread of its own (the browser tests' Playwright keeps an
+    event loop in the test thread)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(anyio.run, main).result()
 
 
 def _slow(engine: Engine) -> object:
@@ -44,7 +52,7 @@ def test_a_read_whose_client_left_is_stopped(migrated_engine: Engine) -> None:
         )
 
     with pytest.raises(ClientDisconnectedError):
-        anyio.run(main)
+        _in_a_thread(main)
     assert time.monotonic() - started < 10
 
 
@@ -62,7 +70,7 @@ def test_a_read_past_its_time_limit_is_stopped_with_503(migrated_engine: Engine)
 
     started = time.monotonic()
     with pytest.raises(QueryTimeoutError) as caught:
-        anyio.run(main)
+        _in_a_thread(main)
     assert time.monotonic() - started < 10
     assert caught.value.http_status == 503
 
@@ -79,7 +87,7 @@ def test_a_quick_read_answers(migrated_engine: Engine) -> None:
             timeout_s=5,
         )
 
-    assert anyio.run(main) == 3
+    assert _in_a_thread(main) == 3
 
 
 @pytest.fixture

@@ -56,7 +56,7 @@ def _common(headers: object) -> None:
         ("DELETE", "/api/v1/metrics", 405),
         ("POST", "/api/v1/events", 401),  # no token
         ("GET", "/api/v1/test-boom", 500),
-        ("GET", "/", 307),
+        ("GET", "/", 303),
     ],
 )
 def test_api_answers_and_errors_have_the_headers(
