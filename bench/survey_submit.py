@@ -59,11 +59,11 @@ from urllib.parse import urlencode
 from sqlalchemy import Engine, event, func, insert, select, text
 
 from _common import goal, machine, parser, print_table
+from cxlens.core.ratelimit import RateLimiter
 from cxlens.core.settings import Settings
 from cxlens.core.signing import Purpose
 from cxlens.db import engine_for_url, unit_of_work, upgrade
 from cxlens.features.collection.links import signer_for
-from cxlens.core.ratelimit import RateLimiter
 from cxlens.features.collection.security import csrf_token
 from cxlens.features.surveys import create_survey
 from cxlens.models import Answer, Customer, Invitation, Response, SurveyVersion
